@@ -1,0 +1,158 @@
+//! The normalized event every host payload is parsed into, and the decision every hook
+//! hands back. Hosts produce and consume these; policy and hooks only ever see these.
+
+use std::path::PathBuf;
+
+/// The protocol a hook speaks on stdin and stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    Claude,
+    Cursor,
+    Gemini,
+    Codex,
+    /// The original Wazir canonical protocol (exit 42/43, `guard_decision`).
+    Wazir,
+}
+
+impl Host {
+    /// Every host, in the order the CLI lists them.
+    pub const ALL: [Host; 5] = [
+        Host::Claude,
+        Host::Cursor,
+        Host::Gemini,
+        Host::Codex,
+        Host::Wazir,
+    ];
+
+    /// The name used by `--host`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Claude => "claude",
+            Host::Cursor => "cursor",
+            Host::Gemini => "gemini",
+            Host::Codex => "codex",
+            Host::Wazir => "wazir",
+        }
+    }
+
+    /// Parses a `--host` value.
+    pub fn from_name(name: &str) -> Option<Host> {
+        Host::ALL.into_iter().find(|h| h.name() == name)
+    }
+}
+
+/// What happened on the host, independent of how that host spells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Before a tool runs (Claude/Codex `PreToolUse`, Gemini `BeforeTool`, Cursor `preToolUse`).
+    PreTool,
+    /// Cursor's dedicated `beforeShellExecution`.
+    BeforeShell,
+    /// A canonical (`wazir`) guard call, which has no event name.
+    Canonical,
+    /// Any other event, named as the host named it.
+    Other(String),
+}
+
+/// What a tool does, as far as a guard is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolKind {
+    /// Writes or edits the files in `targets`.
+    FileWrite,
+    /// Applies a patch whose text is in `patch`.
+    Patch,
+    /// Runs the shell command in `command`.
+    Shell,
+    /// Only reads.
+    Read,
+    /// Anything else (MCP tools, web fetches, agents).
+    Other,
+}
+
+/// One hook invocation, normalized.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub host: Host,
+    pub kind: EventKind,
+    pub session_id: Option<String>,
+    /// The directory the tool runs in (absolute when the host sent an absolute one).
+    pub cwd: Option<PathBuf>,
+    pub tool_name: Option<String>,
+    pub tool_kind: ToolKind,
+    /// File paths the tool writes (file tools), exactly as the host sent them.
+    pub targets: Vec<String>,
+    /// The shell command (shell tools).
+    pub command: Option<String>,
+    /// The patch text (apply_patch and friends).
+    pub patch: Option<String>,
+    /// Fields only the canonical protocol carries.
+    pub canonical: Option<Canonical>,
+}
+
+impl Event {
+    /// An event with nothing but its host and kind.
+    pub fn new(host: Host, kind: EventKind) -> Event {
+        Event {
+            host,
+            kind,
+            session_id: None,
+            cwd: None,
+            tool_name: None,
+            tool_kind: ToolKind::Other,
+            targets: Vec::new(),
+            command: None,
+            patch: None,
+            canonical: None,
+        }
+    }
+}
+
+/// The original contract's own fields (SPEC §3).
+#[derive(Clone, Debug, Default)]
+pub struct Canonical {
+    pub target_path: Option<String>,
+    pub project_root: Option<String>,
+    pub approved_flow: Option<String>,
+}
+
+/// A guard's answer, before a host renders it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    /// Written for the model: the rule, the path, what to do instead.
+    pub reason: String,
+    /// The protected entry that matched, for the canonical protocol's output.
+    pub protected_path: Option<String>,
+    /// The target relative to the project root, for the canonical protocol's output.
+    pub relative_target_path: Option<String>,
+}
+
+impl Decision {
+    /// Lets the call through, saying why.
+    pub fn allow(reason: impl Into<String>) -> Decision {
+        Decision {
+            allowed: true,
+            reason: reason.into(),
+            protected_path: None,
+            relative_target_path: None,
+        }
+    }
+
+    /// Blocks the call, saying why.
+    pub fn deny(reason: impl Into<String>) -> Decision {
+        Decision {
+            allowed: false,
+            reason: reason.into(),
+            protected_path: None,
+            relative_target_path: None,
+        }
+    }
+}
+
+/// Bytes for stdout and stderr, and the exit code: what a process finally says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: u8,
+}

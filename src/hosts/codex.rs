@@ -1,0 +1,47 @@
+//! Codex CLI: `PreToolUse` payloads for shell and `apply_patch` (HOSTS.md §4.4), answered
+//! with exit 2 and the reason on stderr (§4.5). Codex runs hooks through a login shell
+//! whose profile may print to stdout, which would spoil a JSON answer; stderr and the
+//! exit code survive it.
+
+use serde_json::Value;
+
+use super::{common, set_command, str_field, tool_input};
+use crate::error::PayloadError;
+use crate::event::{Answer, Decision, Event, Host, ToolKind};
+
+pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
+    let mut event = common(Host::Codex, payload, &["session_id"]);
+    let Some(tool) = str_field(payload, &["tool_name"]) else {
+        return Ok(event);
+    };
+    event.tool_name = Some(tool.clone());
+    let input = tool_input(payload)?;
+    match tool.as_str() {
+        "apply_patch" | "Edit" | "Write" => {
+            event.tool_kind = ToolKind::Patch;
+            let text = str_field(input, &["command", "patch", "input"]).ok_or_else(|| {
+                PayloadError::Shape(format!("the {tool} tool's input holds no patch text"))
+            })?;
+            event.patch = Some(text);
+        }
+        "Bash" | "shell" | "exec_command" | "local_shell" | "container.exec" => {
+            set_command(&mut event, input, &tool)?;
+            if let Some(dir) = str_field(input, &["workdir", "cwd"]) {
+                event.cwd = Some(dir.into());
+            }
+        }
+        _ => {}
+    }
+    Ok(event)
+}
+
+pub(super) fn render(decision: &Decision) -> Answer {
+    if decision.allowed {
+        return Answer::default();
+    }
+    Answer {
+        stderr: decision.reason.clone(),
+        exit: 2,
+        ..Answer::default()
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure decisions over normalized events: configuration, protected-path matching, and the
+//! write targets hidden in shell commands and patches. Nothing here sees a host's JSON or
+//! prints anything.
+
+pub mod config;
+pub mod patch;
+pub mod paths;
+pub mod shell;

@@ -1,0 +1,505 @@
+//! Word expansion as bash does it, symbolically: brace expansion, quoting, tilde,
+//! parameters (with defaults), command substitution (whose bodies are walked for writes),
+//! word splitting of unquoted results, and pathname globbing against the real file
+//! system. What cannot be known before the command runs stays marked unknown.
+
+use brush_parser::word::{self, Parameter, ParameterExpr, ParameterTestType, SpecialParameter, WordPiece};
+
+use super::ShellError;
+use super::walk::{Out, Scope, Val, Walker};
+
+/// One word after expansion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(in crate::policy) enum Field {
+    Known(String),
+    /// Known text, something unknown, known text.
+    Partial { prefix: String, suffix: String },
+}
+
+impl Field {
+    /// A word nothing is known about.
+    pub fn unknown() -> Field {
+        Field::Partial {
+            prefix: String::new(),
+            suffix: String::new(),
+        }
+    }
+
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            Field::Known(s) => Some(s),
+            Field::Partial { .. } => None,
+        }
+    }
+
+    pub(super) fn to_val(&self) -> Val {
+        match self {
+            Field::Known(s) => Val::Known(s.clone()),
+            Field::Partial { prefix, suffix } if prefix.is_empty() && suffix.is_empty() => Val::Unknown,
+            Field::Partial { prefix, suffix } => Val::Partial(prefix.clone(), suffix.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Seg {
+    Lit { text: String, quoted: bool },
+    Unknown,
+}
+
+/// Collects segments into fields, starting a new field at each split point.
+#[derive(Default)]
+struct Builder {
+    done: Vec<Vec<Seg>>,
+    cur: Vec<Seg>,
+    started: bool,
+}
+
+impl Builder {
+    fn lit(&mut self, text: &str, quoted: bool) {
+        if quoted || !text.is_empty() {
+            self.started = true;
+        }
+        self.cur.push(Seg::Lit {
+            text: text.to_owned(),
+            quoted,
+        });
+    }
+    fn unknown(&mut self) {
+        self.started = true;
+        self.cur.push(Seg::Unknown);
+    }
+    fn split(&mut self) {
+        if self.started {
+            self.done.push(std::mem::take(&mut self.cur));
+        }
+        self.cur.clear();
+        self.started = false;
+    }
+    fn finish(mut self) -> Vec<Vec<Seg>> {
+        self.split();
+        self.done
+    }
+}
+
+const MAX_BRACE_WORDS: usize = 512;
+const MAX_GLOB_MATCHES: usize = 4096;
+
+impl Walker<'_> {
+    /// Expands one word into fields.
+    pub fn expand(&mut self, word: &str, scope: &mut Scope) -> Result<Vec<Field>, ShellError> {
+        let mut fields = Vec::new();
+        for w in brace_expand(word)? {
+            let pieces = word::parse(&w, &brush_parser::ParserOptions::default())
+                .map_err(|e| ShellError::Parse(e.to_string()))?;
+            let mut b = Builder::default();
+            for p in &pieces {
+                self.piece(&p.piece, false, scope, &mut b)?;
+            }
+            for segs in b.finish() {
+                fields.extend(self.finish_field(&segs, scope));
+            }
+        }
+        Ok(fields)
+    }
+
+    /// Expands a word where bash does no splitting or globbing (assignments, here-strings).
+    pub fn expand_joined(&mut self, word: &str, scope: &mut Scope) -> Result<Val, ShellError> {
+        let pieces = word::parse(word, &brush_parser::ParserOptions::default())
+            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        let mut b = Builder::default();
+        for p in &pieces {
+            self.piece(&p.piece, true, scope, &mut b)?;
+        }
+        Ok(join_segs(&b.cur))
+    }
+
+    /// Expands a here-document body. Unknown parts keep their source text, so a script
+    /// fed to a shell still shows them to the nested analysis as unknown.
+    pub fn expand_heredoc(&mut self, body: &str, scope: &mut Scope) -> Result<String, ShellError> {
+        let pieces = word::parse_heredoc(body, &brush_parser::ParserOptions::default())
+            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        let mut out = String::new();
+        for p in &pieces {
+            let mut b = Builder::default();
+            self.piece(&p.piece, true, scope, &mut b)?;
+            match join_segs(&b.cur) {
+                Val::Known(s) => out.push_str(&s),
+                _ => out.push_str(&body[p.start_index.min(body.len())..p.end_index.min(body.len())]),
+            }
+        }
+        Ok(out)
+    }
+
+    fn piece(&mut self, piece: &WordPiece, quoted: bool, scope: &mut Scope, b: &mut Builder) -> Result<(), ShellError> {
+        match piece {
+            WordPiece::Text(s) => b.lit(s, quoted),
+            WordPiece::SingleQuotedText(s) => b.lit(s, true),
+            WordPiece::AnsiCQuotedText(s) => b.lit(&decode_ansi_c(s), true),
+            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                b.lit("", true);
+                for p in inner {
+                    self.piece(&p.piece, true, scope, b)?;
+                }
+            }
+            WordPiece::TildeExpansion(t) => {
+                let v = match t {
+                    word::TildeExpr::Home => self.lookup_named("HOME", scope),
+                    word::TildeExpr::WorkingDir => self.lookup_named("PWD", scope),
+                    word::TildeExpr::UserHome(u) if u.is_empty() => self.lookup_named("HOME", scope),
+                    _ => Some(Val::Unknown),
+                };
+                push_val(&v.unwrap_or(Val::Unknown), true, b);
+            }
+            WordPiece::ParameterExpansion(expr) => {
+                let vals = self.parameter(expr, scope)?;
+                let many = vals.len() > 1;
+                for (i, v) in vals.iter().enumerate() {
+                    if i > 0 && many {
+                        b.split();
+                    }
+                    push_val(v, quoted, b);
+                }
+            }
+            WordPiece::CommandSubstitution(body) | WordPiece::BackquotedCommandSubstitution(body) => {
+                let v = self.capture(body, scope)?;
+                push_val(&v, quoted, b);
+            }
+            WordPiece::EscapeSequence(s) => {
+                let rest = s.strip_prefix('\\').unwrap_or(s);
+                if rest != "\n" {
+                    b.lit(rest, true);
+                }
+            }
+            WordPiece::ArithmeticExpression(_) => b.unknown(),
+        }
+        Ok(())
+    }
+
+    /// Runs a command substitution's body (its writes count) and returns what it prints,
+    /// as far as that is known.
+    pub fn capture(&mut self, body: &str, scope: &mut Scope) -> Result<Val, ShellError> {
+        let mut sub = scope.clone();
+        let out = self.script(body, &mut sub, Out::Nothing)?;
+        Ok(match out {
+            Out::Text(t) => Val::Known(t.trim_end_matches('\n').to_owned()),
+            Out::Items(items) if items.len() == 1 => items[0].to_val(),
+            _ => Val::Unknown,
+        })
+    }
+
+    fn parameter(&mut self, expr: &ParameterExpr, scope: &mut Scope) -> Result<Vec<Val>, ShellError> {
+        use ParameterExpr as P;
+        Ok(match expr {
+            P::Parameter { parameter, indirect: false } => {
+                self.lookup(parameter, scope).unwrap_or_else(|| vec![Val::Unknown])
+            }
+            P::UseDefaultValues { parameter, indirect: false, test_type, default_value }
+            | P::AssignDefaultValues { parameter, indirect: false, test_type, default_value } => {
+                match self.lookup(parameter, scope) {
+                    Some(v) if !is_null(&v, test_type) => v,
+                    Some(v) if v.iter().any(|x| *x == Val::Unknown) => vec![Val::Unknown],
+                    _ => {
+                        // Unset (in the command and in the environment): the default applies.
+                        let d = self.expand_joined(default_value.as_deref().unwrap_or(""), scope)?;
+                        if let (P::AssignDefaultValues { .. }, Parameter::Named(n)) = (expr, parameter) {
+                            scope.vars.insert(n.clone(), d.clone());
+                        }
+                        vec![d]
+                    }
+                }
+            }
+            P::UseAlternativeValue { parameter, indirect: false, test_type, alternative_value } => {
+                match self.lookup(parameter, scope) {
+                    Some(v) if v.iter().any(|x| *x == Val::Unknown) => vec![Val::Unknown],
+                    Some(v) if !is_null(&v, test_type) => {
+                        vec![self.expand_joined(alternative_value.as_deref().unwrap_or(""), scope)?]
+                    }
+                    _ => vec![Val::Known(String::new())],
+                }
+            }
+            P::IndicateErrorIfNullOrUnset { parameter, indirect: false, .. } => {
+                self.lookup(parameter, scope).unwrap_or_else(|| vec![Val::Unknown])
+            }
+            _ => vec![Val::Unknown],
+        })
+    }
+
+    /// A parameter's value(s); `None` when it is unset everywhere we can see.
+    fn lookup(&self, p: &Parameter, scope: &Scope) -> Option<Vec<Val>> {
+        match p {
+            Parameter::Named(n) => self.lookup_named(n, scope).map(|v| vec![v]),
+            Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => {
+                Some(vec![Val::Known("bash".into())])
+            }
+            Parameter::Positional(i) => scope.positional.get(*i as usize - 1).cloned().map(|v| vec![v]),
+            Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => {
+                Some(scope.positional.clone())
+            }
+            _ => Some(vec![Val::Unknown]),
+        }
+    }
+
+    fn lookup_named(&self, name: &str, scope: &Scope) -> Option<Val> {
+        if let Some(v) = scope.vars.get(name) {
+            return Some(v.clone());
+        }
+        match name {
+            "PWD" => Some(scope.cwd.as_ref().map_or(Val::Unknown, |c| Val::Known(c.to_string_lossy().into_owned()))),
+            "HOME" if self.ctx.home.is_some() => self.ctx.home.as_ref().map(|h| Val::Known(h.to_string_lossy().into_owned())),
+            "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "OLDPWD" | "EPOCHSECONDS" => Some(Val::Unknown),
+            _ => (self.ctx.env)(name).map(Val::Known),
+        }
+    }
+
+    /// A finished field: known text is glob-expanded against the file system.
+    fn finish_field(&self, segs: &[Seg], scope: &Scope) -> Vec<Field> {
+        match join_segs(segs) {
+            Val::Known(text) => {
+                let has_glob = segs.iter().any(|s| matches!(s, Seg::Lit { text, quoted: false } if text.contains(['*', '?', '['])));
+                if has_glob && let Some(matches) = self.glob(segs, scope) {
+                    return matches;
+                }
+                vec![Field::Known(text)]
+            }
+            Val::Unknown => vec![Field::unknown()],
+            Val::Partial(prefix, suffix) => vec![Field::Partial { prefix, suffix }],
+        }
+    }
+
+    /// Pathname expansion. `None` when nothing matches (bash then keeps the word as is).
+    fn glob(&self, segs: &[Seg], scope: &Scope) -> Option<Vec<Field>> {
+        let mut pattern = String::new();
+        for s in segs {
+            if let Seg::Lit { text, quoted } = s {
+                if *quoted {
+                    for c in text.chars() {
+                        if "*?[]{}\\".contains(c) {
+                            pattern.push('\\');
+                        }
+                        pattern.push(c);
+                    }
+                } else {
+                    pattern.push_str(text);
+                }
+            }
+        }
+        let absolute = pattern.starts_with('/');
+        let base = if absolute { std::path::PathBuf::from("/") } else { scope.cwd.clone()? };
+        let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+        let mut current: Vec<(std::path::PathBuf, String)> = vec![(base, if absolute { "/".into() } else { String::new() })];
+        for (i, comp) in comps.iter().enumerate() {
+            let last = i + 1 == comps.len();
+            let mut next = Vec::new();
+            let is_pattern = comp.contains(['*', '?', '[']);
+            for (dir, shown) in &current {
+                let join = |name: &str| {
+                    if shown.is_empty() || shown.ends_with('/') { format!("{shown}{name}") } else { format!("{shown}/{name}") }
+                };
+                if is_pattern {
+                    let Ok(glob) = globset::GlobBuilder::new(comp).literal_separator(true).backslash_escape(true).build() else {
+                        return None;
+                    };
+                    let m = glob.compile_matcher();
+                    let Ok(entries) = std::fs::read_dir(dir) else { continue };
+                    let mut names: Vec<String> = entries
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| (comp.starts_with('.') || !n.starts_with('.')) && m.is_match(n))
+                        .collect();
+                    names.sort();
+                    for n in names {
+                        let p = dir.join(&n);
+                        if last || p.is_dir() {
+                            next.push((p, join(&n)));
+                        }
+                    }
+                } else {
+                    let lit = unescape(comp);
+                    next.push((dir.join(&lit), join(&lit)));
+                }
+                if next.len() > MAX_GLOB_MATCHES {
+                    // Too many to list: what matters is where they are.
+                    let prefix: String = pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)].to_owned();
+                    return Some(vec![Field::Partial { prefix: unescape(&prefix), suffix: String::new() }]);
+                }
+            }
+            current = next;
+        }
+        let found: Vec<Field> = current
+            .into_iter()
+            .filter(|(p, _)| p.symlink_metadata().is_ok())
+            .map(|(_, shown)| Field::Known(shown))
+            .collect();
+        (!found.is_empty()).then_some(found)
+    }
+}
+
+fn is_null(v: &[Val], test: &ParameterTestType) -> bool {
+    matches!(test, ParameterTestType::UnsetOrNull) && matches!(v, [Val::Known(s)] if s.is_empty())
+}
+
+fn push_val(v: &Val, quoted: bool, b: &mut Builder) {
+    match v {
+        Val::Known(s) if quoted => b.lit(s, true),
+        Val::Known(s) => {
+            // Unquoted results are split on whitespace (default IFS).
+            let mut first = true;
+            let starts_ws = s.starts_with(char::is_whitespace);
+            for part in s.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+                if !first || starts_ws {
+                    b.split();
+                }
+                b.lit(part, false);
+                first = false;
+            }
+            if s.ends_with(char::is_whitespace) && !s.trim().is_empty() {
+                b.split();
+            }
+        }
+        Val::Unknown => b.unknown(),
+        Val::Partial(p, s) => {
+            b.lit(p, true);
+            b.unknown();
+            b.lit(s, true);
+        }
+    }
+}
+
+/// The value of finished segments: known text, or known text around unknown parts.
+fn join_segs(segs: &[Seg]) -> Val {
+    let first = segs.iter().position(|s| matches!(s, Seg::Unknown));
+    let text = |range: &[Seg]| -> String {
+        range
+            .iter()
+            .filter_map(|s| match s {
+                Seg::Lit { text, .. } => Some(text.as_str()),
+                Seg::Unknown => None,
+            })
+            .collect()
+    };
+    match first {
+        None => Val::Known(text(segs)),
+        Some(i) => {
+            let last = segs.iter().rposition(|s| matches!(s, Seg::Unknown)).unwrap_or(i);
+            let (prefix, suffix) = (text(&segs[..i]), text(&segs[last + 1..]));
+            if prefix.is_empty() && suffix.is_empty() {
+                Val::Unknown
+            } else {
+                Val::Partial(prefix, suffix)
+            }
+        }
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Brace expansion (`a{b,c}`, `{1..3}`), bounded.
+fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
+    use brush_parser::word::{BraceExpressionMember as M, BraceExpressionOrText as T};
+    if !word.contains('{') {
+        return Ok(vec![word.to_owned()]);
+    }
+    let Ok(Some(parts)) = word::parse_brace_expansions(word, &brush_parser::ParserOptions::default()) else {
+        return Ok(vec![word.to_owned()]);
+    };
+    fn expand_parts(parts: &[T]) -> Result<Vec<String>, ShellError> {
+        let mut acc = vec![String::new()];
+        for part in parts {
+            let options: Vec<String> = match part {
+                T::Text(t) => vec![t.clone()],
+                T::Expr(members) => {
+                    let mut opts = Vec::new();
+                    for m in members {
+                        match m {
+                            M::Child(c) => opts.extend(expand_parts(c)?),
+                            M::NumberSequence { start, end, increment } => {
+                                let step = increment.unsigned_abs().max(1) as usize;
+                                let (lo, hi) = ((*start).min(*end), (*start).max(*end));
+                                if (hi - lo) as usize / step > MAX_BRACE_WORDS {
+                                    return Err(ShellError::TooComplex("brace expansion too large".into()));
+                                }
+                                opts.extend((lo..=hi).step_by(step).map(|n| n.to_string()));
+                            }
+                            M::CharSequence { start, end, increment } => {
+                                let step = increment.unsigned_abs().max(1) as usize;
+                                let (lo, hi) = ((*start).min(*end), (*start).max(*end));
+                                opts.extend((lo..=hi).step_by(step).map(String::from));
+                            }
+                        }
+                    }
+                    opts
+                }
+            };
+            let mut next = Vec::new();
+            for a in &acc {
+                for o in &options {
+                    next.push(format!("{a}{o}"));
+                    if next.len() > MAX_BRACE_WORDS {
+                        return Err(ShellError::TooComplex("brace expansion too large".into()));
+                    }
+                }
+            }
+            acc = next;
+        }
+        Ok(acc)
+    }
+    expand_parts(&parts)
+}
+
+/// Decodes the escapes of `$'…'` quoting.
+fn decode_ansi_c(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else { break };
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'e' | 'E' => out.push('\x1b'),
+            'f' => out.push('\x0c'),
+            'v' => out.push('\x0b'),
+            'x' | 'u' | 'U' => {
+                let max = match e { 'x' => 2, 'u' => 4, _ => 8 };
+                let mut hex = String::new();
+                while hex.len() < max && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                    hex.extend(chars.next());
+                }
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            '0'..='7' => {
+                let mut oct = String::from(e);
+                while oct.len() < 3 && chars.peek().is_some_and(|c| ('0'..='7').contains(c)) {
+                    oct.extend(chars.next());
+                }
+                if let Some(ch) = u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,311 @@
+//! `find`: which of the paths under its roots its tests select, found by walking the
+//! tree (only where protected paths can be), then what its actions do to them
+//! (`-delete`, `-exec`, `-fprint`). Tests it cannot evaluate count as matching.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use super::ShellError;
+use super::expand::Field;
+use super::walk::{Out, Scope, Val, Walker};
+
+const WALK_BUDGET: usize = 20_000;
+const MAX_EXEC_MATCHES: usize = 256;
+
+enum Test {
+    Name(GlobMatcher),
+    Path(GlobMatcher),
+    Type(String),
+    /// Anything else: taken to match.
+    Any,
+}
+
+/// Tests taking one argument; those not evaluated count as matching.
+const ARG_TESTS: &[&str] = &[
+    "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-type", "-xtype",
+    "-user", "-group", "-uid", "-gid", "-perm", "-size", "-newer", "-anewer", "-cnewer", "-mtime", "-atime",
+    "-ctime", "-mmin", "-amin", "-cmin", "-links", "-inum", "-samefile", "-fstype", "-used", "-context",
+    "-printf", "-maxdepth", "-mindepth", "-regextype", "-files0-from", "-lname", "-ilname", "-newerXY",
+];
+
+impl Walker<'_> {
+    pub fn find(&mut self, args: &[Field], scope: &mut Scope, env: &HashMap<String, Val>) -> Result<Out, ShellError> {
+        let mut i = 0;
+        while let Some(a) = args.get(i).and_then(Field::known) {
+            if matches!(a, "-H" | "-L" | "-P") || a.starts_with("-O") {
+                i += 1;
+            } else if a == "-D" {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        let mut roots = Vec::new();
+        while let Some(a) = args.get(i) {
+            if a.known().is_some_and(|s| (s.starts_with('-') && s.len() > 1) || s == "(" || s == "!" || s == ",") {
+                break;
+            }
+            roots.push(a.clone());
+            i += 1;
+        }
+        if roots.is_empty() {
+            roots.push(Field::Known(".".into()));
+        }
+        let mut tests = Vec::new();
+        let mut complex = false;
+        let (mut min_depth, mut max_depth) = (0usize, usize::MAX);
+        let mut delete = false;
+        let mut execs: Vec<Vec<Field>> = Vec::new();
+        let mut outputs: Vec<Field> = Vec::new();
+        let expr = &args[i..];
+        let mut k = 0;
+        while k < expr.len() {
+            let tok = expr[k].known().unwrap_or("");
+            let arg = expr.get(k + 1);
+            match tok {
+                "-delete" => delete = true,
+                "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                    let end = expr[k + 1..].iter().position(|f| matches!(f.known(), Some(";" | "+"))).map_or(expr.len(), |p| k + 1 + p);
+                    execs.push(expr[k + 1..end].to_vec());
+                    k = end;
+                }
+                "-fprint" | "-fprint0" | "-fls" => {
+                    outputs.extend(arg.cloned());
+                    k += 1;
+                }
+                "-fprintf" => {
+                    outputs.extend(arg.cloned());
+                    k += 2;
+                }
+                "-o" | "-or" | "!" | "-not" | "(" | ")" | "," => complex = true,
+                "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
+                    let ci = tok.starts_with("-i");
+                    let whole = !tok.ends_with("name") || tok.contains("whole");
+                    tests.push(match arg.and_then(Field::known).and_then(|p| glob(p, ci, !whole)) {
+                        Some(m) if whole => Test::Path(m),
+                        Some(m) => Test::Name(m),
+                        None => Test::Any,
+                    });
+                    k += 1;
+                }
+                "-type" => {
+                    tests.push(arg.and_then(Field::known).map_or(Test::Any, |t| Test::Type(t.to_owned())));
+                    k += 1;
+                }
+                "-maxdepth" | "-mindepth" => {
+                    let n = arg.and_then(Field::known).and_then(|n| n.parse().ok());
+                    if let Some(n) = n {
+                        if tok == "-maxdepth" { max_depth = n } else { min_depth = n }
+                    }
+                    k += 1;
+                }
+                t if ARG_TESTS.contains(&t) => {
+                    tests.push(Test::Any);
+                    k += 1;
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        if complex {
+            tests.clear();
+        }
+        // Matches that matter: protected paths, and paths holding protected ones.
+        let mut matches: Vec<Field> = Vec::new();
+        for root in &roots {
+            let Some(given) = root.known() else {
+                matches.push(root.clone());
+                continue;
+            };
+            let Some(abs) = self.resolve_path(given, scope) else {
+                matches.push(Field::unknown());
+                continue;
+            };
+            let mut budget = WALK_BUDGET;
+            let mut found = Vec::new();
+            let complete = self.walk_find(&abs, given, 0, min_depth, max_depth, &tests, &mut found, &mut budget);
+            if complete {
+                matches.extend(found.into_iter().map(Field::Known));
+            } else {
+                matches.push(Field::Partial { prefix: format!("{}/", given.trim_end_matches('/')), suffix: String::new() });
+            }
+        }
+        for f in &outputs {
+            self.write(f, scope, false, "find -fprint");
+        }
+        if delete {
+            for m in &matches {
+                self.write(m, scope, false, "find -delete");
+            }
+        }
+        for cmd in &execs {
+            if matches.len() > MAX_EXEC_MATCHES {
+                let mut sub = scope.clone();
+                let argv = substitute(cmd, &Field::unknown());
+                self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
+                continue;
+            }
+            for m in &matches {
+                let mut sub = scope.clone();
+                let argv = substitute(cmd, m);
+                self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
+            }
+        }
+        Ok(Out::Items(matches))
+    }
+
+    /// Walks `path` (shown as `shown`), collecting matching relevant paths. Returns false
+    /// when the walk ran out of budget.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_find(&self, path: &Path, shown: &str, depth: usize, min: usize, max: usize, tests: &[Test], found: &mut Vec<String>, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let Ok(meta) = path.symlink_metadata() else { return true };
+        if !(self.ctx.relevant)(path) {
+            return true;
+        }
+        if depth >= min && tests.iter().all(|t| test(t, path, shown, &meta)) {
+            found.push(shown.to_owned());
+        }
+        if meta.is_dir() && depth < max {
+            let Ok(entries) = std::fs::read_dir(path) else { return true };
+            let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            children.sort();
+            for child in children {
+                let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let child_shown = format!("{}/{name}", shown.trim_end_matches('/'));
+                if !self.walk_find(&child, &child_shown, depth + 1, min, max, tests, found, budget) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+fn test(t: &Test, path: &Path, shown: &str, meta: &std::fs::Metadata) -> bool {
+    match t {
+        Test::Name(m) => path.file_name().is_some_and(|n| m.is_match(n)),
+        Test::Path(m) => m.is_match(shown),
+        Test::Type(ty) => ty.split(',').any(|c| match c {
+            "f" => meta.is_file(),
+            "d" => meta.is_dir(),
+            "l" => meta.file_type().is_symlink(),
+            _ => true,
+        }),
+        Test::Any => true,
+    }
+}
+
+fn glob(pattern: &str, case_insensitive: bool, name_only: bool) -> Option<GlobMatcher> {
+    GlobBuilder::new(pattern)
+        .case_insensitive(case_insensitive)
+        .literal_separator(name_only)
+        .backslash_escape(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+/// An `-exec` command line with `{}` replaced by one match.
+fn substitute(cmd: &[Field], m: &Field) -> Vec<Field> {
+    cmd.iter()
+        .map(|a| match (a, m) {
+            (Field::Known(s), Field::Known(v)) if s.contains("{}") => Field::Known(s.replace("{}", v)),
+            (Field::Known(s), Field::Partial { prefix, suffix }) if s.contains("{}") => {
+                let (before, after) = s.split_once("{}").unwrap_or((s, ""));
+                Field::Partial { prefix: format!("{before}{prefix}"), suffix: format!("{suffix}{after}") }
+            }
+            _ => a.clone(),
+        })
+        .collect()
+}
+
+impl Walker<'_> {
+    /// `xargs`: runs its command once per input item (what `find`, `grep -l`, `ls`, a
+    /// file or a here-string fed it), with `-I` replacement.
+    pub fn xargs(&mut self, args: &[Field], scope: &mut Scope, env: &HashMap<String, Val>, stdin: Out) -> Result<Out, ShellError> {
+        let mut i = 0;
+        let mut replace: Option<String> = None;
+        let mut arg_file: Option<Field> = None;
+        let mut nul = false;
+        while let Some(a) = args.get(i).and_then(Field::known) {
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            if !a.starts_with('-') || a == "-" {
+                break;
+            }
+            let next = args.get(i + 1).cloned();
+            match a {
+                "-I" => {
+                    replace = next.and_then(|f| f.known().map(str::to_owned));
+                    i += 1;
+                }
+                "-a" | "--arg-file" => {
+                    arg_file = next;
+                    i += 1;
+                }
+                "-d" | "-E" | "-L" | "-n" | "-P" | "-s" | "--delimiter" | "--eof" | "--max-lines" | "--max-args" | "--max-procs" | "--max-chars" | "--process-slot-var" => i += 1,
+                "-0" | "--null" => nul = true,
+                s if s.starts_with("-I") => replace = Some(s[2..].to_owned()),
+                s if s.starts_with("-i") => replace = Some(if s.len() > 2 { s[2..].to_owned() } else { "{}".into() }),
+                s if s.starts_with("--replace") => replace = Some(s.split_once('=').map_or("{}".into(), |(_, r)| r.to_owned())),
+                s if s.starts_with("--arg-file=") => arg_file = Some(Field::Known(s["--arg-file=".len()..].to_owned())),
+                _ => {}
+            }
+            i += 1;
+        }
+        let mut cmd: Vec<Field> = args[i.min(args.len())..].to_vec();
+        if cmd.is_empty() {
+            cmd.push(Field::Known("echo".into()));
+        }
+        let input = match arg_file {
+            Some(Field::Known(f)) => self.read_file(&f, scope).map_or(Out::Unknown, Out::Text),
+            Some(_) => Out::Unknown,
+            None => stdin,
+        };
+        let items: Vec<Field> = match input {
+            Out::Text(t) => {
+                let parts: Vec<&str> = if nul { t.split('\0').collect() } else { t.split(char::is_whitespace).collect() };
+                parts.into_iter().filter(|p| !p.is_empty()).map(|p| Field::Known(p.trim_matches(['"', '\'']).to_owned())).collect()
+            }
+            Out::Items(v) => v,
+            Out::Unknown => vec![Field::unknown()],
+            Out::Nothing => Vec::new(),
+        };
+        if items.is_empty() {
+            let mut sub = scope.clone();
+            return self.dispatch(&cmd, &mut sub, env, Out::Nothing);
+        }
+        let items = if items.len() > MAX_EXEC_MATCHES { vec![Field::unknown()] } else { items };
+        for item in &items {
+            let argv = match &replace {
+                Some(r) => cmd
+                    .iter()
+                    .map(|a| match (a, item) {
+                        (Field::Known(s), Field::Known(v)) if s.contains(r.as_str()) => Field::Known(s.replace(r.as_str(), v)),
+                        (Field::Known(s), Field::Partial { prefix, suffix }) if s.contains(r.as_str()) => {
+                            let (b, af) = s.split_once(r.as_str()).unwrap_or((s, ""));
+                            Field::Partial { prefix: format!("{b}{prefix}"), suffix: format!("{suffix}{af}") }
+                        }
+                        _ => a.clone(),
+                    })
+                    .collect(),
+                None => {
+                    let mut v = cmd.clone();
+                    v.push(item.clone());
+                    v
+                }
+            };
+            let mut sub = scope.clone();
+            self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
+        }
+        Ok(Out::Unknown)
+    }
+}

@@ -1,0 +1,575 @@
+//! The tree walk: runs a parsed program symbolically, keeping what bash would keep (the
+//! working directory, variables, positional parameters, functions, what flows through a
+//! pipe) and collecting the writes commands and redirections make.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use brush_parser::ast::{
+    self, Command, CommandPrefixOrSuffixItem, CompoundCommand, IoFileRedirectKind,
+    IoFileRedirectTarget, IoRedirect,
+};
+
+use super::expand::Field;
+use super::{Context, ShellError, Target, Write};
+
+/// How deep `bash -c`, `eval`, scripts and functions may nest.
+const MAX_DEPTH: usize = 24;
+/// How many commands one analysis may visit (loops and functions multiply them).
+const MAX_STEPS: usize = 50_000;
+/// Largest file read as a script, a patch or a command's input.
+pub(super) const MAX_READ: u64 = 1024 * 1024;
+
+/// A variable's value as far as the analysis knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Val {
+    Known(String),
+    /// Set, but to something only known when the command runs.
+    Unknown,
+    /// Known text around an unknown middle (`/tmp/tmp.` + random, from `mktemp`).
+    Partial(String, String),
+}
+
+/// What a command prints (and so what the next command in a pipe reads).
+#[derive(Clone, Debug)]
+pub(super) enum Out {
+    /// Nothing known to be printed (or stdin inherited from the agent's tool).
+    Nothing,
+    Text(String),
+    /// A list of paths (find, grep -l, ls): each item possibly partial.
+    Items(Vec<Field>),
+    /// Output that cannot be known before running.
+    Unknown,
+}
+
+/// What bash keeps per (sub)shell.
+#[derive(Clone, Debug)]
+pub(super) struct Scope {
+    pub vars: HashMap<String, Val>,
+    /// `None` once a `cd` went somewhere unknown.
+    pub cwd: Option<PathBuf>,
+    pub positional: Vec<Val>,
+    pub dir_stack: Vec<Option<PathBuf>>,
+}
+
+impl Scope {
+    pub fn new(cwd: PathBuf) -> Scope {
+        Scope {
+            vars: HashMap::new(),
+            cwd: Some(cwd),
+            positional: Vec::new(),
+            dir_stack: Vec::new(),
+        }
+    }
+}
+
+pub(super) struct Walker<'a> {
+    pub ctx: &'a Context<'a>,
+    writes: Vec<Write>,
+    depth: usize,
+    steps: usize,
+    /// Symlinks made earlier in this command: (link, what it points at), both absolute.
+    pub links: Vec<(PathBuf, PathBuf)>,
+    functions: HashMap<String, Rc<ast::FunctionBody>>,
+    /// Files written earlier in this command, so a script created and then run is known
+    /// to be unknowable rather than mistaken for one that does not exist.
+    pub written: Vec<PathBuf>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(ctx: &'a Context<'a>) -> Walker<'a> {
+        Walker {
+            ctx,
+            writes: Vec::new(),
+            depth: 0,
+            steps: 0,
+            links: Vec::new(),
+            functions: HashMap::new(),
+            written: Vec::new(),
+        }
+    }
+
+    pub fn into_writes(self) -> Vec<Write> {
+        self.writes
+    }
+
+    pub fn step(&mut self) -> Result<(), ShellError> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(ShellError::TooComplex(format!(
+                "more than {MAX_STEPS} commands to follow"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Parses and walks `text` as a script (the top-level command, `bash -c`, `eval`, a
+    /// script file or stdin).
+    pub fn script(&mut self, text: &str, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ShellError::TooComplex(format!(
+                "shells nested more than {MAX_DEPTH} deep"
+            )));
+        }
+        let options = brush_parser::ParserOptions::default();
+        let mut parser = brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
+        let program = parser
+            .parse_program()
+            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        self.depth += 1;
+        let mut out = Out::Nothing;
+        let mut stdin = Some(stdin);
+        for list in &program.complete_commands {
+            out = self.list(list, scope, stdin.take().unwrap_or(Out::Nothing))?;
+        }
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    /// Records a write of `field`, resolved against the scope's cwd.
+    pub fn write(&mut self, field: &Field, scope: &Scope, recursive: bool, how: &str) {
+        let Some(target) = self.resolve(field, scope) else {
+            return;
+        };
+        if let Target::Path(p) = &target {
+            let lexical = super::super::paths::normalize(p);
+            // A symlink made earlier in this same command is not on disk yet: follow it
+            // here, or `ln -s roles r && echo x > r/y` would slip through.
+            let through: Vec<PathBuf> = self
+                .links
+                .iter()
+                .filter_map(|(link, dest)| {
+                    lexical
+                        .strip_prefix(link)
+                        .ok()
+                        .map(|rest| if rest.as_os_str().is_empty() { dest.clone() } else { dest.join(rest) })
+                })
+                .collect();
+            for t in through {
+                self.writes.push(Write {
+                    target: Target::Path(t),
+                    recursive,
+                    how: format!("{how} (through a symlink made earlier in the command)"),
+                });
+            }
+            self.written.push(lexical);
+        }
+        self.writes.push(Write {
+            target,
+            recursive,
+            how: how.to_owned(),
+        });
+    }
+
+    /// A field as a write target: a known path or a partial one.
+    pub fn resolve(&self, field: &Field, scope: &Scope) -> Option<Target> {
+        match field {
+            Field::Known(s) if s.is_empty() => None,
+            Field::Known(s) => Some(match (&scope.cwd, s.starts_with('/')) {
+                (_, true) => Target::Path(PathBuf::from(s)),
+                (Some(cwd), false) => Target::Path(cwd.join(s)),
+                (None, false) => Target::Partial {
+                    dir: None,
+                    name_prefix: String::new(),
+                    suffix: s.clone(),
+                },
+            }),
+            Field::Partial { prefix, suffix } => {
+                let (dir, name) = match prefix.rfind('/') {
+                    Some(i) => (&prefix[..=i], &prefix[i + 1..]),
+                    None => ("", prefix.as_str()),
+                };
+                let dir = if dir.starts_with('/') {
+                    Some(PathBuf::from(dir))
+                } else if prefix.is_empty() {
+                    // The unknown part starts the path: it may be absolute.
+                    None
+                } else {
+                    scope.cwd.as_ref().map(|c| c.join(dir))
+                };
+                Some(Target::Partial {
+                    dir,
+                    name_prefix: name.to_owned(),
+                    suffix: suffix.clone(),
+                })
+            }
+        }
+    }
+
+    /// A target that could be anything at all (a script we cannot see).
+    pub fn write_anything(&mut self, how: &str) {
+        self.writes.push(Write {
+            target: Target::Partial {
+                dir: None,
+                name_prefix: String::new(),
+                suffix: String::new(),
+            },
+            recursive: true,
+            how: how.to_owned(),
+        });
+    }
+
+    pub fn list(&mut self, list: &ast::CompoundList, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        let mut out = Out::Nothing;
+        let mut stdin = Some(stdin);
+        for item in &list.0 {
+            out = self.and_or(&item.0, scope, stdin.take().unwrap_or(Out::Nothing))?;
+        }
+        Ok(out)
+    }
+
+    fn and_or(&mut self, list: &ast::AndOrList, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        let mut out = self.pipeline(&list.first, scope, stdin)?;
+        for next in &list.additional {
+            let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
+            out = self.pipeline(p, scope, Out::Nothing)?;
+        }
+        Ok(out)
+    }
+
+    fn pipeline(&mut self, p: &ast::Pipeline, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        if p.seq.len() == 1 {
+            return self.command(&p.seq[0], scope, stdin);
+        }
+        // Each element of a real pipe runs in its own subshell.
+        let mut flow = stdin;
+        for cmd in &p.seq {
+            let mut sub = scope.clone();
+            flow = self.command(cmd, &mut sub, flow)?;
+        }
+        Ok(flow)
+    }
+
+    fn command(&mut self, cmd: &Command, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        match cmd {
+            Command::Simple(simple) => self.simple(simple, scope, stdin),
+            Command::Compound(compound, redirects) => {
+                let mut stdin = stdin;
+                for r in redirects.iter().flat_map(|r| r.0.iter()) {
+                    self.redirect(r, scope, &mut stdin)?;
+                }
+                self.compound(compound, scope, stdin)
+            }
+            Command::Function(def) => {
+                self.step()?;
+                let name = def.fname.value.clone();
+                self.functions.insert(name, Rc::new(def.body.clone()));
+                Ok(Out::Nothing)
+            }
+            Command::ExtendedTest(test, redirects) => {
+                let mut stdin = stdin;
+                for r in redirects.iter().flat_map(|r| r.0.iter()) {
+                    self.redirect(r, scope, &mut stdin)?;
+                }
+                self.extended_test(&test.expr, scope)?;
+                Ok(Out::Nothing)
+            }
+        }
+    }
+
+    /// `[[ … ]]` runs nothing itself, but its words may hold command substitutions.
+    fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, scope: &mut Scope) -> Result<(), ShellError> {
+        use ast::ExtendedTestExpr as E;
+        match expr {
+            E::And(a, b) | E::Or(a, b) => {
+                self.extended_test(a, scope)?;
+                self.extended_test(b, scope)
+            }
+            E::Not(a) | E::Parenthesized(a) => self.extended_test(a, scope),
+            E::UnaryTest(_, w) => self.expand(&w.value, scope).map(|_| ()),
+            E::BinaryTest(_, a, b) => {
+                self.expand(&a.value, scope)?;
+                self.expand(&b.value, scope).map(|_| ())
+            }
+        }
+    }
+
+    fn compound(&mut self, cc: &CompoundCommand, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        self.step()?;
+        match cc {
+            CompoundCommand::BraceGroup(g) => self.list(&g.list, scope, stdin),
+            CompoundCommand::Subshell(s) => {
+                let mut sub = scope.clone();
+                self.list(&s.list, &mut sub, stdin)
+            }
+            CompoundCommand::ForClause(f) => {
+                let values = match &f.values {
+                    Some(words) => {
+                        let mut all = Vec::new();
+                        for w in words {
+                            all.extend(self.expand(&w.value, scope)?);
+                        }
+                        all
+                    }
+                    None => scope
+                        .positional
+                        .iter()
+                        .map(|v| match v {
+                            Val::Known(s) => Field::Known(s.clone()),
+                            Val::Unknown => Field::unknown(),
+                            Val::Partial(p, s) => Field::Partial {
+                                prefix: p.clone(),
+                                suffix: s.clone(),
+                            },
+                        })
+                        .collect(),
+                };
+                // Run the body once per known value (bounded), else once with the loop
+                // variable unknown.
+                if values.len() <= 64 && values.iter().all(|v| matches!(v, Field::Known(_))) {
+                    for v in &values {
+                        if let Field::Known(s) = v {
+                            scope.vars.insert(f.variable_name.clone(), Val::Known(s.clone()));
+                        }
+                        self.list(&f.body.list, scope, Out::Nothing)?;
+                    }
+                    if !values.is_empty() {
+                        return Ok(Out::Unknown);
+                    }
+                }
+                scope.vars.insert(f.variable_name.clone(), Val::Unknown);
+                self.list(&f.body.list, scope, Out::Nothing)?;
+                Ok(Out::Unknown)
+            }
+            CompoundCommand::ArithmeticForClause(f) => {
+                self.list(&f.body.list, scope, Out::Nothing)?;
+                Ok(Out::Unknown)
+            }
+            CompoundCommand::CaseClause(c) => {
+                self.expand(&c.value.value, scope)?;
+                for item in &c.cases {
+                    for p in &item.patterns {
+                        self.expand(&p.value, scope)?;
+                    }
+                    if let Some(body) = &item.cmd {
+                        self.list(body, scope, Out::Nothing)?;
+                    }
+                }
+                Ok(Out::Unknown)
+            }
+            CompoundCommand::IfClause(i) => {
+                self.list(&i.condition, scope, Out::Nothing)?;
+                self.list(&i.then, scope, Out::Nothing)?;
+                for e in i.elses.iter().flatten() {
+                    if let Some(cond) = &e.condition {
+                        self.list(cond, scope, Out::Nothing)?;
+                    }
+                    self.list(&e.body, scope, Out::Nothing)?;
+                }
+                Ok(Out::Unknown)
+            }
+            CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
+                self.list(&w.0, scope, stdin)?;
+                self.list(&w.1.list, scope, Out::Nothing)?;
+                Ok(Out::Unknown)
+            }
+            CompoundCommand::Coprocess(c) => {
+                let mut sub = scope.clone();
+                self.command(&c.body, &mut sub, Out::Nothing)
+            }
+            CompoundCommand::Arithmetic(_) => Ok(Out::Nothing),
+        }
+    }
+
+    fn simple(&mut self, cmd: &ast::SimpleCommand, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+        self.step()?;
+        let mut assigns: Vec<(String, Val)> = Vec::new();
+        let mut redirects: Vec<&IoRedirect> = Vec::new();
+        let mut argv: Vec<Field> = Vec::new();
+        for item in cmd.prefix.iter().flat_map(|p| p.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
+                CommandPrefixOrSuffixItem::AssignmentWord(a, _) => {
+                    let value = self.assignment(a, scope)?;
+                    assigns.push(value);
+                }
+                CommandPrefixOrSuffixItem::Word(w) => argv.extend(self.expand(&w.value, scope)?),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                    let mut s = scope.clone();
+                    self.list(&sub.list, &mut s, Out::Unknown)?;
+                }
+            }
+        }
+        if let Some(name) = &cmd.word_or_name {
+            argv.extend(self.expand(&name.value, scope)?);
+        }
+        let mut declared: Vec<(String, Val)> = Vec::new();
+        for item in cmd.suffix.iter().flat_map(|s| s.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
+                CommandPrefixOrSuffixItem::Word(w) => argv.extend(self.expand(&w.value, scope)?),
+                CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
+                    declared.push(self.assignment(a, scope)?);
+                    argv.extend(self.expand(&w.value, scope)?);
+                }
+                CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                    let mut s = scope.clone();
+                    self.list(&sub.list, &mut s, Out::Unknown)?;
+                    argv.push(Field::Known("/dev/fd/63".into()));
+                }
+            }
+        }
+        let mut stdin = stdin;
+        for r in redirects {
+            self.redirect(r, scope, &mut stdin)?;
+        }
+        if argv.is_empty() {
+            scope.vars.extend(assigns);
+            return Ok(Out::Nothing);
+        }
+        let is_declaration = matches!(
+            argv.first(),
+            Some(Field::Known(n)) if ["export", "declare", "typeset", "local", "readonly"].contains(&n.as_str())
+        );
+        if is_declaration {
+            scope.vars.extend(declared);
+        }
+        let env: HashMap<String, Val> = assigns.into_iter().collect();
+        if let Some(Field::Known(name)) = argv.first()
+            && let Some(body) = self.functions.get(name).cloned()
+        {
+            return self.call_function(&body, &argv[1..], scope, stdin);
+        }
+        self.dispatch(&argv, scope, &env, stdin)
+    }
+
+    fn call_function(
+        &mut self,
+        body: &ast::FunctionBody,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ShellError::TooComplex("functions recurse too deeply".into()));
+        }
+        self.depth += 1;
+        let saved = std::mem::replace(&mut scope.positional, args.iter().map(Field::to_val).collect());
+        let mut stdin = stdin;
+        for r in body.1.iter().flat_map(|r| r.0.iter()) {
+            self.redirect(r, scope, &mut stdin)?;
+        }
+        let out = self.compound(&body.0, scope, stdin);
+        scope.positional = saved;
+        self.depth -= 1;
+        out
+    }
+
+    /// Evaluates `NAME=value` (or `NAME=(array)`), running any substitutions in it.
+    fn assignment(&mut self, a: &ast::Assignment, scope: &mut Scope) -> Result<(String, Val), ShellError> {
+        let name = match &a.name {
+            ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+        };
+        let val = match &a.value {
+            ast::AssignmentValue::Scalar(w) => {
+                let v = self.expand_joined(&w.value, scope)?;
+                match (a.append, scope.vars.get(&name), v) {
+                    (true, Some(Val::Known(old)), Val::Known(new)) => Val::Known(format!("{old}{new}")),
+                    (true, _, _) => Val::Unknown,
+                    (false, _, v) => v,
+                }
+            }
+            ast::AssignmentValue::Array(items) => {
+                for (k, v) in items {
+                    if let Some(k) = k {
+                        self.expand(&k.value, scope)?;
+                    }
+                    self.expand(&v.value, scope)?;
+                }
+                Val::Unknown
+            }
+        };
+        Ok((name, val))
+    }
+
+    fn redirect(&mut self, r: &IoRedirect, scope: &mut Scope, stdin: &mut Out) -> Result<(), ShellError> {
+        match r {
+            IoRedirect::File(fd, kind, target) => match (kind, target) {
+                (_, IoFileRedirectTarget::ProcessSubstitution(_, sub)) => {
+                    let mut s = scope.clone();
+                    self.list(&sub.list, &mut s, Out::Unknown)?;
+                }
+                (
+                    IoFileRedirectKind::Write
+                    | IoFileRedirectKind::Append
+                    | IoFileRedirectKind::Clobber
+                    | IoFileRedirectKind::ReadAndWrite,
+                    IoFileRedirectTarget::Filename(w),
+                ) => {
+                    let how = match kind {
+                        IoFileRedirectKind::Append => "redirection `>>`",
+                        IoFileRedirectKind::Clobber => "redirection `>|`",
+                        IoFileRedirectKind::ReadAndWrite => "redirection `<>`",
+                        _ => "redirection `>`",
+                    };
+                    for f in self.expand(&w.value, scope)? {
+                        self.write(&f, scope, false, how);
+                    }
+                }
+                (IoFileRedirectKind::DuplicateOutput, IoFileRedirectTarget::Duplicate(w)) => {
+                    for f in self.expand(&w.value, scope)? {
+                        // `>&2` and `>&-` duplicate descriptors; `>&file` writes a file.
+                        let is_fd = matches!(&f, Field::Known(s) if s == "-" || s.trim_end_matches('-').chars().all(|c| c.is_ascii_digit()));
+                        if !is_fd {
+                            self.write(&f, scope, false, "redirection `>&`");
+                        }
+                    }
+                }
+                (IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)) => {
+                    let fields = self.expand(&w.value, scope)?;
+                    if fd.is_none_or(|n| n == 0) {
+                        *stdin = match fields.as_slice() {
+                            [Field::Known(p)] => self.read_file(p, scope).map_or(Out::Unknown, Out::Text),
+                            _ => Out::Unknown,
+                        };
+                    }
+                }
+                (_, IoFileRedirectTarget::Filename(w) | IoFileRedirectTarget::Duplicate(w)) => {
+                    self.expand(&w.value, scope)?;
+                }
+                (_, IoFileRedirectTarget::Fd(_)) => {}
+            },
+            IoRedirect::HereDocument(fd, doc) => {
+                let text = if doc.requires_expansion {
+                    self.expand_heredoc(&doc.doc.value, scope)?
+                } else {
+                    doc.doc.value.clone()
+                };
+                if fd.is_none_or(|n| n == 0) {
+                    *stdin = Out::Text(text);
+                }
+            }
+            IoRedirect::HereString(fd, w) => {
+                let v = self.expand_joined(&w.value, scope)?;
+                if fd.is_none_or(|n| n == 0) {
+                    *stdin = match v {
+                        Val::Known(s) => Out::Text(format!("{s}\n")),
+                        Val::Unknown | Val::Partial(..) => Out::Unknown,
+                    };
+                }
+            }
+            IoRedirect::OutputAndError(w, append) => {
+                let how = if *append { "redirection `&>>`" } else { "redirection `&>`" };
+                for f in self.expand(&w.value, scope)? {
+                    self.write(&f, scope, false, how);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a (small) file the command reads, relative to the scope's cwd.
+    pub fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
+        let full = if path.starts_with('/') {
+            PathBuf::from(path)
+        } else {
+            scope.cwd.as_ref()?.join(path)
+        };
+        let meta = std::fs::metadata(&full).ok()?;
+        if !meta.is_file() || meta.len() > MAX_READ {
+            return None;
+        }
+        std::fs::read_to_string(full).ok()
+    }
+}

@@ -1,0 +1,184 @@
+//! The fixed sequence every hook process runs (STYLE.md "A thin main"): install the panic
+//! hook and the watchdog, read stdin within its size and time bounds, hand the bytes to
+//! the hook, answer once. Whatever goes wrong, a guard still answers deny in the host's
+//! own channel: a crash or a host timeout would let the call through on most hosts.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::event::{Answer, EventKind, Host};
+use crate::hooks::{Hook, Invocation};
+use crate::output;
+
+/// Default stdin limit (SPEC §3).
+pub const STDIN_LIMIT: usize = 8 * 1024 * 1024;
+/// Default time budget for the whole process, well inside every host's hook timeout.
+const DEADLINE_MS: u64 = 5_000;
+
+/// What a failure answer needs to know, updated as the process learns it.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub hook: Hook,
+    pub host: Option<Host>,
+    pub kind: EventKind,
+}
+
+static CONTEXT: Mutex<Option<Context>> = Mutex::new(None);
+
+/// Records what the process has learned so far (the host, the event kind), so that a
+/// panic or the watchdog answers in the right channel.
+pub fn learn(host: Host, kind: &EventKind) {
+    if let Ok(mut ctx) = CONTEXT.lock()
+        && let Some(ctx) = ctx.as_mut()
+    {
+        ctx.host = Some(host);
+        ctx.kind = kind.clone();
+    }
+}
+
+fn snapshot(hook: Hook) -> Context {
+    CONTEXT
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .unwrap_or(Context {
+            hook,
+            host: None,
+            kind: EventKind::PreTool,
+        })
+}
+
+pub fn run(hook: Hook) -> ExitCode {
+    if let Ok(mut ctx) = CONTEXT.lock() {
+        *ctx = Some(Context {
+            hook,
+            host: None,
+            kind: EventKind::PreTool,
+        });
+    }
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let ctx = snapshot(hook);
+        output::answer_and_exit(&hook.failure(&ctx, &format!("internal error{at}: {message}")));
+    }));
+
+    let deadline = std::env::var("WAZIR_HOOK_DEADLINE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEADLINE_MS);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(deadline));
+        let ctx = snapshot(hook);
+        output::answer_and_exit(&hook.failure(
+            &ctx,
+            &format!(
+                "no answer within {deadline} ms (stdin never closed, or the evaluation took too long)"
+            ),
+        ));
+    });
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let answer = match parse_host_arg(&args) {
+        Ok(host) => {
+            if let Some(host) = host {
+                learn(host, &EventKind::PreTool);
+            }
+            let stdin = read_stdin(STDIN_LIMIT);
+            hook.run(Invocation { host, stdin })
+        }
+        Err(message) => hook.failure(&snapshot(hook), &message),
+    };
+    if output::answer_once(&answer) {
+        ExitCode::from(answer.exit)
+    } else {
+        // The watchdog answered first and is exiting the process.
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Reads `--host <name>` / `--host=<name>`; every hook takes it and nothing else.
+fn parse_host_arg(args: &[String]) -> Result<Option<Host>, String> {
+    let mut host = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let value = if arg == "--host" {
+            it.next()
+                .ok_or_else(|| "--host needs a value".to_owned())?
+                .as_str()
+        } else if let Some(v) = arg.strip_prefix("--host=") {
+            v
+        } else {
+            return Err(format!("unknown argument `{arg}` (only --host is accepted)"));
+        };
+        host = Some(Host::from_name(value).ok_or_else(|| {
+            format!("unknown host `{value}` (expected claude, cursor, gemini, codex or wazir)")
+        })?);
+    }
+    Ok(host)
+}
+
+/// All of stdin, or the reason it cannot be had. Endless stdin is the watchdog's job.
+fn read_stdin(limit: usize) -> Result<Vec<u8>, crate::error::InputError> {
+    use crate::error::InputError;
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| InputError::Io(e.to_string()))?;
+    if buf.len() > limit {
+        return Err(InputError::TooLarge(limit));
+    }
+    Ok(buf)
+}
+
+/// Decodes stdin bytes into a JSON value: strips a UTF-8 BOM (Cursor sends one) and
+/// refuses empty input, NUL bytes and anything that is not one JSON document.
+pub fn decode(bytes: &[u8]) -> Result<serde_json::Value, crate::error::InputError> {
+    use crate::error::InputError;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(InputError::Nul);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| InputError::NotUtf8)?;
+    if text.trim().is_empty() {
+        return Err(InputError::Empty);
+    }
+    serde_json::from_str(text).map_err(|e| InputError::Json(e.to_string()))
+}
+
+/// The host to answer a failure in when neither `--host` nor the payload said: the
+/// hosts' own environment variables, else the canonical protocol.
+pub fn host_from_env() -> Host {
+    let set = |k: &str| std::env::var_os(k).is_some();
+    if set("CURSOR_VERSION") || set("CURSOR_PROJECT_DIR") {
+        Host::Cursor
+    } else if set("GEMINI_PROJECT_DIR") || set("GEMINI_SESSION_ID") {
+        Host::Gemini
+    } else if set("CODEX_HOME") || set("CODEX_THREAD_ID") {
+        Host::Codex
+    } else if set("CLAUDE_PROJECT_DIR") || set("CLAUDECODE") {
+        Host::Claude
+    } else {
+        Host::Wazir
+    }
+}
+
+/// An answer for a process that has nothing to say (a capture hook's success).
+#[allow(dead_code)]
+pub fn silent() -> Answer {
+    Answer::default()
+}

@@ -1,0 +1,81 @@
+//! The shell corpus (tests/fixtures/shell/cases.jsonl): every write must be denied and
+//! every read allowed, through every host's shell tool.
+
+use serde_json::Value;
+
+use crate::harness::{Fixture, SHELL_TOOLS, Verdict, payload, verdict};
+
+struct Case {
+    expect: Verdict,
+    cmd: String,
+    cwd: Option<String>,
+    why: String,
+}
+
+fn cases() -> Vec<Case> {
+    let text = include_str!("../fixtures/shell/cases.jsonl");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("//"))
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("bad case {l}: {e}"));
+            Case {
+                expect: match v["expect"].as_str() {
+                    Some("deny") => Verdict::Deny,
+                    Some("allow") => Verdict::Allow,
+                    other => panic!("bad expect {other:?}"),
+                },
+                cmd: v["cmd"].as_str().unwrap().to_owned(),
+                cwd: v["cwd"].as_str().map(str::to_owned),
+                why: v["why"].as_str().unwrap_or("").to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn run_corpus(tools: &[(&str, &str)]) {
+    let fx = Fixture::new();
+    let cases = cases();
+    assert!(cases.len() > 900, "the corpus shrank to {}", cases.len());
+    let mut failures = Vec::new();
+    let (mut denied, mut allowed) = (0, 0);
+    for (host, template) in tools {
+        for case in &cases {
+            let cmd = case.cmd.replace("{root}", &fx.root.to_string_lossy()).replace("{home}", &fx.home.to_string_lossy());
+            let cwd = case.cwd.as_ref().map_or(fx.root.clone(), |c| fx.root.join(c));
+            let out = fx.run(host, &payload(template, &cwd, Some(&cmd), None, None));
+            let got = verdict(host, &out);
+            if got == case.expect {
+                if got == Verdict::Deny { denied += 1 } else { allowed += 1 }
+            } else {
+                failures.push(format!(
+                    "[{template}] expected {:?}, got {got:?}: {cmd:?} ({}){}",
+                    case.expect,
+                    case.why,
+                    if got == Verdict::Deny { format!("\n    reason: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)) } else { String::new() }
+                ));
+            }
+        }
+    }
+    eprintln!("shell corpus: {denied} denied and {allowed} allowed as expected, {} wrong", failures.len());
+    assert!(failures.is_empty(), "{} of {} cases wrong:\n{}", failures.len(), cases.len() * tools.len(), failures.join("\n"));
+}
+
+#[test]
+fn corpus_on_claude_bash() {
+    run_corpus(&SHELL_TOOLS[..1]);
+}
+
+#[test]
+fn corpus_on_cursor_shell_events() {
+    run_corpus(&SHELL_TOOLS[1..3]);
+}
+
+#[test]
+fn corpus_on_gemini_run_shell_command() {
+    run_corpus(&SHELL_TOOLS[3..4]);
+}
+
+#[test]
+fn corpus_on_codex_bash() {
+    run_corpus(&SHELL_TOOLS[4..5]);
+}
