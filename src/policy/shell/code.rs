@@ -40,7 +40,18 @@ const WRITE_CALLS: &[&str] = &[
 const RECURSIVE_CALLS: &[&str] = &["rmtree", "recursive", "rm_r", "rm_rf", "remove_tree", "copytree", "-rf", "-r "];
 
 pub(super) fn scan(code: &str, lang: Lang) -> Scan {
-    let lower = code
+    let lits = literals(code, lang);
+    // Indicators are looked for in the code with its literals blanked out: a path such as
+    // `roles/executor.md` must not read as a call to `exec`.
+    let mut bare: Vec<char> = code.chars().collect();
+    for l in &lits {
+        for c in &mut bare[l.start..l.end] {
+            *c = ' ';
+        }
+    }
+    let lower = bare
+        .iter()
+        .collect::<String>()
         .to_ascii_lowercase()
         .replace("stdout.write", "")
         .replace("stderr.write", "");
@@ -49,24 +60,25 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         recursive: RECURSIVE_CALLS.iter().any(|c| lower.contains(c)),
         ..Scan::default()
     };
-    for (lit, before) in literals(code, lang) {
+    let chars: Vec<char> = code.chars().collect();
+    for lit in &lits {
+        let text = &lit.text;
+        let before: String = chars[lit.start.saturating_sub(16)..lit.start].iter().collect();
         let preceded = before.trim_end();
         // A file-mode literal ('w', "a+") makes a Python/Ruby open() a write.
-        if !lit.is_empty() && lit.len() <= 3 && lit.chars().all(|c| "rwxabt+".contains(c)) {
-            if lit.contains(['w', 'a', 'x', '+']) {
+        if !text.is_empty() && text.len() <= 3 && text.chars().all(|c| "rwxabt+".contains(c)) {
+            if text.contains(['w', 'a', 'x', '+']) {
                 scan.writes = true;
             }
             continue;
         }
         // awk `print > "f"`, `printf(...) >> "f"`; perl `open(F, ">f")`.
-        let awk_redirect = lang == Lang::Awk && (preceded.ends_with('>') || preceded.ends_with('|'));
-        let perl_mode = lit.trim_start().starts_with(['>', '+']);
-        if awk_redirect {
-            scan.redirected.push(lit.clone());
+        if lang == Lang::Awk && (preceded.ends_with('>') || preceded.ends_with('|')) {
+            scan.redirected.push(text.clone());
         }
-        if perl_mode {
+        if text.trim_start().starts_with(['>', '+']) && lang != Lang::Awk {
             scan.writes = true;
-            let target = lit.trim_start().trim_start_matches(['>', '+', '<']).trim();
+            let target = text.trim_start().trim_start_matches(['>', '+', '<']).trim();
             if !target.is_empty() {
                 scan.redirected.push(target.to_owned());
             }
@@ -74,9 +86,90 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         if lang == Lang::Awk && lower.contains("system") {
             scan.writes = true;
         }
-        add_paths(&mut scan.paths, &lit);
+        if !read_only_position(&chars, lit) {
+            add_paths(&mut scan.paths, text);
+        }
     }
     scan
+}
+
+/// Whether a literal sits where the code only reads it: the source argument of a copy,
+/// the path of a read call, or an `open()` without a write mode.
+fn read_only_position(chars: &[char], lit: &Literal) -> bool {
+    let Some((name, index, call_end)) = call_of(chars, lit.start) else {
+        return false;
+    };
+    let name = name.to_ascii_lowercase();
+    let last = name.rsplit(['.', ':']).next().unwrap_or(&name).to_owned();
+    let args: String = chars[lit.end.min(call_end)..call_end].iter().collect();
+    let after: String = chars[call_end..(call_end + 24).min(chars.len())].iter().collect();
+    const COPIES: &[&str] = &["copy", "copy2", "copyfile", "copytree", "copyfilesync", "cp", "cpsync", "cp_r", "copy_file", "copy_entry"];
+    const READS: &[&str] = &[
+        "read", "readfile", "readfilesync", "read_text", "read_bytes", "readlines", "exists", "existssync",
+        "isfile", "isdir", "stat", "statsync", "lstat", "listdir", "scandir", "walk", "glob", "print", "log",
+        "puts", "load", "loads", "foreach", "readdir", "readdirsync", "getsize", "getmtime", "access", "accesssync",
+        "createreadstream", "readlink", "realpath", "abspath", "basename", "dirname", "say", "printf", "warn",
+    ];
+    if COPIES.contains(&last.as_str()) {
+        return index == 0;
+    }
+    if READS.contains(&last.as_str()) {
+        return true;
+    }
+    if last == "open" || last == "fopen" || last == "openSync".to_ascii_lowercase() {
+        let mode_write = args.contains("'w") || args.contains("\"w") || args.contains("'a") || args.contains("\"a")
+            || args.contains("'x") || args.contains("+'") || args.contains("+\"") || args.contains("'r+")
+            || args.contains("mode=") || args.contains("O_WRONLY") || args.contains("O_RDWR") || args.contains("O_CREAT");
+        return index == 0 && !mode_write;
+    }
+    if last == "path" || last == "pathname" {
+        let method = after.trim_start_matches(')').trim_start_matches('.');
+        return ["read_text", "read_bytes", "exists", "is_file", "is_dir", "stat", "open()", "iterdir", "glob", "resolve"]
+            .iter()
+            .any(|m| method.starts_with(m));
+    }
+    false
+}
+
+/// The call a literal is an argument of: its name, the argument's index, and where the
+/// call's argument list ends.
+fn call_of(chars: &[char], start: usize) -> Option<(String, usize, usize)> {
+    let mut depth = 0i32;
+    let mut index = 0;
+    let mut i = start;
+    while i > 0 {
+        i -= 1;
+        match chars[i] {
+            ')' | ']' | '}' => depth += 1,
+            '(' if depth == 0 => {
+                let mut j = i;
+                while j > 0 && (chars[j - 1].is_alphanumeric() || "_.:$".contains(chars[j - 1])) {
+                    j -= 1;
+                }
+                let name: String = chars[j..i].iter().collect();
+                let mut end = start;
+                let mut d = 0i32;
+                while end < chars.len() {
+                    match chars[end] {
+                        '(' | '[' | '{' => d += 1,
+                        ')' | ']' | '}' if d == 0 => break,
+                        ')' | ']' | '}' => d -= 1,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                return (!name.is_empty()).then_some((name, index, end));
+            }
+            '(' | '[' | '{' => depth -= 1,
+            ',' if depth == 0 => index += 1,
+            ';' | '\n' if depth == 0 => return None,
+            _ => {}
+        }
+        if start - i > 400 {
+            return None;
+        }
+    }
+    None
 }
 
 fn add_paths(out: &mut Vec<String>, lit: &str) {
@@ -98,8 +191,14 @@ fn add_paths(out: &mut Vec<String>, lit: &str) {
     }
 }
 
-/// String literals with the text just before each (for awk's `>`).
-fn literals(code: &str, lang: Lang) -> Vec<(String, String)> {
+/// A string literal: its text and where its quotes start and end in the code.
+struct Literal {
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+fn literals(code: &str, lang: Lang) -> Vec<Literal> {
     let chars: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -113,24 +212,24 @@ fn literals(code: &str, lang: Lang) -> Vec<(String, String)> {
             i += 1;
             continue;
         }
-        let before: String = chars[i.saturating_sub(16)..i].iter().collect();
         let triple = lang == Lang::Python && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
         let mut j = if triple { i + 3 } else { i + 1 };
-        let mut lit = String::new();
+        let mut text = String::new();
         while j < chars.len() {
             if chars[j] == '\\' && j + 1 < chars.len() {
-                lit.push(chars[j + 1]);
+                text.push(chars[j + 1]);
                 j += 2;
                 continue;
             }
             if chars[j] == c && (!triple || (chars.get(j + 1) == Some(&c) && chars.get(j + 2) == Some(&c))) {
                 break;
             }
-            lit.push(chars[j]);
+            text.push(chars[j]);
             j += 1;
         }
-        out.push((lit, before));
-        i = j + if triple { 3 } else { 1 };
+        let end = (j + if triple { 3 } else { 1 }).min(chars.len());
+        out.push(Literal { text, start: i, end });
+        i = end;
     }
     out
 }
@@ -214,6 +313,17 @@ mod tests {
         assert!(s.writes && s.paths.contains(&"roles/x".to_owned()));
         let s = scan("print(open('roles/x').read())", Lang::Python);
         assert!(!s.writes);
+    }
+
+    #[test]
+    fn reads_and_copy_sources_are_not_writes() {
+        let s = scan("import shutil; shutil.copy('roles/x', '/tmp/e')", Lang::Python);
+        assert!(s.writes && !s.paths.contains(&"roles/x".to_owned()) && s.paths.contains(&"/tmp/e".to_owned()));
+        let s = scan("with open('roles/x') as f: print(f.read()); open('out','w')", Lang::Python);
+        assert!(!s.paths.contains(&"roles/x".to_owned()));
+        assert!(s.paths.contains(&"out".to_owned()));
+        let s = scan("require('fs').unlinkSync('input/brief.md')", Lang::Node);
+        assert!(s.writes && s.paths.contains(&"input/brief.md".to_owned()));
     }
 
     #[test]

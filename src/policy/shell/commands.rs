@@ -424,15 +424,19 @@ impl Walker<'_> {
             "fd" | "fdfind" => {
                 let o = Opts::parse(args, "ethdEcjSx", &["extension", "type", "exclude", "max-depth", "exec", "exec-batch"]);
                 let root = o.operands.get(1).cloned().unwrap_or(Field::Known(".".into()));
-                Ok(Out::Items(vec![under(&root)]))
+                Ok(Out::Items(self.existing_items(&root, scope, usize::MAX)))
             }
             "ls" => {
                 let o = Opts::parse(args, "IwTp", &["ignore", "width", "tabsize", "format", "sort", "time", "color", "hide", "indicator-style", "quoting-style", "block-size"]);
                 let dirs = if o.operands.is_empty() { vec![Field::Known(".".into())] } else { o.operands.clone() };
                 let mut items = Vec::new();
+                let depth = if o.has(Some('R'), &["recursive"]) { usize::MAX } else { 1 };
                 for d in dirs {
-                    let is_dir = d.known().is_some_and(|s| self.resolve_path(s, scope).is_some_and(|p| p.is_dir()));
-                    items.push(if is_dir && !o.has(Some('d'), &["directory"]) { under(&d) } else { d });
+                    if o.has(Some('d'), &["directory"]) {
+                        items.push(d);
+                    } else {
+                        items.extend(self.existing_items(&d, scope, depth));
+                    }
                 }
                 Ok(Out::Items(items))
             }
@@ -481,7 +485,15 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let full = self.resolve_path(path, scope).map(|p| paths::normalize(&p));
-        if let Some(text) = self.read_file(path, scope) {
+        let substituted = match self.fd_contents.get(path.as_str()) {
+            Some(Out::Text(t)) => Some(t.clone()),
+            Some(_) => {
+                self.write_anything(&format!("{how} runs a script from a process substitution only known at run time"));
+                return Ok(Out::Unknown);
+            }
+            None => None,
+        };
+        if let Some(text) = substituted.or_else(|| self.read_file(path, scope)) {
             if same_shell {
                 let saved = std::mem::replace(&mut scope.positional, positional.iter().map(Field::to_val).collect());
                 let out = self.script(&text, scope, Out::Nothing);
@@ -535,7 +547,10 @@ impl Walker<'_> {
         if command_mode {
             let Some(text) = rest.first() else { return Ok(Out::Unknown) };
             let positional = rest.get(2..).unwrap_or(&[]);
-            return self.run_text(text, scope, env, positional, &format!("{name} -c"));
+            let arg0 = rest.get(1).map(Field::to_val);
+            let mut sub = scope.clone();
+            sub.arg0 = arg0;
+            return self.run_text(text, &sub, env, positional, &format!("{name} -c"));
         }
         if !stdin_mode && let Some(file) = rest.first() {
             let mut sub = self.child_scope(scope, env, &[]);
@@ -610,6 +625,10 @@ impl Walker<'_> {
         // A cd that fails leaves later `;` commands in the old directory, so the new one is
         // trusted only when it exists, or was made earlier in this command.
         scope.cwd = target.filter(|t| t.is_dir() || self.written.iter().any(|w| w == t || w.starts_with(t)));
+        scope.cwd_prefix = match operands.first() {
+            Some(Field::Partial { prefix, .. }) if scope.cwd.is_none() && prefix.starts_with('/') => Some(prefix.clone()),
+            _ => None,
+        };
         if name == "pushd" {
             scope.dir_stack.push(old);
         }
@@ -902,11 +921,53 @@ impl Walker<'_> {
             }
             if let Some(dest) = &dest {
                 let written = if into_dir { join_field(dest, src) } else { dest.clone() };
-                let src_is_dir = self.is_dir_field(src, scope);
-                self.write(&written, scope, recursive && src_is_dir, &format!("{name} (destination)"));
+                let src_exists = src.known().and_then(|s| self.resolve_path(s, scope)).is_some_and(|p| p.symlink_metadata().is_ok());
+                let tree = recursive && (self.is_dir_field(src, scope) || !src_exists);
+                self.write(&written, scope, tree, &format!("{name} (destination)"));
+                if tree {
+                    self.copy_tree(src, &written, scope, name);
+                }
             }
         }
         Ok(Out::Nothing)
+    }
+
+    /// A recursive copy writes, beneath its destination, every path its source holds:
+    /// each is written as a path of its own, so a glob such as `**/.env` sees the copies.
+    fn copy_tree(&mut self, src: &Field, dest: &Field, scope: &Scope, how: &str) {
+        let (Some(src), Field::Known(dest)) = (src.known(), dest) else { return };
+        let Some(root) = self.resolve_path(src, scope) else { return };
+        let mut found = Vec::new();
+        if !walk_existing(&root, &root, usize::MAX, &mut found, &mut 5_000, &|_| true) {
+            let partial = Field::Partial { prefix: format!("{}/", dest.trim_end_matches('/')), suffix: String::new() };
+            self.write(&partial, scope, true, &format!("{how} (copies more files than can be listed)"));
+            return;
+        }
+        for rel in found.iter().filter(|r| !r.is_empty()) {
+            let target = Field::Known(format!("{}/{rel}", dest.trim_end_matches('/')));
+            self.write(&target, scope, false, &format!("{how} (copies {src}/{rel})"));
+        }
+    }
+
+    /// The existing paths beneath a directory argument (what `grep -rl`, `ls` or `fd`
+    /// can print), limited to where protected paths can be; a partial item when there are
+    /// too many to list.
+    fn existing_items(&self, dir: &Field, scope: &Scope, depth: usize) -> Vec<Field> {
+        let Some(given) = dir.known() else { return vec![under(dir)] };
+        let Some(root) = self.resolve_path(given, scope) else { return vec![under(dir)] };
+        if !root.is_dir() {
+            return vec![dir.clone()];
+        }
+        let relevant = self.ctx.relevant;
+        let mut found = Vec::new();
+        if !walk_existing(&root, &root, depth, &mut found, &mut 20_000, relevant) {
+            return vec![under(dir)];
+        }
+        found
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| Field::Known(format!("{}/{r}", given.trim_end_matches('/'))))
+            .collect()
     }
 
     fn is_dir_field(&self, f: &Field, scope: &Scope) -> bool {
@@ -993,6 +1054,7 @@ impl Walker<'_> {
             let merge = src.known().is_some_and(|s| s.ends_with('/') || s.ends_with("/."));
             let written = if merge || !self.is_dir_field(dest, scope) && !self.is_dir_field(src, scope) { dest.clone() } else { join_field(dest, src) };
             self.write(&written, scope, true, "rsync (destination)");
+            self.copy_tree(src, &written, scope, "rsync");
         }
         Ok(Out::Unknown)
     }
@@ -1308,7 +1370,7 @@ impl Walker<'_> {
     }
 
     fn curl(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
-        let o = Opts::parse(args, "oDcdHXuAebFTwmxKrCEUYyzQtPs", &["output", "dump-header", "cookie-jar", "trace", "trace-ascii", "stderr", "libcurl", "output-dir", "data", "data-raw", "data-binary", "data-urlencode", "header", "request", "user", "user-agent", "referer", "cookie", "form", "upload-file", "write-out", "max-time", "proxy", "config", "range", "connect-timeout", "cert", "key", "cacert", "url", "retry", "json", "etag-save", "hsts", "alt-svc"]);
+        let o = Opts::parse(args, "oDcdHXuAebFTwmxKrCEUYyzQtP", &["output", "dump-header", "cookie-jar", "trace", "trace-ascii", "stderr", "libcurl", "output-dir", "data", "data-raw", "data-binary", "data-urlencode", "header", "request", "user", "user-agent", "referer", "cookie", "form", "upload-file", "write-out", "max-time", "proxy", "config", "range", "connect-timeout", "cert", "key", "cacert", "url", "retry", "json", "etag-save", "hsts", "alt-svc"]);
         let outdir = o.value(None, &["output-dir"]).and_then(Field::known).map(str::to_owned);
         let place = |f: &Field| match (&outdir, f) {
             (Some(d), Field::Known(n)) if !n.starts_with('/') => Field::Known(format!("{d}/{n}")),
@@ -1454,9 +1516,31 @@ impl Walker<'_> {
         if roots.is_empty() {
             roots.push(Field::Known(".".into()));
         }
-        let _ = (name, scope);
-        Out::Items(roots.iter().map(|r| if self.is_dir_field(r, scope) { under(r) } else { r.clone() }).collect())
+        let _ = name;
+        Out::Items(roots.iter().flat_map(|r| self.existing_items(r, scope, usize::MAX)).collect())
     }
+}
+
+/// Collects the paths beneath `root` (relative to `base`, `""` for `base` itself) up to
+/// `depth` levels, entering only directories `keep` accepts. Returns false when `budget`
+/// ran out first.
+fn walk_existing(base: &Path, root: &Path, depth: usize, found: &mut Vec<String>, budget: &mut usize, keep: &dyn Fn(&Path) -> bool) -> bool {
+    let Ok(entries) = std::fs::read_dir(root) else { return true };
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let path = entry.path();
+        if !keep(&path) {
+            continue;
+        }
+        found.push(path.strip_prefix(base).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default());
+        if depth > 1 && entry.file_type().is_ok_and(|t| t.is_dir()) && !walk_existing(base, &path, depth - 1, found, budget, keep) {
+            return false;
+        }
+    }
+    true
 }
 
 /// What printing these fields as one line gives, if all are known.

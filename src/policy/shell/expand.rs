@@ -230,7 +230,7 @@ impl Walker<'_> {
         match p {
             Parameter::Named(n) => self.lookup_named(n, scope).map(|v| vec![v]),
             Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => {
-                Some(vec![Val::Known("bash".into())])
+                Some(vec![scope.arg0.clone().unwrap_or_else(|| Val::Known("bash".into()))])
             }
             Parameter::Positional(i) => scope.positional.get(*i as usize - 1).cloned().map(|v| vec![v]),
             Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => {

@@ -50,6 +50,10 @@ pub(super) struct Scope {
     /// `None` once a `cd` went somewhere unknown.
     pub cwd: Option<PathBuf>,
     pub positional: Vec<Val>,
+    /// `$0`.
+    pub arg0: Option<Val>,
+    /// When `cwd` is unknown but known to start with this text (`cd "$(mktemp -d)"`).
+    pub cwd_prefix: Option<String>,
     pub dir_stack: Vec<Option<PathBuf>>,
 }
 
@@ -59,6 +63,8 @@ impl Scope {
             vars: HashMap::new(),
             cwd: Some(cwd),
             positional: Vec::new(),
+            arg0: None,
+            cwd_prefix: None,
             dir_stack: Vec::new(),
         }
     }
@@ -75,6 +81,8 @@ pub(super) struct Walker<'a> {
     /// Files written earlier in this command, so a script created and then run is known
     /// to be unknowable rather than mistaken for one that does not exist.
     pub written: Vec<PathBuf>,
+    /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
+    pub fd_contents: HashMap<String, Out>,
 }
 
 impl<'a> Walker<'a> {
@@ -87,6 +95,7 @@ impl<'a> Walker<'a> {
             links: Vec::new(),
             functions: HashMap::new(),
             written: Vec::new(),
+            fd_contents: HashMap::new(),
         }
     }
 
@@ -169,10 +178,13 @@ impl<'a> Walker<'a> {
             Field::Known(s) => Some(match (&scope.cwd, s.starts_with('/')) {
                 (_, true) => Target::Path(PathBuf::from(s)),
                 (Some(cwd), false) => Target::Path(cwd.join(s)),
-                (None, false) => Target::Partial {
-                    dir: None,
-                    name_prefix: String::new(),
-                    suffix: s.clone(),
+                (None, false) => match &scope.cwd_prefix {
+                    Some(p) => return self.resolve(&Field::Partial { prefix: p.clone(), suffix: format!("/{s}") }, scope),
+                    None => Target::Partial {
+                        dir: None,
+                        name_prefix: String::new(),
+                        suffix: s.clone(),
+                    },
                 },
             }),
             Field::Partial { prefix, suffix } => {
@@ -185,6 +197,8 @@ impl<'a> Walker<'a> {
                 } else if prefix.is_empty() {
                     // The unknown part starts the path: it may be absolute.
                     None
+                } else if scope.cwd.is_none() && let Some(p) = &scope.cwd_prefix {
+                    return self.resolve(&Field::Partial { prefix: p.clone(), suffix: format!("/{prefix}…{suffix}") }, scope);
                 } else {
                     scope.cwd.as_ref().map(|c| c.join(dir))
                 };
@@ -405,8 +419,10 @@ impl<'a> Walker<'a> {
                 }
                 CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
                     let mut s = scope.clone();
-                    self.list(&sub.list, &mut s, Out::Unknown)?;
-                    argv.push(Field::Known("/dev/fd/63".into()));
+                    let out = self.list(&sub.list, &mut s, Out::Unknown)?;
+                    let name = format!("/dev/fd/{}", 63 - self.fd_contents.len().min(50));
+                    self.fd_contents.insert(name.clone(), out);
+                    argv.push(Field::Known(name));
                 }
             }
         }
@@ -561,6 +577,9 @@ impl<'a> Walker<'a> {
 
     /// Reads a (small) file the command reads, relative to the scope's cwd.
     pub fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
+        if let Some(Out::Text(t)) = self.fd_contents.get(path) {
+            return Some(t.clone());
+        }
         let full = if path.starts_with('/') {
             PathBuf::from(path)
         } else {
