@@ -10,7 +10,7 @@ use crate::event::Answer;
 static ANSWERED: AtomicBool = AtomicBool::new(false);
 
 /// Writes the answer if nobody has answered yet. Returns whether this call answered.
-pub fn answer_once(answer: &Answer) -> bool {
+pub(crate) fn answer_once(answer: &Answer) -> bool {
     if ANSWERED.swap(true, Ordering::SeqCst) {
         return false;
     }
@@ -32,7 +32,7 @@ pub fn answer_once(answer: &Answer) -> bool {
 }
 
 /// Answers and ends the process at once, from any thread (panic hook, watchdog).
-pub fn answer_and_exit(answer: &Answer) -> ! {
+pub(crate) fn answer_and_exit(answer: &Answer) -> ! {
     if answer_once(answer) {
         #[allow(clippy::exit)]
         std::process::exit(i32::from(answer.exit));

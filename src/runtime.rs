@@ -8,19 +8,18 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::event::{Answer, EventKind, Host};
+use crate::event::{EventKind, Host};
 use crate::hooks::{Hook, Invocation};
 use crate::output;
 
 /// Default stdin limit (SPEC §3).
-pub const STDIN_LIMIT: usize = 8 * 1024 * 1024;
+pub(crate) const STDIN_LIMIT: usize = 8 * 1024 * 1024;
 /// Default time budget for the whole process, well inside every host's hook timeout.
 const DEADLINE_MS: u64 = 5_000;
 
 /// What a failure answer needs to know, updated as the process learns it.
 #[derive(Clone, Debug)]
-pub struct Context {
-    pub hook: Hook,
+pub(crate) struct Context {
     pub host: Option<Host>,
     pub kind: EventKind,
 }
@@ -29,7 +28,7 @@ static CONTEXT: Mutex<Option<Context>> = Mutex::new(None);
 
 /// Records what the process has learned so far (the host, the event kind), so that a
 /// panic or the watchdog answers in the right channel.
-pub fn learn(host: Host, kind: &EventKind) {
+pub(crate) fn learn(host: Host, kind: &EventKind) {
     if let Ok(mut ctx) = CONTEXT.lock()
         && let Some(ctx) = ctx.as_mut()
     {
@@ -38,22 +37,20 @@ pub fn learn(host: Host, kind: &EventKind) {
     }
 }
 
-fn snapshot(hook: Hook) -> Context {
+fn snapshot() -> Context {
     CONTEXT
         .lock()
         .ok()
         .and_then(|c| c.clone())
         .unwrap_or(Context {
-            hook,
             host: None,
             kind: EventKind::PreTool,
         })
 }
 
-pub fn run(hook: Hook) -> ExitCode {
+pub(crate) fn run(hook: Hook) -> ExitCode {
     if let Ok(mut ctx) = CONTEXT.lock() {
         *ctx = Some(Context {
-            hook,
             host: None,
             kind: EventKind::PreTool,
         });
@@ -69,7 +66,7 @@ pub fn run(hook: Hook) -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let ctx = snapshot(hook);
+        let ctx = snapshot();
         output::answer_and_exit(&hook.failure(&ctx, &format!("internal error{at}: {message}")));
     }));
 
@@ -79,7 +76,7 @@ pub fn run(hook: Hook) -> ExitCode {
         .unwrap_or(DEADLINE_MS);
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(deadline));
-        let ctx = snapshot(hook);
+        let ctx = snapshot();
         output::answer_and_exit(&hook.failure(
             &ctx,
             &format!(
@@ -97,7 +94,7 @@ pub fn run(hook: Hook) -> ExitCode {
             let stdin = read_stdin(STDIN_LIMIT);
             hook.run(Invocation { host, stdin })
         }
-        Err(message) => hook.failure(&snapshot(hook), &message),
+        Err(message) => hook.failure(&snapshot(), &message),
     };
     if output::answer_once(&answer) {
         ExitCode::from(answer.exit)
@@ -109,25 +106,45 @@ pub fn run(hook: Hook) -> ExitCode {
     }
 }
 
-/// Reads `--host <name>` / `--host=<name>`; every hook takes it and nothing else.
+/// Reads `--host <name>` / `--host=<name>`; every hook takes it and nothing else. The
+/// host is learned before any other argument is refused, so the refusal is answered in
+/// that host's channel.
 fn parse_host_arg(args: &[String]) -> Result<Option<Host>, String> {
     let mut host = None;
+    let mut problem = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let value = if arg == "--host" {
-            it.next()
-                .ok_or_else(|| "--host needs a value".to_owned())?
-                .as_str()
+            match it.next() {
+                Some(v) => v.as_str(),
+                None => {
+                    problem.get_or_insert_with(|| "--host needs a value".to_owned());
+                    continue;
+                }
+            }
         } else if let Some(v) = arg.strip_prefix("--host=") {
             v
         } else {
-            return Err(format!("unknown argument `{arg}` (only --host is accepted)"));
+            problem.get_or_insert_with(|| {
+                format!("unknown argument `{arg}` (only --host is accepted)")
+            });
+            continue;
         };
-        host = Some(Host::from_name(value).ok_or_else(|| {
-            format!("unknown host `{value}` (expected claude, cursor, gemini, codex or wazir)")
-        })?);
+        match Host::from_name(value) {
+            Some(h) => host = Some(h),
+            None => {
+                problem.get_or_insert_with(|| {
+                    format!(
+                        "unknown host `{value}` (expected claude, cursor, gemini, codex or wazir)"
+                    )
+                });
+            }
+        }
     }
-    Ok(host)
+    if let Some(h) = host {
+        learn(h, &EventKind::PreTool);
+    }
+    problem.map_or(Ok(host), Err)
 }
 
 /// All of stdin, or the reason it cannot be had. Endless stdin is the watchdog's job.
@@ -147,7 +164,7 @@ fn read_stdin(limit: usize) -> Result<Vec<u8>, crate::error::InputError> {
 
 /// Decodes stdin bytes into a JSON value: strips a UTF-8 BOM (Cursor sends one) and
 /// refuses empty input, NUL bytes and anything that is not one JSON document.
-pub fn decode(bytes: &[u8]) -> Result<serde_json::Value, crate::error::InputError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<serde_json::Value, crate::error::InputError> {
     use crate::error::InputError;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
@@ -162,7 +179,7 @@ pub fn decode(bytes: &[u8]) -> Result<serde_json::Value, crate::error::InputErro
 
 /// The host to answer a failure in when neither `--host` nor the payload said: the
 /// hosts' own environment variables, else the canonical protocol.
-pub fn host_from_env() -> Host {
+pub(crate) fn host_from_env() -> Host {
     let set = |k: &str| std::env::var_os(k).is_some();
     if set("CURSOR_VERSION") || set("CURSOR_PROJECT_DIR") {
         Host::Cursor
@@ -175,10 +192,4 @@ pub fn host_from_env() -> Host {
     } else {
         Host::Wazir
     }
-}
-
-/// An answer for a process that has nothing to say (a capture hook's success).
-#[allow(dead_code)]
-pub fn silent() -> Answer {
-    Answer::default()
 }

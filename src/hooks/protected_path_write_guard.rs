@@ -14,7 +14,6 @@ use crate::runtime::{self, Context};
 
 pub(super) fn run(hook: Hook, inv: Invocation) -> Answer {
     let mut ctx = Context {
-        hook,
         host: inv.host,
         kind: EventKind::PreTool,
     };
@@ -34,6 +33,11 @@ pub(super) fn run(hook: Hook, inv: Invocation) -> Answer {
     };
     ctx.kind = event.kind.clone();
     runtime::learn(event.host, &event.kind);
+    // Fault injection for the tests that prove a panic still ends in a deny. Only the
+    // hook's own environment can set it; nothing in a payload can.
+    if std::env::var_os("WAZIR_FAULT_INJECT").is_some_and(|v| v == "panic") {
+        panic!("fault injected by WAZIR_FAULT_INJECT");
+    }
     match evaluate(&event) {
         Ok(decision) => hosts::render_guard(event.host, &event.kind, &decision, hook.block_code()),
         Err(e) => {
@@ -107,6 +111,7 @@ pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
                 target: shell::Target::Path(paths::join(&cwd, t, home.as_deref())),
                 recursive: false,
                 how: tool.to_owned(),
+                follow: true,
             })
             .collect(),
         ToolKind::Patch => {
@@ -125,6 +130,7 @@ pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
                     target: shell::Target::Path(paths::join(&cwd, &t, home.as_deref())),
                     recursive: false,
                     how: format!("{tool} (patch)"),
+                    follow: true,
                 })
                 .collect()
         }
@@ -154,7 +160,7 @@ pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
     };
     for w in &writes {
         let found = match &w.target {
-            shell::Target::Path(p) => matcher.check(p, w.recursive),
+            shell::Target::Path(p) => matcher.check(p, w.recursive, w.follow),
             shell::Target::Partial {
                 dir,
                 name_prefix,
@@ -188,7 +194,11 @@ fn deny(hit: &Hit, w: &shell::Write, config: &Config) -> Decision {
         .map(|s| s.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" / ");
-    let via = hit.via.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+    let via = hit
+        .via
+        .as_deref()
+        .map(|v| format!(" ({v})"))
+        .unwrap_or_default();
     let flows = config.approved_flows.join(" or ");
     let mut d = Decision::deny(format!(
         "Blocked by protected-path-write-guard: {how} would write `{shown}`{via}, which is \
@@ -224,7 +234,7 @@ fn canonical(event: &Event) -> Result<Decision, Error> {
     let lexical = paths::normalize(&abs);
     let relative = matcher.show(&lexical);
     let hit = matcher
-        .check(&abs, false)
+        .check(&abs, false, true)
         .map_err(|e| Error::Payload(PayloadError::Shape(e)))?;
     let mut decision = match hit {
         Some(hit) => match fields

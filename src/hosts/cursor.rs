@@ -9,11 +9,7 @@ use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
-    let mut event = common(
-        Host::Cursor,
-        payload,
-        &["session_id", "conversation_id"],
-    );
+    let mut event = common(Host::Cursor, payload, &["session_id", "conversation_id"]);
     match event.kind {
         EventKind::BeforeShell => {
             set_command(&mut event, payload, "beforeShellExecution")?;
@@ -51,8 +47,11 @@ fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
     }
     if lower.contains("patch") {
         event.tool_kind = ToolKind::Patch;
-        let text = str_field(input, &["patch", "diff", "unified_diff", "input", "content"])
-            .or_else(|| str_field(input, &["command"]));
+        let text = str_field(
+            input,
+            &["patch", "diff", "unified_diff", "input", "content"],
+        )
+        .or_else(|| str_field(input, &["command"]));
         event.patch = Some(text.ok_or_else(|| {
             PayloadError::Shape(format!("the {tool} tool's input holds no patch text"))
         })?);
@@ -62,9 +61,11 @@ fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
         || (tool.is_empty() && has_command)
     {
         set_command(event, input, &tool)?;
-    } else if ["read", "grep", "glob", "search", "list", "view", "fetch", "ls"]
-        .iter()
-        .any(|w| lower == *w || lower.starts_with(w))
+    } else if [
+        "read", "grep", "glob", "search", "list", "view", "fetch", "ls",
+    ]
+    .iter()
+    .any(|w| lower == *w || lower.starts_with(w))
     {
         event.tool_kind = ToolKind::Read;
     } else if tool.starts_with("MCP") || lower.starts_with("mcp") || lower == "task" {

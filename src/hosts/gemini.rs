@@ -29,8 +29,14 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
                 });
             }
         }
-        "read_file" | "read_many_files" | "glob" | "grep_search" | "search_file_content"
-        | "list_directory" | "google_web_search" | "web_fetch" => {
+        "read_file"
+        | "read_many_files"
+        | "glob"
+        | "grep_search"
+        | "search_file_content"
+        | "list_directory"
+        | "google_web_search"
+        | "web_fetch" => {
             event.tool_kind = ToolKind::Read;
         }
         _ => {}

@@ -253,7 +253,10 @@ fn check_entries(path: &Path, text: &str, entries: &[String]) -> Result<(), Conf
 
 fn line_of(message: &str) -> Option<usize> {
     let rest = &message[message.find("line ")? + 5..];
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn backticked_field(message: &str) -> Option<String> {

@@ -26,10 +26,10 @@ pub fn lexical(base: &Path, raw: &str, home: Option<&Path>) -> PathBuf {
 /// `raw` made absolute against `base`, unnormalized (so the kernel's view of `..` after a
 /// symlink can still be computed from it).
 pub fn join(base: &Path, raw: &str, home: Option<&Path>) -> PathBuf {
-    if raw == "~" {
-        if let Some(h) = home {
-            return h.to_path_buf();
-        }
+    if raw == "~"
+        && let Some(h) = home
+    {
+        return h.to_path_buf();
     }
     if let (Some(rest), Some(h)) = (raw.strip_prefix("~/"), home) {
         return h.join(rest);
@@ -158,7 +158,9 @@ impl Matcher {
             let anchored = trimmed.starts_with('/') || trimmed.starts_with('~');
             if is_glob(trimmed) {
                 let pattern = if anchored {
-                    join(Path::new("/"), trimmed, home).to_string_lossy().into_owned()
+                    join(Path::new("/"), trimmed, home)
+                        .to_string_lossy()
+                        .into_owned()
                 } else {
                     trimmed.trim_start_matches("./").to_owned()
                 };
@@ -174,8 +176,14 @@ impl Matcher {
                 set.1.push(entry.clone());
                 let meta = pattern.find(['*', '?', '[', '{']).unwrap_or(pattern.len());
                 let dir = pattern[..meta].rfind('/').map_or("", |i| &pattern[..i]);
-                let tail_start = pattern.rfind(['*', '?', ']', '}', '/']).map_or(0, |i| i + 1);
-                let base = if anchored { Path::new("/") } else { root.as_path() };
+                let tail_start = pattern
+                    .rfind(['*', '?', ']', '}', '/'])
+                    .map_or(0, |i| i + 1);
+                let base = if anchored {
+                    Path::new("/")
+                } else {
+                    root.as_path()
+                };
                 glob_shapes.push((
                     entry.clone(),
                     normalize(&base.join(dir)),
@@ -222,16 +230,28 @@ impl Matcher {
     /// Checks a target given as an absolute, unnormalized path. With `recursive`, the
     /// write also reaches everything beneath the target (rm -r, mv, chmod -R), so a
     /// protected path inside it is hit too.
-    pub fn check(&self, target: &Path, recursive: bool) -> Result<Option<Hit>, String> {
+    /// Without `follow`, a symlink at the target itself is not followed (only the
+    /// directories leading to it are), as `rm link` removes the link alone.
+    pub fn check(
+        &self,
+        target: &Path,
+        recursive: bool,
+        follow: bool,
+    ) -> Result<Option<Hit>, String> {
         let lexical = normalize(target);
-        let physical = physical(target);
+        let physical = match (follow, lexical.parent(), lexical.file_name()) {
+            (false, Some(parent), Some(name)) => physical(parent).join(name),
+            _ => physical(target),
+        };
         for (form, via) in [(&lexical, None), (&physical, Some("through a symlink"))] {
             if via.is_some() && physical == lexical {
                 continue;
             }
             if let Some(hit) = self.check_form(form, recursive)? {
                 return Ok(Some(Hit {
-                    via: hit.via.or_else(|| via.map(|v| format!("{v} to {}", self.show(form)))),
+                    via: hit
+                        .via
+                        .or_else(|| via.map(|v| format!("{v} to {}", self.show(form)))),
                     shown: self.show(&lexical),
                     ..hit
                 }));
@@ -324,9 +344,17 @@ impl Matcher {
     /// Checks a target whose tail is unknown: `dir` (absolute; `None` when even the
     /// directory is unknown) then a name starting with `name_prefix`, an unknown part,
     /// and `suffix`. Hits when some completion could be protected.
-    pub fn check_partial(&self, dir: Option<&Path>, name_prefix: &str, suffix: &str) -> Option<Hit> {
+    pub fn check_partial(
+        &self,
+        dir: Option<&Path>,
+        name_prefix: &str,
+        suffix: &str,
+    ) -> Option<Hit> {
         let shown_target = match dir {
-            Some(d) => format!("{}/{name_prefix}…{suffix}", self.show(d).trim_end_matches('/')),
+            Some(d) => format!(
+                "{}/{name_prefix}…{suffix}",
+                self.show(d).trim_end_matches('/')
+            ),
             None => format!("…{suffix}"),
         };
         let hit = |entry: &str| Hit {
@@ -412,18 +440,25 @@ mod tests {
 
     fn m(entries: &[&str]) -> Matcher {
         let e: Vec<String> = entries.iter().map(|s| (*s).to_owned()).collect();
-        Matcher::new(Path::new("/nonexistent/p"), &e, Some(Path::new("/nonexistent/h")))
+        Matcher::new(
+            Path::new("/nonexistent/p"),
+            &e,
+            Some(Path::new("/nonexistent/h")),
+        )
     }
 
     fn hit(m: &Matcher, p: &str, rec: bool) -> bool {
-        m.check(Path::new(p), rec).unwrap().is_some()
+        m.check(Path::new(p), rec, true).unwrap().is_some()
     }
 
     #[test]
     fn normalizes_dots_and_slashes() {
         assert_eq!(normalize(Path::new("/a/./b//c/../d")), Path::new("/a/b/d"));
         assert_eq!(normalize(Path::new("/../..")), Path::new("/"));
-        assert_eq!(lexical(Path::new("/w"), "~/x", Some(Path::new("/h"))), Path::new("/h/x"));
+        assert_eq!(
+            lexical(Path::new("/w"), "~/x", Some(Path::new("/h"))),
+            Path::new("/h/x")
+        );
     }
 
     #[test]
@@ -465,10 +500,16 @@ mod tests {
         let root = Path::new("/nonexistent/p");
         assert!(m.check_partial(Some(root), "", "").is_some());
         assert!(m.check_partial(Some(&root.join("roles")), "", "").is_some());
-        assert!(m.check_partial(Some(Path::new("/tmp")), "tmp.", "").is_none());
+        assert!(
+            m.check_partial(Some(Path::new("/tmp")), "tmp.", "")
+                .is_none()
+        );
         assert!(m.check_partial(None, "", "").is_some());
         let m2 = self::m(&["roles"]);
-        assert!(m2.check_partial(Some(&root.join("build")), "", ".log").is_none());
+        assert!(
+            m2.check_partial(Some(&root.join("build")), "", ".log")
+                .is_none()
+        );
         assert!(m2.check_partial(Some(root), "ro", "").is_some());
         assert!(m2.check_partial(Some(root), "src", "").is_none());
     }

@@ -1,24 +1,24 @@
 //! Runs the real guard binary: builds a fixture project, fills host payload templates,
 //! and reads each host's answer by that host's own rules (HOSTS.md §6.3).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 use serde_json::Value;
 
-pub const GUARD: &str = env!("CARGO_BIN_EXE_protected-path-write-guard");
+pub(crate) const GUARD: &str = env!("CARGO_BIN_EXE_protected-path-write-guard");
 
 /// A throwaway project laid out as the shell corpus expects, outside /tmp (so that
 /// writes to /tmp are really outside the project) and away from HOME.
-pub struct Fixture {
+pub(crate) struct Fixture {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
     pub home: PathBuf,
 }
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         let dir = tempfile::Builder::new()
             .prefix("wazir-it-")
             .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -47,11 +47,23 @@ impl Fixture {
             ("build/tmp.o", "o\n"),
             ("scripts/clean.sh", "rm -rf build\n"),
             ("scripts/evil.sh", "rm -f roles/executor.md\n"),
-            ("patches/fix.diff", "--- a/src/main.rs\n+++ b/src/main.rs\n@@ -1 +1 @@\n-fn main() {}\n+fn main() { println!(\"hi\"); }\n"),
-            ("patches/evil.diff", "--- a/roles/executor.md\n+++ b/roles/executor.md\n@@ -1 +1 @@\n-executor\n+pwned\n"),
+            (
+                "patches/fix.diff",
+                "--- a/src/main.rs\n+++ b/src/main.rs\n@@ -1 +1 @@\n-fn main() {}\n+fn main() { println!(\"hi\"); }\n",
+            ),
+            (
+                "patches/evil.diff",
+                "--- a/roles/executor.md\n+++ b/roles/executor.md\n@@ -1 +1 @@\n-executor\n+pwned\n",
+            ),
             ("list.txt", "roles/executor.md\n"),
-            ("wazir.manifest.yaml", "{\"manifest_version\": 2, \"project\": {\"name\": \"fixture\"}, \"protected_paths\": [\"input\", \"roles\", \"workflows\", \"schemas\", \"exports/hosts\"]}\n"),
-            ("wazir.hooks.yaml", "protected_paths:\n  - \"**/.env\"\n  - \"secrets/*.pem\"\n"),
+            (
+                "wazir.manifest.yaml",
+                "{\"manifest_version\": 2, \"project\": {\"name\": \"fixture\"}, \"protected_paths\": [\"input\", \"roles\", \"workflows\", \"schemas\", \"exports/hosts\"]}\n",
+            ),
+            (
+                "wazir.hooks.yaml",
+                "protected_paths:\n  - \"**/.env\"\n  - \"secrets/*.pem\"\n",
+            ),
         ];
         for (path, body) in files {
             let p = root.join(path);
@@ -62,16 +74,26 @@ impl Fixture {
         std::os::unix::fs::symlink("roles", root.join("link-to-roles")).unwrap();
         std::os::unix::fs::symlink("../input/brief.md", root.join("docs/brief-link.md")).unwrap();
         std::os::unix::fs::symlink("/tmp", root.join("tmp-link")).unwrap();
-        Fixture { _dir: dir, root, home }
+        Fixture {
+            _dir: dir,
+            root,
+            home,
+        }
     }
 
     /// Runs the guard with `--host` and a payload, in a scrubbed environment.
-    pub fn run(&self, host: &str, payload: &str) -> Output {
+    pub(crate) fn run(&self, host: &str, payload: &str) -> Output {
         run_guard(&["--host", host], payload, &self.home, &self.root, &[])
     }
 }
 
-pub fn run_guard(args: &[&str], payload: &str, home: &Path, dir: &Path, env: &[(&str, &str)]) -> Output {
+pub(crate) fn run_guard(
+    args: &[&str],
+    payload: &str,
+    home: &Path,
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> Output {
     let mut cmd = Command::new(GUARD);
     cmd.args(args)
         .env_clear()
@@ -94,9 +116,19 @@ pub fn run_guard(args: &[&str], payload: &str, home: &Path, dir: &Path, env: &[(
 }
 
 /// A host payload template with its placeholders filled.
-pub fn payload(template: &str, cwd: &Path, command: Option<&str>, path: Option<&str>, patch: Option<&str>) -> String {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hosts").join(template))
-        .unwrap_or_else(|e| panic!("fixture {template}: {e}"));
+pub(crate) fn payload(
+    template: &str,
+    cwd: &Path,
+    command: Option<&str>,
+    path: Option<&str>,
+    patch: Option<&str>,
+) -> String {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/hosts")
+            .join(template),
+    )
+    .unwrap_or_else(|e| panic!("fixture {template}: {e}"));
     let mut v: Value = serde_json::from_str(&text).unwrap();
     fill(&mut v, cwd, command, path, patch);
     v.to_string()
@@ -116,26 +148,32 @@ fn fill(v: &mut Value, cwd: &Path, command: Option<&str>, path: Option<&str>, pa
                 *s = r;
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(|x| fill(x, cwd, command, path, patch)),
-        Value::Object(o) => o.values_mut().for_each(|x| fill(x, cwd, command, path, patch)),
+        Value::Array(a) => a
+            .iter_mut()
+            .for_each(|x| fill(x, cwd, command, path, patch)),
+        Value::Object(o) => o
+            .values_mut()
+            .for_each(|x| fill(x, cwd, command, path, patch)),
         _ => {}
     }
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Allow,
     Deny,
 }
 
 /// What the host would do with this answer, by its documented rules. Panics on an
 /// answer the host would treat as a hook failure (which most hosts let through).
-pub fn verdict(host: &str, out: &Output) -> Verdict {
+pub(crate) fn verdict(host: &str, out: &Output) -> Verdict {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let code = out.status.code().expect("exit code");
     let json = || -> Value {
-        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{host}: stdout is not JSON ({e}): {stdout:?} stderr {stderr:?}"))
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+            panic!("{host}: stdout is not JSON ({e}): {stdout:?} stderr {stderr:?}")
+        })
     };
     match host {
         "claude" => match code {
@@ -145,7 +183,11 @@ pub fn verdict(host: &str, out: &Output) -> Verdict {
                 let d = &v["hookSpecificOutput"];
                 assert_eq!(d["hookEventName"], "PreToolUse", "{stdout}");
                 assert_eq!(d["permissionDecision"], "deny", "{stdout}");
-                assert!(d["permissionDecisionReason"].as_str().is_some_and(|r| !r.is_empty()));
+                assert!(
+                    d["permissionDecisionReason"]
+                        .as_str()
+                        .is_some_and(|r| !r.is_empty())
+                );
                 Verdict::Deny
             }
             2 if !stderr.trim().is_empty() => Verdict::Deny,
@@ -176,7 +218,10 @@ pub fn verdict(host: &str, out: &Output) -> Verdict {
         "codex" => match code {
             0 if stdout.trim().is_empty() => Verdict::Allow,
             2 if !stderr.trim().is_empty() => {
-                assert!(stdout.trim().is_empty(), "codex: stdout must stay empty on exit 2");
+                assert!(
+                    stdout.trim().is_empty(),
+                    "codex: stdout must stay empty on exit 2"
+                );
                 Verdict::Deny
             }
             _ => panic!("codex: exit {code} does not block: {stdout} {stderr}"),
@@ -186,7 +231,7 @@ pub fn verdict(host: &str, out: &Output) -> Verdict {
 }
 
 /// The shell tools of every host, as (host, template): the guard must answer alike on all.
-pub const SHELL_TOOLS: &[(&str, &str)] = &[
+pub(crate) const SHELL_TOOLS: &[(&str, &str)] = &[
     ("claude", "claude/pre_tool_use_bash.json"),
     ("cursor", "cursor/before_shell_execution.json"),
     ("cursor", "cursor/pre_tool_use_shell.json"),

@@ -1,4 +1,13 @@
 //! The one integration-test binary: every test runs the real executables.
 
+// Tests report what they measured (corpus counts) on stderr; the library itself prints
+// only through its output module.
+#![allow(clippy::print_stderr)]
+
+mod bad_input;
+mod canonical;
+mod config;
+mod detection;
+mod file_tools;
 mod harness;
 mod shell_cases;

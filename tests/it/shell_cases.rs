@@ -40,24 +40,51 @@ fn run_corpus(tools: &[(&str, &str)]) {
     let (mut denied, mut allowed) = (0, 0);
     for (host, template) in tools {
         for case in &cases {
-            let cmd = case.cmd.replace("{root}", &fx.root.to_string_lossy()).replace("{home}", &fx.home.to_string_lossy());
-            let cwd = case.cwd.as_ref().map_or(fx.root.clone(), |c| fx.root.join(c));
+            let cmd = case
+                .cmd
+                .replace("{root}", &fx.root.to_string_lossy())
+                .replace("{home}", &fx.home.to_string_lossy());
+            let cwd = case
+                .cwd
+                .as_ref()
+                .map_or(fx.root.clone(), |c| fx.root.join(c));
             let out = fx.run(host, &payload(template, &cwd, Some(&cmd), None, None));
             let got = verdict(host, &out);
             if got == case.expect {
-                if got == Verdict::Deny { denied += 1 } else { allowed += 1 }
+                if got == Verdict::Deny {
+                    denied += 1
+                } else {
+                    allowed += 1
+                }
             } else {
                 failures.push(format!(
                     "[{template}] expected {:?}, got {got:?}: {cmd:?} ({}){}",
                     case.expect,
                     case.why,
-                    if got == Verdict::Deny { format!("\n    reason: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)) } else { String::new() }
+                    if got == Verdict::Deny {
+                        format!(
+                            "\n    reason: {}{}",
+                            String::from_utf8_lossy(&out.stdout),
+                            String::from_utf8_lossy(&out.stderr)
+                        )
+                    } else {
+                        String::new()
+                    }
                 ));
             }
         }
     }
-    eprintln!("shell corpus: {denied} denied and {allowed} allowed as expected, {} wrong", failures.len());
-    assert!(failures.is_empty(), "{} of {} cases wrong:\n{}", failures.len(), cases.len() * tools.len(), failures.join("\n"));
+    eprintln!(
+        "shell corpus: {denied} denied and {allowed} allowed as expected, {} wrong",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        failures.len(),
+        cases.len() * tools.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

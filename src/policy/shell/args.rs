@@ -16,7 +16,7 @@ pub(super) struct Opts {
 impl Opts {
     /// Parses `args`. `short` lists the short options that take a value; `long` the long
     /// ones (without dashes).
-    pub fn parse(args: &[Field], short: &str, long: &[&str]) -> Opts {
+    pub(super) fn parse(args: &[Field], short: &str, long: &[&str]) -> Opts {
         let mut o = Opts::default();
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -30,7 +30,9 @@ impl Opts {
             }
             if let Some(body) = s.strip_prefix("--") {
                 match body.split_once('=') {
-                    Some((name, value)) => o.values.push((format!("--{name}"), Field::Known(value.to_owned()))),
+                    Some((name, value)) => o
+                        .values
+                        .push((format!("--{name}"), Field::Known(value.to_owned()))),
                     None if long.contains(&body) => {
                         if let Some(v) = it.next() {
                             o.values.push((s.clone(), v.clone()));
@@ -62,7 +64,7 @@ impl Opts {
     }
 
     /// Whether a flag (short `c` or long `name`) is present, also as a valued option.
-    pub fn has(&self, short: Option<char>, long: &[&str]) -> bool {
+    pub(super) fn has(&self, short: Option<char>, long: &[&str]) -> bool {
         let is = |f: &str| {
             short.is_some_and(|c| f.len() == 2 && f.ends_with(c) && f.starts_with('-'))
                 || long.iter().any(|l| f.strip_prefix("--") == Some(l))
@@ -71,7 +73,7 @@ impl Opts {
     }
 
     /// Every value given to an option (short `c` or any of `long`).
-    pub fn all(&self, short: Option<char>, long: &[&str]) -> Vec<&Field> {
+    pub(super) fn all(&self, short: Option<char>, long: &[&str]) -> Vec<&Field> {
         self.values
             .iter()
             .filter(|(f, _)| {
@@ -83,7 +85,7 @@ impl Opts {
     }
 
     /// The last value given to an option.
-    pub fn value(&self, short: Option<char>, long: &[&str]) -> Option<&Field> {
+    pub(super) fn value(&self, short: Option<char>, long: &[&str]) -> Option<&Field> {
         self.all(short, long).into_iter().last()
     }
 }

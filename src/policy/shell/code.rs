@@ -29,15 +29,72 @@ pub(super) struct Scan {
 /// Calls that write, delete, rename, change modes or run commands, in any of the
 /// languages above (matched on lowercased code with stdout/stderr writes removed).
 const WRITE_CALLS: &[&str] = &[
-    "write", "unlink", "remove", "rmtree", "rename", "os.replace", "shutil", "rmdir", "mkdir",
-    "makedirs", "truncate", "chmod", "chown", "touch", "system", "subprocess", "popen", "exec",
-    "spawn", "symlink", "link(", "copyfile", "copy(", "copy2", "copytree", "move(", "fileutils",
-    "delete", "appendfile", "createwritestream", "cp(", "cpsync", "rm(", "rmsync", "rm_r", "rm_rf",
-    "qx", "%x", "sysopen", "dump(", "io.write", "file.write", "file.open", "save(", "savetxt",
-    "to_csv", "to_json", "rename(", "utime", "mkfifo", "writelines", "open3", "spawnsync", "execsync",
+    "write",
+    "unlink",
+    "remove",
+    "rmtree",
+    "rename",
+    "os.replace",
+    "shutil",
+    "rmdir",
+    "mkdir",
+    "makedirs",
+    "truncate",
+    "chmod",
+    "chown",
+    "touch",
+    "system",
+    "subprocess",
+    "popen",
+    "exec",
+    "spawn",
+    "symlink",
+    "link(",
+    "copyfile",
+    "copy(",
+    "copy2",
+    "copytree",
+    "move(",
+    "fileutils",
+    "delete",
+    "appendfile",
+    "createwritestream",
+    "cp(",
+    "cpsync",
+    "rm(",
+    "rmsync",
+    "rm_r",
+    "rm_rf",
+    "qx",
+    "%x",
+    "sysopen",
+    "dump(",
+    "io.write",
+    "file.write",
+    "file.open",
+    "save(",
+    "savetxt",
+    "to_csv",
+    "to_json",
+    "rename(",
+    "utime",
+    "mkfifo",
+    "writelines",
+    "open3",
+    "spawnsync",
+    "execsync",
 ];
 
-const RECURSIVE_CALLS: &[&str] = &["rmtree", "recursive", "rm_r", "rm_rf", "remove_tree", "copytree", "-rf", "-r "];
+const RECURSIVE_CALLS: &[&str] = &[
+    "rmtree",
+    "recursive",
+    "rm_r",
+    "rm_rf",
+    "remove_tree",
+    "copytree",
+    "-rf",
+    "-r ",
+];
 
 pub(super) fn scan(code: &str, lang: Lang) -> Scan {
     let lits = literals(code, lang);
@@ -63,7 +120,9 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
     let chars: Vec<char> = code.chars().collect();
     for lit in &lits {
         let text = &lit.text;
-        let before: String = chars[lit.start.saturating_sub(16)..lit.start].iter().collect();
+        let before: String = chars[lit.start.saturating_sub(16)..lit.start]
+            .iter()
+            .collect();
         let preceded = before.trim_end();
         // A file-mode literal ('w', "a+") makes a Python/Ruby open() a write.
         if !text.is_empty() && text.len() <= 3 && text.chars().all(|c| "rwxabt+".contains(c)) {
@@ -102,13 +161,60 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
     let name = name.to_ascii_lowercase();
     let last = name.rsplit(['.', ':']).next().unwrap_or(&name).to_owned();
     let args: String = chars[lit.end.min(call_end)..call_end].iter().collect();
-    let after: String = chars[call_end..(call_end + 24).min(chars.len())].iter().collect();
-    const COPIES: &[&str] = &["copy", "copy2", "copyfile", "copytree", "copyfilesync", "cp", "cpsync", "cp_r", "copy_file", "copy_entry"];
+    let after: String = chars[call_end..(call_end + 24).min(chars.len())]
+        .iter()
+        .collect();
+    const COPIES: &[&str] = &[
+        "copy",
+        "copy2",
+        "copyfile",
+        "copytree",
+        "copyfilesync",
+        "cp",
+        "cpsync",
+        "cp_r",
+        "copy_file",
+        "copy_entry",
+    ];
     const READS: &[&str] = &[
-        "read", "readfile", "readfilesync", "read_text", "read_bytes", "readlines", "exists", "existssync",
-        "isfile", "isdir", "stat", "statsync", "lstat", "listdir", "scandir", "walk", "glob", "print", "log",
-        "puts", "load", "loads", "foreach", "readdir", "readdirsync", "getsize", "getmtime", "access", "accesssync",
-        "createreadstream", "readlink", "realpath", "abspath", "basename", "dirname", "say", "printf", "warn",
+        "read",
+        "readfile",
+        "readfilesync",
+        "read_text",
+        "read_bytes",
+        "readlines",
+        "exists",
+        "existssync",
+        "isfile",
+        "isdir",
+        "stat",
+        "statsync",
+        "lstat",
+        "listdir",
+        "scandir",
+        "walk",
+        "glob",
+        "print",
+        "log",
+        "puts",
+        "load",
+        "loads",
+        "foreach",
+        "readdir",
+        "readdirsync",
+        "getsize",
+        "getmtime",
+        "access",
+        "accesssync",
+        "createreadstream",
+        "readlink",
+        "realpath",
+        "abspath",
+        "basename",
+        "dirname",
+        "say",
+        "printf",
+        "warn",
     ];
     if COPIES.contains(&last.as_str()) {
         return index == 0;
@@ -117,16 +223,36 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
         return true;
     }
     if last == "open" || last == "fopen" || last == "openSync".to_ascii_lowercase() {
-        let mode_write = args.contains("'w") || args.contains("\"w") || args.contains("'a") || args.contains("\"a")
-            || args.contains("'x") || args.contains("+'") || args.contains("+\"") || args.contains("'r+")
-            || args.contains("mode=") || args.contains("O_WRONLY") || args.contains("O_RDWR") || args.contains("O_CREAT");
+        let mode_write = args.contains("'w")
+            || args.contains("\"w")
+            || args.contains("'a")
+            || args.contains("\"a")
+            || args.contains("'x")
+            || args.contains("+'")
+            || args.contains("+\"")
+            || args.contains("'r+")
+            || args.contains("mode=")
+            || args.contains("O_WRONLY")
+            || args.contains("O_RDWR")
+            || args.contains("O_CREAT");
         return index == 0 && !mode_write;
     }
     if last == "path" || last == "pathname" {
         let method = after.trim_start_matches(')').trim_start_matches('.');
-        return ["read_text", "read_bytes", "exists", "is_file", "is_dir", "stat", "open()", "iterdir", "glob", "resolve"]
-            .iter()
-            .any(|m| method.starts_with(m));
+        return [
+            "read_text",
+            "read_bytes",
+            "exists",
+            "is_file",
+            "is_dir",
+            "stat",
+            "open()",
+            "iterdir",
+            "glob",
+            "resolve",
+        ]
+        .iter()
+        .any(|m| method.starts_with(m));
     }
     false
 }
@@ -174,7 +300,9 @@ fn call_of(chars: &[char], start: usize) -> Option<(String, usize, usize)> {
 
 fn add_paths(out: &mut Vec<String>, lit: &str) {
     let mut push = |s: &str| {
-        let s = s.trim_matches(|c: char| c == ',' || c == ';' || c == '(' || c == ')' || c.is_whitespace());
+        let s = s.trim_matches(|c: char| {
+            c == ',' || c == ';' || c == '(' || c == ')' || c.is_whitespace()
+        });
         let s = s.trim_start_matches(['>', '<', '+']);
         if s.chars().count() > 1
             && s.len() < 4096
@@ -212,7 +340,8 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
             i += 1;
             continue;
         }
-        let triple = lang == Lang::Python && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+        let triple =
+            lang == Lang::Python && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
         let mut j = if triple { i + 3 } else { i + 1 };
         let mut text = String::new();
         while j < chars.len() {
@@ -221,14 +350,20 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
                 j += 2;
                 continue;
             }
-            if chars[j] == c && (!triple || (chars.get(j + 1) == Some(&c) && chars.get(j + 2) == Some(&c))) {
+            if chars[j] == c
+                && (!triple || (chars.get(j + 1) == Some(&c) && chars.get(j + 2) == Some(&c)))
+            {
                 break;
             }
             text.push(chars[j]);
             j += 1;
         }
         let end = (j + if triple { 3 } else { 1 }).min(chars.len());
-        out.push(Literal { text, start: i, end });
+        out.push(Literal {
+            text,
+            start: i,
+            end,
+        });
         i = end;
     }
     out
@@ -243,7 +378,9 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
         while !owned.is_empty() {
             let rest = skip_address(&owned).trim_start().to_owned();
             let rest = rest.as_str();
-            let Some(cmd) = rest.chars().next() else { break };
+            let Some(cmd) = rest.chars().next() else {
+                break;
+            };
             match cmd {
                 'w' | 'W' => {
                     let file = rest[1..].trim();
@@ -253,7 +390,9 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
                     break;
                 }
                 's' | 'y' => {
-                    let Some(delim) = rest[1..].chars().next() else { break };
+                    let Some(delim) = rest[1..].chars().next() else {
+                        break;
+                    };
                     let body = &rest[1 + delim.len_utf8()..];
                     let mut parts = 0;
                     let mut k = 0;
@@ -269,9 +408,11 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
                         k += 1;
                     }
                     let after: String = bytes[k.min(bytes.len())..].iter().collect();
-                    let flags_end = after.find(|c: char| c == ';' || c == '}').unwrap_or(after.len());
+                    let flags_end = after.find([';', '}']).unwrap_or(after.len());
                     let flags = &after[..flags_end];
-                    if cmd == 's' && let Some(w) = flags.find('w') {
+                    if cmd == 's'
+                        && let Some(w) = flags.find('w')
+                    {
                         let file = flags[w + 1..].trim();
                         if !file.is_empty() && !file.starts_with("/dev/std") {
                             out.push(file.to_owned());
@@ -281,7 +422,9 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
                     owned = after[flags_end..].trim_start_matches([';', '}']).to_owned();
                 }
                 _ => {
-                    owned = rest.find(';').map_or(String::new(), |i| rest[i + 1..].to_owned());
+                    owned = rest
+                        .find(';')
+                        .map_or(String::new(), |i| rest[i + 1..].to_owned());
                 }
             }
         }
@@ -296,7 +439,9 @@ fn skip_address(s: &str) -> &str {
             let end = rest.find('/').map_or(rest.len(), |i| i + 1);
             s = &rest[end.min(rest.len())..];
         } else {
-            s = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '$' || c == '~' || c == '+');
+            s = s.trim_start_matches(|c: char| {
+                c.is_ascii_digit() || c == '$' || c == '~' || c == '+'
+            });
         }
         s = s.strip_prefix(',').unwrap_or(s);
     }
@@ -317,9 +462,19 @@ mod tests {
 
     #[test]
     fn reads_and_copy_sources_are_not_writes() {
-        let s = scan("import shutil; shutil.copy('roles/x', '/tmp/e')", Lang::Python);
-        assert!(s.writes && !s.paths.contains(&"roles/x".to_owned()) && s.paths.contains(&"/tmp/e".to_owned()));
-        let s = scan("with open('roles/x') as f: print(f.read()); open('out','w')", Lang::Python);
+        let s = scan(
+            "import shutil; shutil.copy('roles/x', '/tmp/e')",
+            Lang::Python,
+        );
+        assert!(
+            s.writes
+                && !s.paths.contains(&"roles/x".to_owned())
+                && s.paths.contains(&"/tmp/e".to_owned())
+        );
+        let s = scan(
+            "with open('roles/x') as f: print(f.read()); open('out','w')",
+            Lang::Python,
+        );
         assert!(!s.paths.contains(&"roles/x".to_owned()));
         assert!(s.paths.contains(&"out".to_owned()));
         let s = scan("require('fs').unlinkSync('input/brief.md')", Lang::Node);

@@ -3,7 +3,9 @@
 //! word splitting of unquoted results, and pathname globbing against the real file
 //! system. What cannot be known before the command runs stays marked unknown.
 
-use brush_parser::word::{self, Parameter, ParameterExpr, ParameterTestType, SpecialParameter, WordPiece};
+use brush_parser::word::{
+    self, Parameter, ParameterExpr, ParameterTestType, SpecialParameter, WordPiece,
+};
 
 use super::ShellError;
 use super::walk::{Out, Scope, Val, Walker};
@@ -13,19 +15,22 @@ use super::walk::{Out, Scope, Val, Walker};
 pub(in crate::policy) enum Field {
     Known(String),
     /// Known text, something unknown, known text.
-    Partial { prefix: String, suffix: String },
+    Partial {
+        prefix: String,
+        suffix: String,
+    },
 }
 
 impl Field {
     /// A word nothing is known about.
-    pub fn unknown() -> Field {
+    pub(super) fn unknown() -> Field {
         Field::Partial {
             prefix: String::new(),
             suffix: String::new(),
         }
     }
 
-    pub fn known(&self) -> Option<&str> {
+    pub(super) fn known(&self) -> Option<&str> {
         match self {
             Field::Known(s) => Some(s),
             Field::Partial { .. } => None,
@@ -35,7 +40,9 @@ impl Field {
     pub(super) fn to_val(&self) -> Val {
         match self {
             Field::Known(s) => Val::Known(s.clone()),
-            Field::Partial { prefix, suffix } if prefix.is_empty() && suffix.is_empty() => Val::Unknown,
+            Field::Partial { prefix, suffix } if prefix.is_empty() && suffix.is_empty() => {
+                Val::Unknown
+            }
             Field::Partial { prefix, suffix } => Val::Partial(prefix.clone(), suffix.clone()),
         }
     }
@@ -87,7 +94,11 @@ const MAX_GLOB_MATCHES: usize = 4096;
 
 impl Walker<'_> {
     /// Expands one word into fields.
-    pub fn expand(&mut self, word: &str, scope: &mut Scope) -> Result<Vec<Field>, ShellError> {
+    pub(super) fn expand(
+        &mut self,
+        word: &str,
+        scope: &mut Scope,
+    ) -> Result<Vec<Field>, ShellError> {
         let mut fields = Vec::new();
         for w in brace_expand(word)? {
             let pieces = word::parse(&w, &brush_parser::ParserOptions::default())
@@ -104,7 +115,11 @@ impl Walker<'_> {
     }
 
     /// Expands a word where bash does no splitting or globbing (assignments, here-strings).
-    pub fn expand_joined(&mut self, word: &str, scope: &mut Scope) -> Result<Val, ShellError> {
+    pub(super) fn expand_joined(
+        &mut self,
+        word: &str,
+        scope: &mut Scope,
+    ) -> Result<Val, ShellError> {
         let pieces = word::parse(word, &brush_parser::ParserOptions::default())
             .map_err(|e| ShellError::Parse(e.to_string()))?;
         let mut b = Builder::default();
@@ -116,7 +131,11 @@ impl Walker<'_> {
 
     /// Expands a here-document body. Unknown parts keep their source text, so a script
     /// fed to a shell still shows them to the nested analysis as unknown.
-    pub fn expand_heredoc(&mut self, body: &str, scope: &mut Scope) -> Result<String, ShellError> {
+    pub(super) fn expand_heredoc(
+        &mut self,
+        body: &str,
+        scope: &mut Scope,
+    ) -> Result<String, ShellError> {
         let pieces = word::parse_heredoc(body, &brush_parser::ParserOptions::default())
             .map_err(|e| ShellError::Parse(e.to_string()))?;
         let mut out = String::new();
@@ -125,18 +144,27 @@ impl Walker<'_> {
             self.piece(&p.piece, true, scope, &mut b)?;
             match join_segs(&b.cur) {
                 Val::Known(s) => out.push_str(&s),
-                _ => out.push_str(&body[p.start_index.min(body.len())..p.end_index.min(body.len())]),
+                _ => {
+                    out.push_str(&body[p.start_index.min(body.len())..p.end_index.min(body.len())])
+                }
             }
         }
         Ok(out)
     }
 
-    fn piece(&mut self, piece: &WordPiece, quoted: bool, scope: &mut Scope, b: &mut Builder) -> Result<(), ShellError> {
+    fn piece(
+        &mut self,
+        piece: &WordPiece,
+        quoted: bool,
+        scope: &mut Scope,
+        b: &mut Builder,
+    ) -> Result<(), ShellError> {
         match piece {
             WordPiece::Text(s) => b.lit(s, quoted),
             WordPiece::SingleQuotedText(s) => b.lit(s, true),
             WordPiece::AnsiCQuotedText(s) => b.lit(&decode_ansi_c(s), true),
-            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 b.lit("", true);
                 for p in inner {
                     self.piece(&p.piece, true, scope, b)?;
@@ -146,7 +174,9 @@ impl Walker<'_> {
                 let v = match t {
                     word::TildeExpr::Home => self.lookup_named("HOME", scope),
                     word::TildeExpr::WorkingDir => self.lookup_named("PWD", scope),
-                    word::TildeExpr::UserHome(u) if u.is_empty() => self.lookup_named("HOME", scope),
+                    word::TildeExpr::UserHome(u) if u.is_empty() => {
+                        self.lookup_named("HOME", scope)
+                    }
                     _ => Some(Val::Unknown),
                 };
                 push_val(&v.unwrap_or(Val::Unknown), true, b);
@@ -161,7 +191,8 @@ impl Walker<'_> {
                     push_val(v, quoted, b);
                 }
             }
-            WordPiece::CommandSubstitution(body) | WordPiece::BackquotedCommandSubstitution(body) => {
+            WordPiece::CommandSubstitution(body)
+            | WordPiece::BackquotedCommandSubstitution(body) => {
                 let v = self.capture(body, scope)?;
                 push_val(&v, quoted, b);
             }
@@ -178,7 +209,7 @@ impl Walker<'_> {
 
     /// Runs a command substitution's body (its writes count) and returns what it prints,
     /// as far as that is known.
-    pub fn capture(&mut self, body: &str, scope: &mut Scope) -> Result<Val, ShellError> {
+    pub(super) fn capture(&mut self, body: &str, scope: &mut Scope) -> Result<Val, ShellError> {
         let mut sub = scope.clone();
         let out = self.script(body, &mut sub, Out::Nothing)?;
         Ok(match out {
@@ -188,39 +219,66 @@ impl Walker<'_> {
         })
     }
 
-    fn parameter(&mut self, expr: &ParameterExpr, scope: &mut Scope) -> Result<Vec<Val>, ShellError> {
+    fn parameter(
+        &mut self,
+        expr: &ParameterExpr,
+        scope: &mut Scope,
+    ) -> Result<Vec<Val>, ShellError> {
         use ParameterExpr as P;
         Ok(match expr {
-            P::Parameter { parameter, indirect: false } => {
-                self.lookup(parameter, scope).unwrap_or_else(|| vec![Val::Unknown])
+            P::Parameter {
+                parameter,
+                indirect: false,
+            } => self
+                .lookup(parameter, scope)
+                .unwrap_or_else(|| vec![Val::Unknown]),
+            P::UseDefaultValues {
+                parameter,
+                indirect: false,
+                test_type,
+                default_value,
             }
-            P::UseDefaultValues { parameter, indirect: false, test_type, default_value }
-            | P::AssignDefaultValues { parameter, indirect: false, test_type, default_value } => {
+            | P::AssignDefaultValues {
+                parameter,
+                indirect: false,
+                test_type,
+                default_value,
+            } => {
                 match self.lookup(parameter, scope) {
                     Some(v) if !is_null(&v, test_type) => v,
-                    Some(v) if v.iter().any(|x| *x == Val::Unknown) => vec![Val::Unknown],
+                    Some(v) if v.contains(&Val::Unknown) => vec![Val::Unknown],
                     _ => {
                         // Unset (in the command and in the environment): the default applies.
-                        let d = self.expand_joined(default_value.as_deref().unwrap_or(""), scope)?;
-                        if let (P::AssignDefaultValues { .. }, Parameter::Named(n)) = (expr, parameter) {
+                        let d =
+                            self.expand_joined(default_value.as_deref().unwrap_or(""), scope)?;
+                        if let (P::AssignDefaultValues { .. }, Parameter::Named(n)) =
+                            (expr, parameter)
+                        {
                             scope.vars.insert(n.clone(), d.clone());
                         }
                         vec![d]
                     }
                 }
             }
-            P::UseAlternativeValue { parameter, indirect: false, test_type, alternative_value } => {
-                match self.lookup(parameter, scope) {
-                    Some(v) if v.iter().any(|x| *x == Val::Unknown) => vec![Val::Unknown],
-                    Some(v) if !is_null(&v, test_type) => {
-                        vec![self.expand_joined(alternative_value.as_deref().unwrap_or(""), scope)?]
-                    }
-                    _ => vec![Val::Known(String::new())],
+            P::UseAlternativeValue {
+                parameter,
+                indirect: false,
+                test_type,
+                alternative_value,
+            } => match self.lookup(parameter, scope) {
+                Some(v) if v.contains(&Val::Unknown) => vec![Val::Unknown],
+                Some(v) if !is_null(&v, test_type) => {
+                    vec![self.expand_joined(alternative_value.as_deref().unwrap_or(""), scope)?]
                 }
-            }
-            P::IndicateErrorIfNullOrUnset { parameter, indirect: false, .. } => {
-                self.lookup(parameter, scope).unwrap_or_else(|| vec![Val::Unknown])
-            }
+                _ => vec![Val::Known(String::new())],
+            },
+            P::IndicateErrorIfNullOrUnset {
+                parameter,
+                indirect: false,
+                ..
+            } => self
+                .lookup(parameter, scope)
+                .unwrap_or_else(|| vec![Val::Unknown]),
             _ => vec![Val::Unknown],
         })
     }
@@ -230,9 +288,18 @@ impl Walker<'_> {
         match p {
             Parameter::Named(n) => self.lookup_named(n, scope).map(|v| vec![v]),
             Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => {
-                Some(vec![scope.arg0.clone().unwrap_or_else(|| Val::Known("bash".into()))])
+                Some(vec![
+                    scope
+                        .arg0
+                        .clone()
+                        .unwrap_or_else(|| Val::Known("bash".into())),
+                ])
             }
-            Parameter::Positional(i) => scope.positional.get(*i as usize - 1).cloned().map(|v| vec![v]),
+            Parameter::Positional(i) => scope
+                .positional
+                .get(*i as usize - 1)
+                .cloned()
+                .map(|v| vec![v]),
             Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => {
                 Some(scope.positional.clone())
             }
@@ -245,9 +312,17 @@ impl Walker<'_> {
             return Some(v.clone());
         }
         match name {
-            "PWD" => Some(scope.cwd.as_ref().map_or(Val::Unknown, |c| Val::Known(c.to_string_lossy().into_owned()))),
-            "HOME" if self.ctx.home.is_some() => self.ctx.home.as_ref().map(|h| Val::Known(h.to_string_lossy().into_owned())),
-            "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "OLDPWD" | "EPOCHSECONDS" => Some(Val::Unknown),
+            "PWD" => Some(scope.cwd.as_ref().map_or(Val::Unknown, |c| {
+                Val::Known(c.to_string_lossy().into_owned())
+            })),
+            "HOME" if self.ctx.home.is_some() => self
+                .ctx
+                .home
+                .as_ref()
+                .map(|h| Val::Known(h.to_string_lossy().into_owned())),
+            "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "OLDPWD" | "EPOCHSECONDS" => {
+                Some(Val::Unknown)
+            }
             _ => (self.ctx.env)(name).map(Val::Known),
         }
     }
@@ -285,23 +360,38 @@ impl Walker<'_> {
             }
         }
         let absolute = pattern.starts_with('/');
-        let base = if absolute { std::path::PathBuf::from("/") } else { scope.cwd.clone()? };
+        let base = if absolute {
+            std::path::PathBuf::from("/")
+        } else {
+            scope.cwd.clone()?
+        };
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
-        let mut current: Vec<(std::path::PathBuf, String)> = vec![(base, if absolute { "/".into() } else { String::new() })];
+        let mut current: Vec<(std::path::PathBuf, String)> =
+            vec![(base, if absolute { "/".into() } else { String::new() })];
         for (i, comp) in comps.iter().enumerate() {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();
             let is_pattern = comp.contains(['*', '?', '[']);
             for (dir, shown) in &current {
                 let join = |name: &str| {
-                    if shown.is_empty() || shown.ends_with('/') { format!("{shown}{name}") } else { format!("{shown}/{name}") }
+                    if shown.is_empty() || shown.ends_with('/') {
+                        format!("{shown}{name}")
+                    } else {
+                        format!("{shown}/{name}")
+                    }
                 };
                 if is_pattern {
-                    let Ok(glob) = globset::GlobBuilder::new(comp).literal_separator(true).backslash_escape(true).build() else {
+                    let Ok(glob) = globset::GlobBuilder::new(comp)
+                        .literal_separator(true)
+                        .backslash_escape(true)
+                        .build()
+                    else {
                         return None;
                     };
                     let m = glob.compile_matcher();
-                    let Ok(entries) = std::fs::read_dir(dir) else { continue };
+                    let Ok(entries) = std::fs::read_dir(dir) else {
+                        continue;
+                    };
                     let mut names: Vec<String> = entries
                         .flatten()
                         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -320,8 +410,12 @@ impl Walker<'_> {
                 }
                 if next.len() > MAX_GLOB_MATCHES {
                     // Too many to list: what matters is where they are.
-                    let prefix: String = pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)].to_owned();
-                    return Some(vec![Field::Partial { prefix: unescape(&prefix), suffix: String::new() }]);
+                    let prefix: String =
+                        pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)].to_owned();
+                    return Some(vec![Field::Partial {
+                        prefix: unescape(&prefix),
+                        suffix: String::new(),
+                    }]);
                 }
             }
             current = next;
@@ -381,7 +475,10 @@ fn join_segs(segs: &[Seg]) -> Val {
     match first {
         None => Val::Known(text(segs)),
         Some(i) => {
-            let last = segs.iter().rposition(|s| matches!(s, Seg::Unknown)).unwrap_or(i);
+            let last = segs
+                .iter()
+                .rposition(|s| matches!(s, Seg::Unknown))
+                .unwrap_or(i);
             let (prefix, suffix) = (text(&segs[..i]), text(&segs[last + 1..]));
             if prefix.is_empty() && suffix.is_empty() {
                 Val::Unknown
@@ -413,7 +510,9 @@ fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
     if !word.contains('{') {
         return Ok(vec![word.to_owned()]);
     }
-    let Ok(Some(parts)) = word::parse_brace_expansions(word, &brush_parser::ParserOptions::default()) else {
+    let Ok(Some(parts)) =
+        word::parse_brace_expansions(word, &brush_parser::ParserOptions::default())
+    else {
         return Ok(vec![word.to_owned()]);
     };
     fn expand_parts(parts: &[T]) -> Result<Vec<String>, ShellError> {
@@ -426,15 +525,25 @@ fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
                     for m in members {
                         match m {
                             M::Child(c) => opts.extend(expand_parts(c)?),
-                            M::NumberSequence { start, end, increment } => {
+                            M::NumberSequence {
+                                start,
+                                end,
+                                increment,
+                            } => {
                                 let step = increment.unsigned_abs().max(1) as usize;
                                 let (lo, hi) = ((*start).min(*end), (*start).max(*end));
                                 if (hi - lo) as usize / step > MAX_BRACE_WORDS {
-                                    return Err(ShellError::TooComplex("brace expansion too large".into()));
+                                    return Err(ShellError::TooComplex(
+                                        "brace expansion too large".into(),
+                                    ));
                                 }
                                 opts.extend((lo..=hi).step_by(step).map(|n| n.to_string()));
                             }
-                            M::CharSequence { start, end, increment } => {
+                            M::CharSequence {
+                                start,
+                                end,
+                                increment,
+                            } => {
                                 let step = increment.unsigned_abs().max(1) as usize;
                                 let (lo, hi) = ((*start).min(*end), (*start).max(*end));
                                 opts.extend((lo..=hi).step_by(step).map(String::from));
@@ -480,7 +589,11 @@ fn decode_ansi_c(s: &str) -> String {
             'f' => out.push('\x0c'),
             'v' => out.push('\x0b'),
             'x' | 'u' | 'U' => {
-                let max = match e { 'x' => 2, 'u' => 4, _ => 8 };
+                let max = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
                 let mut hex = String::new();
                 while hex.len() < max && chars.peek().is_some_and(char::is_ascii_hexdigit) {
                     hex.extend(chars.next());

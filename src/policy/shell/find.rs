@@ -24,14 +24,54 @@ enum Test {
 
 /// Tests taking one argument; those not evaluated count as matching.
 const ARG_TESTS: &[&str] = &[
-    "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-type", "-xtype",
-    "-user", "-group", "-uid", "-gid", "-perm", "-size", "-newer", "-anewer", "-cnewer", "-mtime", "-atime",
-    "-ctime", "-mmin", "-amin", "-cmin", "-links", "-inum", "-samefile", "-fstype", "-used", "-context",
-    "-printf", "-maxdepth", "-mindepth", "-regextype", "-files0-from", "-lname", "-ilname", "-newerXY",
+    "-name",
+    "-iname",
+    "-path",
+    "-ipath",
+    "-wholename",
+    "-iwholename",
+    "-regex",
+    "-iregex",
+    "-type",
+    "-xtype",
+    "-user",
+    "-group",
+    "-uid",
+    "-gid",
+    "-perm",
+    "-size",
+    "-newer",
+    "-anewer",
+    "-cnewer",
+    "-mtime",
+    "-atime",
+    "-ctime",
+    "-mmin",
+    "-amin",
+    "-cmin",
+    "-links",
+    "-inum",
+    "-samefile",
+    "-fstype",
+    "-used",
+    "-context",
+    "-printf",
+    "-maxdepth",
+    "-mindepth",
+    "-regextype",
+    "-files0-from",
+    "-lname",
+    "-ilname",
+    "-newerXY",
 ];
 
 impl Walker<'_> {
-    pub fn find(&mut self, args: &[Field], scope: &mut Scope, env: &HashMap<String, Val>) -> Result<Out, ShellError> {
+    pub(super) fn find(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        env: &HashMap<String, Val>,
+    ) -> Result<Out, ShellError> {
         let mut i = 0;
         while let Some(a) = args.get(i).and_then(Field::known) {
             if matches!(a, "-H" | "-L" | "-P") || a.starts_with("-O") {
@@ -44,7 +84,9 @@ impl Walker<'_> {
         }
         let mut roots = Vec::new();
         while let Some(a) = args.get(i) {
-            if a.known().is_some_and(|s| (s.starts_with('-') && s.len() > 1) || s == "(" || s == "!" || s == ",") {
+            if a.known().is_some_and(|s| {
+                (s.starts_with('-') && s.len() > 1) || s == "(" || s == "!" || s == ","
+            }) {
                 break;
             }
             roots.push(a.clone());
@@ -67,7 +109,10 @@ impl Walker<'_> {
             match tok {
                 "-delete" => delete = true,
                 "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                    let end = expr[k + 1..].iter().position(|f| matches!(f.known(), Some(";" | "+"))).map_or(expr.len(), |p| k + 1 + p);
+                    let end = expr[k + 1..]
+                        .iter()
+                        .position(|f| matches!(f.known(), Some(";" | "+")))
+                        .map_or(expr.len(), |p| k + 1 + p);
                     execs.push(expr[k + 1..end].to_vec());
                     k = end;
                 }
@@ -83,21 +128,30 @@ impl Walker<'_> {
                 "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
                     let ci = tok.starts_with("-i");
                     let whole = !tok.ends_with("name") || tok.contains("whole");
-                    tests.push(match arg.and_then(Field::known).and_then(|p| glob(p, ci, !whole)) {
-                        Some(m) if whole => Test::Path(m),
-                        Some(m) => Test::Name(m),
-                        None => Test::Any,
-                    });
+                    tests.push(
+                        match arg.and_then(Field::known).and_then(|p| glob(p, ci, !whole)) {
+                            Some(m) if whole => Test::Path(m),
+                            Some(m) => Test::Name(m),
+                            None => Test::Any,
+                        },
+                    );
                     k += 1;
                 }
                 "-type" => {
-                    tests.push(arg.and_then(Field::known).map_or(Test::Any, |t| Test::Type(t.to_owned())));
+                    tests.push(
+                        arg.and_then(Field::known)
+                            .map_or(Test::Any, |t| Test::Type(t.to_owned())),
+                    );
                     k += 1;
                 }
                 "-maxdepth" | "-mindepth" => {
                     let n = arg.and_then(Field::known).and_then(|n| n.parse().ok());
                     if let Some(n) = n {
-                        if tok == "-maxdepth" { max_depth = n } else { min_depth = n }
+                        if tok == "-maxdepth" {
+                            max_depth = n
+                        } else {
+                            min_depth = n
+                        }
                     }
                     k += 1;
                 }
@@ -125,11 +179,23 @@ impl Walker<'_> {
             };
             let mut budget = WALK_BUDGET;
             let mut found = Vec::new();
-            let complete = self.walk_find(&abs, given, 0, min_depth, max_depth, &tests, &mut found, &mut budget);
+            let complete = self.walk_find(
+                &abs,
+                given,
+                0,
+                min_depth,
+                max_depth,
+                &tests,
+                &mut found,
+                &mut budget,
+            );
             if complete {
                 matches.extend(found.into_iter().map(Field::Known));
             } else {
-                matches.push(Field::Partial { prefix: format!("{}/", given.trim_end_matches('/')), suffix: String::new() });
+                matches.push(Field::Partial {
+                    prefix: format!("{}/", given.trim_end_matches('/')),
+                    suffix: String::new(),
+                });
             }
         }
         for f in &outputs {
@@ -159,12 +225,24 @@ impl Walker<'_> {
     /// Walks `path` (shown as `shown`), collecting matching relevant paths. Returns false
     /// when the walk ran out of budget.
     #[allow(clippy::too_many_arguments)]
-    fn walk_find(&self, path: &Path, shown: &str, depth: usize, min: usize, max: usize, tests: &[Test], found: &mut Vec<String>, budget: &mut usize) -> bool {
+    fn walk_find(
+        &self,
+        path: &Path,
+        shown: &str,
+        depth: usize,
+        min: usize,
+        max: usize,
+        tests: &[Test],
+        found: &mut Vec<String>,
+        budget: &mut usize,
+    ) -> bool {
         if *budget == 0 {
             return false;
         }
         *budget -= 1;
-        let Ok(meta) = path.symlink_metadata() else { return true };
+        let Ok(meta) = path.symlink_metadata() else {
+            return true;
+        };
         if !(self.ctx.relevant)(path) {
             return true;
         }
@@ -172,13 +250,27 @@ impl Walker<'_> {
             found.push(shown.to_owned());
         }
         if meta.is_dir() && depth < max {
-            let Ok(entries) = std::fs::read_dir(path) else { return true };
+            let Ok(entries) = std::fs::read_dir(path) else {
+                return true;
+            };
             let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
             children.sort();
             for child in children {
-                let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = child
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let child_shown = format!("{}/{name}", shown.trim_end_matches('/'));
-                if !self.walk_find(&child, &child_shown, depth + 1, min, max, tests, found, budget) {
+                if !self.walk_find(
+                    &child,
+                    &child_shown,
+                    depth + 1,
+                    min,
+                    max,
+                    tests,
+                    found,
+                    budget,
+                ) {
                     return false;
                 }
             }
@@ -215,10 +307,15 @@ fn glob(pattern: &str, case_insensitive: bool, name_only: bool) -> Option<GlobMa
 fn substitute(cmd: &[Field], m: &Field) -> Vec<Field> {
     cmd.iter()
         .map(|a| match (a, m) {
-            (Field::Known(s), Field::Known(v)) if s.contains("{}") => Field::Known(s.replace("{}", v)),
+            (Field::Known(s), Field::Known(v)) if s.contains("{}") => {
+                Field::Known(s.replace("{}", v))
+            }
             (Field::Known(s), Field::Partial { prefix, suffix }) if s.contains("{}") => {
                 let (before, after) = s.split_once("{}").unwrap_or((s, ""));
-                Field::Partial { prefix: format!("{before}{prefix}"), suffix: format!("{suffix}{after}") }
+                Field::Partial {
+                    prefix: format!("{before}{prefix}"),
+                    suffix: format!("{suffix}{after}"),
+                }
             }
             _ => a.clone(),
         })
@@ -228,7 +325,13 @@ fn substitute(cmd: &[Field], m: &Field) -> Vec<Field> {
 impl Walker<'_> {
     /// `xargs`: runs its command once per input item (what `find`, `grep -l`, `ls`, a
     /// file or a here-string fed it), with `-I` replacement.
-    pub fn xargs(&mut self, args: &[Field], scope: &mut Scope, env: &HashMap<String, Val>, stdin: Out) -> Result<Out, ShellError> {
+    pub(super) fn xargs(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        env: &HashMap<String, Val>,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         let mut i = 0;
         let mut replace: Option<String> = None;
         let mut arg_file: Option<Field> = None;
@@ -251,12 +354,24 @@ impl Walker<'_> {
                     arg_file = next;
                     i += 1;
                 }
-                "-d" | "-E" | "-L" | "-n" | "-P" | "-s" | "--delimiter" | "--eof" | "--max-lines" | "--max-args" | "--max-procs" | "--max-chars" | "--process-slot-var" => i += 1,
+                "-d" | "-E" | "-L" | "-n" | "-P" | "-s" | "--delimiter" | "--eof"
+                | "--max-lines" | "--max-args" | "--max-procs" | "--max-chars"
+                | "--process-slot-var" => i += 1,
                 "-0" | "--null" => nul = true,
                 s if s.starts_with("-I") => replace = Some(s[2..].to_owned()),
-                s if s.starts_with("-i") => replace = Some(if s.len() > 2 { s[2..].to_owned() } else { "{}".into() }),
-                s if s.starts_with("--replace") => replace = Some(s.split_once('=').map_or("{}".into(), |(_, r)| r.to_owned())),
-                s if s.starts_with("--arg-file=") => arg_file = Some(Field::Known(s["--arg-file=".len()..].to_owned())),
+                s if s.starts_with("-i") => {
+                    replace = Some(if s.len() > 2 {
+                        s[2..].to_owned()
+                    } else {
+                        "{}".into()
+                    })
+                }
+                s if s.starts_with("--replace") => {
+                    replace = Some(s.split_once('=').map_or("{}".into(), |(_, r)| r.to_owned()))
+                }
+                s if s.starts_with("--arg-file=") => {
+                    arg_file = Some(Field::Known(s["--arg-file=".len()..].to_owned()))
+                }
                 _ => {}
             }
             i += 1;
@@ -272,8 +387,16 @@ impl Walker<'_> {
         };
         let items: Vec<Field> = match input {
             Out::Text(t) => {
-                let parts: Vec<&str> = if nul { t.split('\0').collect() } else { t.split(char::is_whitespace).collect() };
-                parts.into_iter().filter(|p| !p.is_empty()).map(|p| Field::Known(p.trim_matches(['"', '\'']).to_owned())).collect()
+                let parts: Vec<&str> = if nul {
+                    t.split('\0').collect()
+                } else {
+                    t.split(char::is_whitespace).collect()
+                };
+                parts
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Field::Known(p.trim_matches(['"', '\'']).to_owned()))
+                    .collect()
             }
             Out::Items(v) => v,
             Out::Unknown => vec![Field::unknown()],
@@ -283,16 +406,27 @@ impl Walker<'_> {
             let mut sub = scope.clone();
             return self.dispatch(&cmd, &mut sub, env, Out::Nothing);
         }
-        let items = if items.len() > MAX_EXEC_MATCHES { vec![Field::unknown()] } else { items };
+        let items = if items.len() > MAX_EXEC_MATCHES {
+            vec![Field::unknown()]
+        } else {
+            items
+        };
         for item in &items {
             let argv = match &replace {
                 Some(r) => cmd
                     .iter()
                     .map(|a| match (a, item) {
-                        (Field::Known(s), Field::Known(v)) if s.contains(r.as_str()) => Field::Known(s.replace(r.as_str(), v)),
-                        (Field::Known(s), Field::Partial { prefix, suffix }) if s.contains(r.as_str()) => {
+                        (Field::Known(s), Field::Known(v)) if s.contains(r.as_str()) => {
+                            Field::Known(s.replace(r.as_str(), v))
+                        }
+                        (Field::Known(s), Field::Partial { prefix, suffix })
+                            if s.contains(r.as_str()) =>
+                        {
                             let (b, af) = s.split_once(r.as_str()).unwrap_or((s, ""));
-                            Field::Partial { prefix: format!("{b}{prefix}"), suffix: format!("{suffix}{af}") }
+                            Field::Partial {
+                                prefix: format!("{b}{prefix}"),
+                                suffix: format!("{suffix}{af}"),
+                            }
                         }
                         _ => a.clone(),
                     })

@@ -50,6 +50,9 @@ pub struct Write {
     pub recursive: bool,
     /// The command or redirection responsible, for the deny reason (`rm`, `>`, `sed -i`).
     pub how: String,
+    /// Whether a symlink at the target itself is followed (a write through it) or not
+    /// (`rm link` removes the link, not what it points at).
+    pub follow: bool,
 }
 
 /// Why a command could not be analysed.

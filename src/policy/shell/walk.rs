@@ -58,7 +58,7 @@ pub(super) struct Scope {
 }
 
 impl Scope {
-    pub fn new(cwd: PathBuf) -> Scope {
+    pub(super) fn new(cwd: PathBuf) -> Scope {
         Scope {
             vars: HashMap::new(),
             cwd: Some(cwd),
@@ -86,7 +86,7 @@ pub(super) struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(ctx: &'a Context<'a>) -> Walker<'a> {
+    pub(super) fn new(ctx: &'a Context<'a>) -> Walker<'a> {
         Walker {
             ctx,
             writes: Vec::new(),
@@ -99,11 +99,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    pub fn into_writes(self) -> Vec<Write> {
+    pub(super) fn into_writes(self) -> Vec<Write> {
         self.writes
     }
 
-    pub fn step(&mut self) -> Result<(), ShellError> {
+    pub(super) fn step(&mut self) -> Result<(), ShellError> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             return Err(ShellError::TooComplex(format!(
@@ -115,14 +115,20 @@ impl<'a> Walker<'a> {
 
     /// Parses and walks `text` as a script (the top-level command, `bash -c`, `eval`, a
     /// script file or stdin).
-    pub fn script(&mut self, text: &str, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    pub(super) fn script(
+        &mut self,
+        text: &str,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         if self.depth >= MAX_DEPTH {
             return Err(ShellError::TooComplex(format!(
                 "shells nested more than {MAX_DEPTH} deep"
             )));
         }
         let options = brush_parser::ParserOptions::default();
-        let mut parser = brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
+        let mut parser =
+            brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
         let program = parser
             .parse_program()
             .map_err(|e| ShellError::Parse(e.to_string()))?;
@@ -137,7 +143,31 @@ impl<'a> Walker<'a> {
     }
 
     /// Records a write of `field`, resolved against the scope's cwd.
-    pub fn write(&mut self, field: &Field, scope: &Scope, recursive: bool, how: &str) {
+    pub(super) fn write(&mut self, field: &Field, scope: &Scope, recursive: bool, how: &str) {
+        self.write_with(field, scope, recursive, how, true);
+    }
+
+    /// Records a write that acts on a symlink itself rather than on what it points at
+    /// (`rm`, `rmdir`, a moved source). A trailing slash makes the tools follow it again.
+    pub(super) fn write_nofollow(
+        &mut self,
+        field: &Field,
+        scope: &Scope,
+        recursive: bool,
+        how: &str,
+    ) {
+        let follow = matches!(field, Field::Known(s) if s.ends_with('/'));
+        self.write_with(field, scope, recursive, how, follow);
+    }
+
+    fn write_with(
+        &mut self,
+        field: &Field,
+        scope: &Scope,
+        recursive: bool,
+        how: &str,
+        follow: bool,
+    ) {
         let Some(target) = self.resolve(field, scope) else {
             return;
         };
@@ -149,10 +179,13 @@ impl<'a> Walker<'a> {
                 .links
                 .iter()
                 .filter_map(|(link, dest)| {
-                    lexical
-                        .strip_prefix(link)
-                        .ok()
-                        .map(|rest| if rest.as_os_str().is_empty() { dest.clone() } else { dest.join(rest) })
+                    lexical.strip_prefix(link).ok().map(|rest| {
+                        if rest.as_os_str().is_empty() {
+                            dest.clone()
+                        } else {
+                            dest.join(rest)
+                        }
+                    })
                 })
                 .collect();
             for t in through {
@@ -160,6 +193,7 @@ impl<'a> Walker<'a> {
                     target: Target::Path(t),
                     recursive,
                     how: format!("{how} (through a symlink made earlier in the command)"),
+                    follow,
                 });
             }
             self.written.push(lexical);
@@ -168,18 +202,27 @@ impl<'a> Walker<'a> {
             target,
             recursive,
             how: how.to_owned(),
+            follow,
         });
     }
 
     /// A field as a write target: a known path or a partial one.
-    pub fn resolve(&self, field: &Field, scope: &Scope) -> Option<Target> {
+    pub(super) fn resolve(&self, field: &Field, scope: &Scope) -> Option<Target> {
         match field {
             Field::Known(s) if s.is_empty() => None,
             Field::Known(s) => Some(match (&scope.cwd, s.starts_with('/')) {
                 (_, true) => Target::Path(PathBuf::from(s)),
                 (Some(cwd), false) => Target::Path(cwd.join(s)),
                 (None, false) => match &scope.cwd_prefix {
-                    Some(p) => return self.resolve(&Field::Partial { prefix: p.clone(), suffix: format!("/{s}") }, scope),
+                    Some(p) => {
+                        return self.resolve(
+                            &Field::Partial {
+                                prefix: p.clone(),
+                                suffix: format!("/{s}"),
+                            },
+                            scope,
+                        );
+                    }
                     None => Target::Partial {
                         dir: None,
                         name_prefix: String::new(),
@@ -197,8 +240,16 @@ impl<'a> Walker<'a> {
                 } else if prefix.is_empty() {
                     // The unknown part starts the path: it may be absolute.
                     None
-                } else if scope.cwd.is_none() && let Some(p) = &scope.cwd_prefix {
-                    return self.resolve(&Field::Partial { prefix: p.clone(), suffix: format!("/{prefix}…{suffix}") }, scope);
+                } else if scope.cwd.is_none()
+                    && let Some(p) = &scope.cwd_prefix
+                {
+                    return self.resolve(
+                        &Field::Partial {
+                            prefix: p.clone(),
+                            suffix: format!("/{prefix}…{suffix}"),
+                        },
+                        scope,
+                    );
                 } else {
                     scope.cwd.as_ref().map(|c| c.join(dir))
                 };
@@ -212,7 +263,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A target that could be anything at all (a script we cannot see).
-    pub fn write_anything(&mut self, how: &str) {
+    pub(super) fn write_anything(&mut self, how: &str) {
         self.writes.push(Write {
             target: Target::Partial {
                 dir: None,
@@ -221,10 +272,16 @@ impl<'a> Walker<'a> {
             },
             recursive: true,
             how: how.to_owned(),
+            follow: true,
         });
     }
 
-    pub fn list(&mut self, list: &ast::CompoundList, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    pub(super) fn list(
+        &mut self,
+        list: &ast::CompoundList,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         let mut out = Out::Nothing;
         let mut stdin = Some(stdin);
         for item in &list.0 {
@@ -233,7 +290,12 @@ impl<'a> Walker<'a> {
         Ok(out)
     }
 
-    fn and_or(&mut self, list: &ast::AndOrList, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    fn and_or(
+        &mut self,
+        list: &ast::AndOrList,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         let mut out = self.pipeline(&list.first, scope, stdin)?;
         for next in &list.additional {
             let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
@@ -242,7 +304,12 @@ impl<'a> Walker<'a> {
         Ok(out)
     }
 
-    fn pipeline(&mut self, p: &ast::Pipeline, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    fn pipeline(
+        &mut self,
+        p: &ast::Pipeline,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         if p.seq.len() == 1 {
             return self.command(&p.seq[0], scope, stdin);
         }
@@ -283,7 +350,11 @@ impl<'a> Walker<'a> {
     }
 
     /// `[[ … ]]` runs nothing itself, but its words may hold command substitutions.
-    fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, scope: &mut Scope) -> Result<(), ShellError> {
+    fn extended_test(
+        &mut self,
+        expr: &ast::ExtendedTestExpr,
+        scope: &mut Scope,
+    ) -> Result<(), ShellError> {
         use ast::ExtendedTestExpr as E;
         match expr {
             E::And(a, b) | E::Or(a, b) => {
@@ -299,7 +370,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn compound(&mut self, cc: &CompoundCommand, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    fn compound(
+        &mut self,
+        cc: &CompoundCommand,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         self.step()?;
         match cc {
             CompoundCommand::BraceGroup(g) => self.list(&g.list, scope, stdin),
@@ -334,7 +410,9 @@ impl<'a> Walker<'a> {
                 if values.len() <= 64 && values.iter().all(|v| matches!(v, Field::Known(_))) {
                     for v in &values {
                         if let Field::Known(s) = v {
-                            scope.vars.insert(f.variable_name.clone(), Val::Known(s.clone()));
+                            scope
+                                .vars
+                                .insert(f.variable_name.clone(), Val::Known(s.clone()));
                         }
                         self.list(&f.body.list, scope, Out::Nothing)?;
                     }
@@ -386,7 +464,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn simple(&mut self, cmd: &ast::SimpleCommand, scope: &mut Scope, stdin: Out) -> Result<Out, ShellError> {
+    fn simple(
+        &mut self,
+        cmd: &ast::SimpleCommand,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         self.step()?;
         let mut assigns: Vec<(String, Val)> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
@@ -458,10 +541,15 @@ impl<'a> Walker<'a> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         if self.depth >= MAX_DEPTH {
-            return Err(ShellError::TooComplex("functions recurse too deeply".into()));
+            return Err(ShellError::TooComplex(
+                "functions recurse too deeply".into(),
+            ));
         }
         self.depth += 1;
-        let saved = std::mem::replace(&mut scope.positional, args.iter().map(Field::to_val).collect());
+        let saved = std::mem::replace(
+            &mut scope.positional,
+            args.iter().map(Field::to_val).collect(),
+        );
         let mut stdin = stdin;
         for r in body.1.iter().flat_map(|r| r.0.iter()) {
             self.redirect(r, scope, &mut stdin)?;
@@ -473,15 +561,23 @@ impl<'a> Walker<'a> {
     }
 
     /// Evaluates `NAME=value` (or `NAME=(array)`), running any substitutions in it.
-    fn assignment(&mut self, a: &ast::Assignment, scope: &mut Scope) -> Result<(String, Val), ShellError> {
+    fn assignment(
+        &mut self,
+        a: &ast::Assignment,
+        scope: &mut Scope,
+    ) -> Result<(String, Val), ShellError> {
         let name = match &a.name {
-            ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+            ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => {
+                n.clone()
+            }
         };
         let val = match &a.value {
             ast::AssignmentValue::Scalar(w) => {
                 let v = self.expand_joined(&w.value, scope)?;
                 match (a.append, scope.vars.get(&name), v) {
-                    (true, Some(Val::Known(old)), Val::Known(new)) => Val::Known(format!("{old}{new}")),
+                    (true, Some(Val::Known(old)), Val::Known(new)) => {
+                        Val::Known(format!("{old}{new}"))
+                    }
                     (true, _, _) => Val::Unknown,
                     (false, _, v) => v,
                 }
@@ -499,7 +595,12 @@ impl<'a> Walker<'a> {
         Ok((name, val))
     }
 
-    fn redirect(&mut self, r: &IoRedirect, scope: &mut Scope, stdin: &mut Out) -> Result<(), ShellError> {
+    fn redirect(
+        &mut self,
+        r: &IoRedirect,
+        scope: &mut Scope,
+        stdin: &mut Out,
+    ) -> Result<(), ShellError> {
         match r {
             IoRedirect::File(fd, kind, target) => match (kind, target) {
                 (_, IoFileRedirectTarget::ProcessSubstitution(_, sub)) => {
@@ -536,7 +637,9 @@ impl<'a> Walker<'a> {
                     let fields = self.expand(&w.value, scope)?;
                     if fd.is_none_or(|n| n == 0) {
                         *stdin = match fields.as_slice() {
-                            [Field::Known(p)] => self.read_file(p, scope).map_or(Out::Unknown, Out::Text),
+                            [Field::Known(p)] => {
+                                self.read_file(p, scope).map_or(Out::Unknown, Out::Text)
+                            }
                             _ => Out::Unknown,
                         };
                     }
@@ -566,7 +669,11 @@ impl<'a> Walker<'a> {
                 }
             }
             IoRedirect::OutputAndError(w, append) => {
-                let how = if *append { "redirection `&>>`" } else { "redirection `&>`" };
+                let how = if *append {
+                    "redirection `&>>`"
+                } else {
+                    "redirection `&>`"
+                };
                 for f in self.expand(&w.value, scope)? {
                     self.write(&f, scope, false, how);
                 }
@@ -576,7 +683,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads a (small) file the command reads, relative to the scope's cwd.
-    pub fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
+    pub(super) fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
         if let Some(Out::Text(t)) = self.fd_contents.get(path) {
             return Some(t.clone());
         }
