@@ -1,37 +1,29 @@
 //! The original Wazir canonical protocol (SPEC §3), as the original's own tests use it.
 
+use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use crate::harness::{Fixture, run_guard};
+use crate::harness::{Fixture, guard, run_guard};
 
-fn run(fx: &Fixture, payload: &Value) -> (i32, String, String) {
-    let out = run_guard(
-        &["--host", "wazir"],
-        &payload.to_string(),
-        &fx.home,
-        &fx.root,
-        &[],
-    );
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+fn run(fx: &Fixture, payload: &Value) -> assert_cmd::assert::Assert {
+    guard(&["--host", "wazir"], &fx.home, &fx.root, &[])
+        .write_stdin(payload.to_string())
+        .assert()
 }
 
-fn decision(stdout: &str) -> Value {
-    serde_json::from_str::<Value>(stdout).unwrap()["guard_decision"].clone()
+fn decision(assert: &assert_cmd::assert::Assert) -> Value {
+    serde_json::from_slice::<Value>(&assert.get_output().stdout).unwrap()["guard_decision"].clone()
 }
 
 #[test]
 fn protected_target_exits_42() {
     let fx = Fixture::new();
-    let (code, out, _) = run(
+    let a = run(
         &fx,
         &json!({"project_root": fx.root, "target_path": "input/brief.md"}),
-    );
-    assert_eq!(code, 42);
-    let d = decision(&out);
+    )
+    .code(42);
+    let d = decision(&a);
     assert_eq!(d["allowed"], false);
     assert_eq!(d["protected_path"], "input");
     assert_eq!(d["relative_target_path"], "input/brief.md");
@@ -40,12 +32,12 @@ fn protected_target_exits_42() {
 #[test]
 fn unprotected_target_exits_0() {
     let fx = Fixture::new();
-    let (code, out, _) = run(
+    let a = run(
         &fx,
         &json!({"project_root": fx.root, "target_path": "notes/scratch.md"}),
-    );
-    assert_eq!(code, 0);
-    assert_eq!(decision(&out)["allowed"], true);
+    )
+    .success();
+    assert_eq!(decision(&a)["allowed"], true);
 }
 
 #[test]
@@ -55,52 +47,44 @@ fn approved_flows_name_the_flow() {
         ("host_export_regeneration", "exports/hosts/claude/AGENTS.md"),
         ("pipeline_integration", "roles/executor.md"),
     ] {
-        let (code, out, _) = run(
+        run(
             &fx,
             &json!({"project_root": fx.root, "target_path": target, "approved_flow": flow}),
-        );
-        assert_eq!(code, 0, "{flow}");
-        let d = decision(&out);
-        assert_eq!(d["allowed"], true);
-        assert!(d["reason"].as_str().unwrap().contains(flow));
+        )
+        .success()
+        .stdout(predicate::str::contains("\"allowed\":true").and(predicate::str::contains(flow)));
     }
-    let (code, _, _) = run(
+    run(
         &fx,
         &json!({"project_root": fx.root, "target_path": "roles/x", "approved_flow": "made_up"}),
-    );
-    assert_eq!(code, 42, "an unknown flow approves nothing");
+    )
+    .code(42);
 }
 
 #[test]
 fn outside_the_project_is_allowed() {
     let fx = Fixture::new();
-    let (code, out, _) = run(
+    run(
         &fx,
         &json!({"project_root": fx.root, "target_path": "../elsewhere/x.md"}),
-    );
-    assert_eq!(code, 0);
-    assert!(
-        decision(&out)["reason"]
-            .as_str()
-            .unwrap()
-            .contains("outside the project")
-    );
+    )
+    .success()
+    .stdout(predicate::str::contains("outside the project"));
 }
 
 #[test]
 fn missing_target_is_exit_1_with_a_message() {
     let fx = Fixture::new();
-    let (code, out, err) = run(&fx, &json!({"project_root": fx.root}));
-    assert_eq!(code, 1);
-    assert!(out.is_empty());
-    assert!(err.contains("target_path"), "{err}");
+    run(&fx, &json!({"project_root": fx.root}))
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("target_path"));
 }
 
 #[test]
 fn file_path_maps_to_target_path_and_root_defaults_to_cwd() {
     let fx = Fixture::new();
-    let (code, _, _) = run(&fx, &json!({"file_path": "roles/executor.md"}));
-    assert_eq!(code, 42, "process cwd is the fixture root");
+    run(&fx, &json!({"file_path": "roles/executor.md"})).code(42);
 }
 
 #[test]

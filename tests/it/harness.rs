@@ -1,9 +1,8 @@
 //! Runs the real guard binary: builds a fixture project, fills host payload templates,
 //! and reads each host's answer by that host's own rules (HOSTS.md §6.3).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -94,25 +93,32 @@ pub(crate) fn run_guard(
     dir: &Path,
     env: &[(&str, &str)],
 ) -> Output {
-    let mut cmd = Command::new(GUARD);
+    guard(args, home, dir, env)
+        .write_stdin(payload)
+        .output()
+        .expect("guard output")
+}
+
+/// The guard as an `assert_cmd` command in a scrubbed environment: only what a test
+/// passes reaches it.
+pub(crate) fn guard(
+    args: &[&str],
+    home: &Path,
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(GUARD);
     cmd.args(args)
         .env_clear()
         .env("HOME", home)
         .env("PATH", "/usr/bin:/bin")
         .env("PROTECTED_DIR", "roles")
         .env("SAFE_DIR", "build")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .current_dir(dir);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("spawn guard");
-    let mut stdin = child.stdin.take().unwrap();
-    let _ = stdin.write_all(payload.as_bytes());
-    drop(stdin);
-    child.wait_with_output().expect("guard output")
+    cmd
 }
 
 /// A host payload template with its placeholders filled.
