@@ -262,6 +262,21 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// A write of things only known when the command runs, somewhere beneath the scope's
+    /// working directory (an archive's members, a patch that cannot be read).
+    pub(super) fn write_under_cwd(&mut self, scope: &Scope, how: &str) {
+        let dir = scope
+            .cwd
+            .as_ref()
+            .map(|c| format!("{}/", c.display()))
+            .unwrap_or_default();
+        let field = Field::Partial {
+            prefix: dir,
+            suffix: String::new(),
+        };
+        self.write(&field, scope, true, how);
+    }
+
     /// A target that could be anything at all (a script we cannot see).
     pub(super) fn write_anything(&mut self, how: &str) {
         self.writes.push(Write {

@@ -1,0 +1,169 @@
+//! Shell builtins and small utilities whose effect is on the analysis itself: `cd`,
+//! `printf -v`, path utilities, `mktemp` (which also writes its file).
+
+use std::path::{Path, PathBuf};
+
+use super::super::ShellError;
+use super::super::args::Opts;
+use super::super::expand::Field;
+use super::super::walk::{Out, Scope, Val, Walker};
+use crate::policy::paths;
+
+impl Walker<'_> {
+    pub(super) fn cd(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &mut Scope,
+    ) -> Result<Out, ShellError> {
+        let operands: Vec<&Field> = args
+            .iter()
+            .filter(|a| a.known().is_none_or(|s| !s.starts_with('-') || s == "-"))
+            .collect();
+        let old = scope.cwd.clone();
+        let target = match operands.first() {
+            None => self
+                .ctx
+                .home
+                .clone()
+                .or_else(|| (self.ctx.env)("HOME").map(PathBuf::from)),
+            Some(Field::Known(d)) if d == "-" => None,
+            Some(Field::Known(d)) => self.resolve_path(d, scope).map(|p| paths::normalize(&p)),
+            Some(Field::Partial { .. }) => None,
+        };
+        // A cd that fails leaves later `;` commands in the old directory, so the new one is
+        // trusted only when it exists, or was made earlier in this command.
+        scope.cwd = target
+            .filter(|t| t.is_dir() || self.written.iter().any(|w| w == t || w.starts_with(t)));
+        scope.cwd_prefix = match operands.first() {
+            Some(Field::Partial { prefix, .. })
+                if scope.cwd.is_none() && prefix.starts_with('/') =>
+            {
+                Some(prefix.clone())
+            }
+            _ => None,
+        };
+        if name == "pushd" {
+            scope.dir_stack.push(old);
+        }
+        Ok(Out::Nothing)
+    }
+
+    pub(super) fn printf(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        let (var, rest) = match args {
+            [Field::Known(v), Field::Known(name), rest @ ..] if v == "-v" => {
+                (Some(name.clone()), rest)
+            }
+            _ => (None, args),
+        };
+        let rendered = match rest {
+            [Field::Known(fmt), values @ ..] => {
+                text_of(values).and_then(|_| render_printf(fmt, values))
+            }
+            _ => None,
+        };
+        if let Some(v) = var {
+            scope
+                .vars
+                .insert(v, rendered.map_or(Val::Unknown, Val::Known));
+            return Ok(Out::Nothing);
+        }
+        Ok(rendered.map_or(Out::Unknown, Out::Text))
+    }
+
+    pub(super) fn path_util(&self, name: &str, args: &[Field], scope: &Scope) -> Out {
+        let o = Opts::parse(args, "", &["relative-to", "relative-base"]);
+        let Some(Field::Known(p)) = o.operands.first() else {
+            return Out::Unknown;
+        };
+        let text = match name {
+            "dirname" => Path::new(p).parent().map_or(".".into(), |d| {
+                if d.as_os_str().is_empty() {
+                    ".".into()
+                } else {
+                    d.to_string_lossy().into_owned()
+                }
+            }),
+            "basename" => Path::new(p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned()),
+            _ => match self.resolve_path(p, scope) {
+                Some(abs) => paths::physical(&abs).to_string_lossy().into_owned(),
+                None => return Out::Unknown,
+            },
+        };
+        Out::Text(format!("{text}\n"))
+    }
+
+    pub(super) fn mktemp(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        let o = Opts::parse(args, "p", &["tmpdir", "suffix"]);
+        let template = o
+            .operands
+            .first()
+            .and_then(Field::known)
+            .unwrap_or("tmp.XXXXXXXXXX")
+            .to_owned();
+        let dir = match o.value(Some('p'), &["tmpdir"]).and_then(Field::known) {
+            Some(d) => Some(d.to_owned()),
+            None if o.has(Some('t'), &["tmpdir"]) || !template.contains('/') => {
+                Some((self.ctx.env)("TMPDIR").unwrap_or_else(|| "/tmp".into()))
+            }
+            None => None,
+        };
+        let full = match dir {
+            Some(d) => format!("{}/{template}", d.trim_end_matches('/')),
+            None => template,
+        };
+        let cut = full
+            .rfind("XXX")
+            .map_or(full.len(), |i| full[..i].trim_end_matches('X').len());
+        let end = full[cut..]
+            .find(|c| c != 'X')
+            .map_or(full.len(), |j| cut + j);
+        let field = Field::Partial {
+            prefix: full[..cut].to_owned(),
+            suffix: format!(
+                "{}{}",
+                &full[end..],
+                o.value(None, &["suffix"])
+                    .and_then(Field::known)
+                    .unwrap_or("")
+            ),
+        };
+        if !o.has(Some('u'), &["dry-run"]) {
+            self.write(&field, scope, false, "mktemp");
+        }
+        Ok(Out::Items(vec![field]))
+    }
+}
+
+/// What printing these fields as one line gives, if all are known.
+pub(super) fn text_of(fields: &[Field]) -> Option<String> {
+    let parts: Option<Vec<&str>> = fields.iter().map(Field::known).collect();
+    parts.map(|p| p.join(" "))
+}
+
+/// A printf subset: `%s`, `%d`, `%%` and backslash escapes; anything else is unknown.
+pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
+    let mut out = String::new();
+    let mut vals = values.iter().filter_map(Field::known);
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => match chars.next()? {
+                '%' => out.push('%'),
+                's' | 'd' | 'b' => out.push_str(vals.next().unwrap_or("")),
+                _ => return None,
+            },
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                '\\' => out.push('\\'),
+                // Octal, hex and other escapes are not rendered here: unknown, not wrong.
+                _ => return None,
+            },
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,311 @@
+//! Interpreters and stream editors: sed, perl, ruby, python, node, awk. Their code is
+//! scanned for writes by `code.rs`; their in-place flags write their file operands.
+
+use super::super::ShellError;
+use super::super::args::Opts;
+use super::super::code::{self, Lang};
+use super::super::expand::Field;
+use super::super::walk::{Out, Scope, Walker};
+
+impl Walker<'_> {
+    pub(super) fn sed(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        // BSD sed takes the in-place suffix as a separate, possibly empty, argument.
+        let mut args = args.to_vec();
+        if let Some(i) = args.iter().position(|a| a.known() == Some("-i"))
+            && args.get(i + 1).and_then(Field::known) == Some("")
+        {
+            args.remove(i + 1);
+        }
+        let o = Opts::parse(&args, "efl", &["expression", "file", "line-length"]);
+        let in_place = o
+            .flags
+            .iter()
+            .any(|f| f == "-i" || f == "-I" || f == "--in-place")
+            || o.values.iter().any(|(f, _)| f == "--in-place")
+            || args.iter().filter_map(Field::known).any(|a| {
+                a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a[1..].starts_with(|c: char| c.is_alphabetic())
+                    && a.contains('i')
+                    && !a.contains('e')
+                    && !a.contains('f')
+            });
+        let mut scripts: Vec<Field> = o
+            .all(Some('e'), &["expression"])
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut files = o.operands.clone();
+        if scripts.is_empty() && o.value(Some('f'), &["file"]).is_none() && !files.is_empty() {
+            scripts.push(files.remove(0));
+        }
+        for s in scripts.iter().filter_map(Field::known) {
+            for target in code::sed_write_files(s) {
+                self.write(&Field::Known(target), scope, false, "sed `w` command");
+            }
+        }
+        if in_place {
+            for f in &files {
+                self.write(f, scope, false, "sed -i");
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn perl(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        let mut in_place = false;
+        let mut codes = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let Field::Known(a) = &args[i] else { break };
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            if !a.starts_with('-') || a == "-" {
+                break;
+            }
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                match chars[j] {
+                    'e' | 'E' => {
+                        let rest: String = chars[j + 1..].iter().collect();
+                        if rest.is_empty() {
+                            i += 1;
+                            codes.extend(args.get(i).cloned());
+                        } else {
+                            codes.push(Field::Known(rest));
+                        }
+                        j = chars.len();
+                    }
+                    'i' => {
+                        in_place = true;
+                        j = chars.len();
+                    }
+                    'I' | 'M' | 'm' | 'F' | 'C' | 'd' | 'D' | 'x' | '0' | 'l' => {
+                        if chars.len() == j + 1 && matches!(chars[j], 'I' | 'M' | 'm') {
+                            i += 1;
+                        }
+                        j = chars.len();
+                    }
+                    _ => j += 1,
+                }
+            }
+            i += 1;
+        }
+        let mut rest = &args[i.min(args.len())..];
+        if codes.is_empty() {
+            match rest.first() {
+                Some(script) if script.known() != Some("-") => rest = &rest[1..],
+                _ => {
+                    if let Out::Text(t) = &stdin {
+                        codes.push(Field::Known(t.clone()));
+                    }
+                }
+            }
+        }
+        for c in &codes {
+            self.code(c, Lang::Perl, scope, "perl");
+        }
+        if in_place {
+            for f in rest {
+                self.write(f, scope, false, "perl -i");
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn ruby(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        let o = Opts::parse(args, "erIECxKF", &[]);
+        let in_place = o.flags.iter().any(|f| f == "-i")
+            || args
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a.starts_with("-i"));
+        let codes: Vec<Field> = o.all(Some('e'), &[]).into_iter().cloned().collect();
+        let mut files = o.operands.clone();
+        if codes.is_empty() {
+            if files.first().is_some_and(|f| f.known() != Some("-")) {
+                files.remove(0);
+            } else if let Out::Text(t) = &stdin {
+                self.code(&Field::Known(t.clone()), Lang::Ruby, scope, "ruby");
+            }
+        }
+        for c in &codes {
+            self.code(c, Lang::Ruby, scope, "ruby -e");
+        }
+        if in_place {
+            for f in &files {
+                self.write(f, scope, false, "ruby -i");
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn python(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        let mut i = 0;
+        while i < args.len() {
+            let Field::Known(a) = &args[i] else { break };
+            if a == "-" || !a.starts_with('-') {
+                break;
+            }
+            if a == "-m" || a.starts_with("-m") && a.len() > 2 {
+                return Ok(Out::Unknown);
+            }
+            if let Some(rest) = a.strip_prefix("-c") {
+                let code = if rest.is_empty() {
+                    args.get(i + 1).cloned()
+                } else {
+                    Some(Field::Known(rest.to_owned()))
+                };
+                if let Some(c) = code {
+                    self.code(&c, Lang::Python, scope, "python -c");
+                }
+                return Ok(Out::Unknown);
+            }
+            if a == "-W" || a == "-X" || a == "--check-hash-based-pycs" {
+                i += 1;
+            }
+            i += 1;
+        }
+        let script = args.get(i);
+        if script.is_none() || script.and_then(Field::known) == Some("-") {
+            match stdin {
+                Out::Text(t) => self.code(
+                    &Field::Known(t),
+                    Lang::Python,
+                    scope,
+                    "python reading stdin",
+                ),
+                Out::Unknown | Out::Items(_) => {
+                    self.write_anything("python runs a script from input only known at run time")
+                }
+                Out::Nothing => {}
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn node(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        let args = if name == "deno" && args.first().and_then(Field::known) == Some("eval") {
+            &args[1..]
+        } else {
+            args
+        };
+        if name == "deno"
+            && args
+                .first()
+                .and_then(Field::known)
+                .is_some_and(|a| !a.starts_with('-'))
+        {
+            if let Some(code) = args.first().filter(|_| name == "deno") {
+                self.code(code, Lang::Node, scope, "deno eval");
+            }
+            return Ok(Out::Unknown);
+        }
+        let o = Opts::parse(
+            args,
+            "eprC",
+            &[
+                "eval",
+                "print",
+                "require",
+                "import",
+                "input-type",
+                "loader",
+                "conditions",
+            ],
+        );
+        let codes: Vec<Field> = o
+            .all(Some('e'), &["eval"])
+            .into_iter()
+            .chain(o.all(Some('p'), &["print"]))
+            .cloned()
+            .collect();
+        for c in &codes {
+            self.code(c, Lang::Node, scope, &format!("{name} -e"));
+        }
+        if codes.is_empty() && o.operands.first().is_none_or(|f| f.known() == Some("-")) {
+            match stdin {
+                Out::Text(t) => {
+                    self.code(&Field::Known(t), Lang::Node, scope, "node reading stdin")
+                }
+                Out::Unknown | Out::Items(_) => {
+                    self.write_anything("node runs a script from input only known at run time")
+                }
+                Out::Nothing => {}
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn awk(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        let o = Opts::parse(
+            args,
+            "fvFiEl",
+            &[
+                "file",
+                "assign",
+                "field-separator",
+                "include",
+                "exec",
+                "load",
+            ],
+        );
+        let in_place = o
+            .all(Some('i'), &["include"])
+            .iter()
+            .any(|f| f.known() == Some("inplace"));
+        let mut files = o.operands.clone();
+        if o.value(Some('f'), &["file"]).is_none() && !files.is_empty() {
+            let program = files.remove(0);
+            self.code(&program, Lang::Awk, scope, "awk");
+        }
+        if in_place {
+            for f in &files {
+                self.write(f, scope, false, "awk -i inplace");
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
+    /// Interpreter code: every string literal that could name a path counts as written
+    /// when the code also calls something that writes, deletes, renames or runs commands.
+    pub(super) fn code(&mut self, code: &Field, lang: Lang, scope: &mut Scope, how: &str) {
+        let Field::Known(text) = code else {
+            self.write_anything(&format!("{how} runs code only known at run time"));
+            return;
+        };
+        let scan = code::scan(text, lang);
+        for path in &scan.redirected {
+            self.write(&Field::Known(path.clone()), scope, false, how);
+        }
+        if scan.writes {
+            for path in &scan.paths {
+                self.write(&Field::Known(path.clone()), scope, scan.recursive, how);
+            }
+        }
+    }
+}

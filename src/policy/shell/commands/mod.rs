@@ -1,0 +1,763 @@
+//! What each command does to the file system: which arguments it writes (and how far),
+//! which commands it runs in turn (wrappers, shells, `xargs`, `find -exec`), what it
+//! prints for the next command in a pipe. A command not listed here is taken to read its
+//! arguments, never to write them; redirections are handled for every command alike.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+mod archives;
+mod builtins;
+mod files;
+mod git;
+mod interp;
+mod shells;
+
+use builtins::text_of;
+use shells::shebang_shell;
+
+use super::ShellError;
+use super::args::{Opts, split_wrapper};
+use super::code::Lang;
+use super::expand::Field;
+use super::walk::{Out, Scope, Val, Walker};
+
+/// Names that run the rest of their arguments as a command, with their own options that
+/// take a value (short letters, long names).
+const WRAPPERS: &[(&str, &str, &[&str])] = &[
+    (
+        "sudo",
+        "ugpCDrtUThR",
+        &[
+            "user",
+            "group",
+            "prompt",
+            "chdir",
+            "role",
+            "type",
+            "other-user",
+            "host",
+            "close-from",
+            "command-timeout",
+            "chroot",
+        ],
+    ),
+    ("doas", "uC", &[]),
+    ("nice", "n", &["adjustment"]),
+    (
+        "ionice",
+        "cnpP",
+        &["class", "classdata", "pid", "pgid", "uid"],
+    ),
+    ("nohup", "", &[]),
+    ("builtin", "", &[]),
+    ("stdbuf", "ioe", &["input", "output", "error"]),
+    ("setsid", "", &[]),
+    ("unbuffer", "", &[]),
+    ("caffeinate", "tw", &[]),
+    ("nocorrect", "", &[]),
+    ("noglob", "", &[]),
+    ("busybox", "", &[]),
+    ("chronic", "", &[]),
+    ("catchsegv", "", &[]),
+    ("proxychains", "f", &[]),
+    ("proxychains4", "f", &[]),
+    ("torsocks", "", &[]),
+    ("firejail", "", &[]),
+    (
+        "systemd-run",
+        "pEuM",
+        &[
+            "unit",
+            "property",
+            "description",
+            "slice",
+            "setenv",
+            "working-directory",
+            "uid",
+            "gid",
+        ],
+    ),
+    ("with-contenv", "", &[]),
+    ("dbus-run-session", "", &[]),
+    (
+        "xvfb-run",
+        "afnselwp",
+        &[
+            "server-num",
+            "server-args",
+            "error-file",
+            "auth-file",
+            "xauth-protocol",
+            "wait",
+        ],
+    ),
+];
+
+/// Programs that write their file operands in place.
+const IN_PLACE: &[&str] = &[
+    "dos2unix", "unix2dos", "mac2unix", "unix2mac", "sponge", "shred", "unlink", "mkfifo", "mknod",
+    "ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "pico", "micro", "joe", "kak", "helix", "hx",
+];
+
+impl Walker<'_> {
+    /// Runs one expanded command line.
+    pub(super) fn dispatch(
+        &mut self,
+        argv: &[Field],
+        scope: &mut Scope,
+        env: &HashMap<String, Val>,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
+        self.step()?;
+        let Some(first) = argv.first() else {
+            return Ok(Out::Nothing);
+        };
+        let Field::Known(program) = first else {
+            // The program itself is only known at run time: it may write any path it is
+            // given, so every known operand counts as written.
+            for a in &argv[1..] {
+                if a.known().is_some_and(|s| !s.starts_with('-')) {
+                    self.write(
+                        a,
+                        scope,
+                        false,
+                        "a program only known when the command runs",
+                    );
+                }
+            }
+            return Ok(Out::Unknown);
+        };
+        let name = program.rsplit('/').next().unwrap_or(program).to_owned();
+        let name = name.as_str();
+        let args = &argv[1..];
+        if let Some((_, short, long)) = WRAPPERS.iter().find(|w| w.0 == name) {
+            let rest = split_wrapper(args, short, long);
+            return self.dispatch(rest, scope, env, stdin);
+        }
+        if IN_PLACE.contains(&name) {
+            let o = Opts::parse(args, "", &[]);
+            let operands = if name.starts_with("dos2")
+                || name.starts_with("unix2")
+                || name.starts_with("mac2")
+            {
+                // `-n IN OUT` writes OUT only.
+                if o.has(Some('n'), &["newfile"]) {
+                    o.operands.iter().skip(1).step_by(2).cloned().collect()
+                } else {
+                    o.operands.clone()
+                }
+            } else {
+                o.operands.clone()
+            };
+            for f in &operands {
+                self.write(f, scope, false, name);
+            }
+            return Ok(Out::Unknown);
+        }
+        if name.starts_with("python") || name.starts_with("pypy") {
+            return self.python(args, scope, stdin);
+        }
+        if program.contains('/')
+            && let Some(text) = self.read_file(program, scope)
+            && (!text.starts_with("#!") || shebang_shell(&text).is_some())
+        {
+            // A shell script run by its path (bash runs a file without `#!` as a shell
+            // script too): read it as `bash script` would.
+            let mut sub = self.child_scope(scope, env, args);
+            return self.script(&text, &mut sub, Out::Nothing);
+        }
+        match name {
+            "env" => self.env_cmd(args, scope, env, stdin),
+            "timeout" => {
+                let rest = split_wrapper(args, "sk", &["signal", "kill-after"]);
+                self.dispatch(rest.get(1..).unwrap_or(&[]), scope, env, stdin)
+            }
+            "time" => {
+                let o = Opts::parse(args, "of", &["output", "format"]);
+                for f in o.all(Some('o'), &["output"]) {
+                    self.write(f, scope, false, "time -o");
+                }
+                let rest = split_wrapper(args, "of", &["output", "format"]);
+                self.dispatch(rest, scope, env, stdin)
+            }
+            "command" | "exec" => {
+                if args
+                    .first()
+                    .and_then(Field::known)
+                    .is_some_and(|a| a == "-v" || a == "-V")
+                {
+                    return Ok(Out::Unknown);
+                }
+                let rest = split_wrapper(args, "a", &[]);
+                self.dispatch(rest, scope, env, stdin)
+            }
+            "chrt" | "taskset" => {
+                let rest = split_wrapper(args, "", &[]);
+                self.dispatch(rest.get(1..).unwrap_or(&[]), scope, env, stdin)
+            }
+            "flock" => {
+                let o = Opts::parse(args, "wEc", &["timeout", "conflict-exit-code", "command"]);
+                if let Some(lock) = o.operands.first() {
+                    self.write(lock, scope, false, "flock (creates its lock file)");
+                }
+                if let Some(cmd) = o.value(Some('c'), &["command"]).cloned() {
+                    return self.run_text(&cmd, scope, env, &[], "flock -c");
+                }
+                let rest = split_wrapper(args, "wE", &["timeout", "conflict-exit-code"]);
+                self.dispatch(rest.get(1..).unwrap_or(&[]), scope, env, stdin)
+            }
+            "watch" => {
+                let rest = split_wrapper(args, "nqd", &["interval", "differences", "equexit"]);
+                let text: Vec<String> = rest
+                    .iter()
+                    .filter_map(|f| f.known().map(str::to_owned))
+                    .collect();
+                if text.len() < rest.len() {
+                    self.write_anything("watch runs a command only known at run time");
+                    return Ok(Out::Unknown);
+                }
+                self.run_text(&Field::Known(text.join(" ")), scope, env, &[], "watch")
+            }
+            "xargs" => self.xargs(args, scope, env, stdin),
+            "npx" | "bunx" | "pnpx" => {
+                let o = Opts::parse(args, "pc", &["package", "call"]);
+                if let Some(cmd) = o.value(Some('c'), &["call"]).cloned() {
+                    return self.run_text(&cmd, scope, env, &[], "npx -c");
+                }
+                let rest = split_wrapper(args, "p", &["package"]);
+                self.dispatch(rest, scope, env, stdin)
+            }
+            "strace" | "ltrace" => {
+                let o = Opts::parse(args, "oeEpPsuSbaIXU", &["output"]);
+                for f in o.all(Some('o'), &["output"]) {
+                    self.write(f, scope, false, name);
+                }
+                let rest = split_wrapper(args, "oeEpPsuSbaIXU", &["output"]);
+                self.dispatch(rest, scope, env, stdin)
+            }
+            "su" | "runuser" | "sg" => {
+                let o = Opts::parse(
+                    args,
+                    "cgGsuw",
+                    &[
+                        "command",
+                        "group",
+                        "supp-group",
+                        "shell",
+                        "user",
+                        "whitelist-environment",
+                    ],
+                );
+                if let Some(cmd) = o.value(Some('c'), &["command"]).cloned() {
+                    return self.run_text(&cmd, scope, env, &[], name);
+                }
+                if name == "sg" && o.operands.len() >= 2 {
+                    return self.run_text(&o.operands[1].clone(), scope, env, &[], "sg");
+                }
+                let rest = split_wrapper(args, "gGsuw", &["group", "supp-group", "shell", "user"]);
+                if name == "runuser" {
+                    self.dispatch(rest, scope, env, stdin)
+                } else {
+                    Ok(Out::Unknown)
+                }
+            }
+            "script" => {
+                let o = Opts::parse(
+                    args,
+                    "cEIOBTm",
+                    &[
+                        "command",
+                        "echo",
+                        "log-in",
+                        "log-out",
+                        "log-io",
+                        "log-timing",
+                        "logging-format",
+                    ],
+                );
+                for f in o.operands.iter().take(1) {
+                    self.write(f, scope, false, "script (its typescript file)");
+                }
+                match o.value(Some('c'), &["command"]).cloned() {
+                    Some(cmd) => self.run_text(&cmd, scope, env, &[], "script -c"),
+                    None => Ok(Out::Unknown),
+                }
+            }
+            "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "rbash" | "fish" | "yash"
+            | "posh" => self.shell(name, args, scope, env, stdin),
+            "eval" => {
+                let parts: Option<Vec<&str>> = args.iter().map(Field::known).collect();
+                match parts {
+                    Some(p) => self.script(&p.join(" "), scope, stdin),
+                    None => {
+                        self.write_anything("eval of a string only known at run time");
+                        Ok(Out::Unknown)
+                    }
+                }
+            }
+            "source" | "." => {
+                let Some(file) = args.first() else {
+                    return Ok(Out::Nothing);
+                };
+                self.run_file(file, &args[1..], scope, true, name)
+            }
+            "trap" => {
+                if let Some(Field::Known(handler)) = args.first()
+                    && !handler.starts_with('-')
+                {
+                    let handler = handler.clone();
+                    return self.script(&handler, scope, Out::Nothing);
+                }
+                Ok(Out::Nothing)
+            }
+            "cd" | "pushd" => self.cd(name, args, scope),
+            "popd" => {
+                scope.cwd = scope.dir_stack.pop().unwrap_or(None);
+                Ok(Out::Nothing)
+            }
+            "unset" => {
+                for a in args
+                    .iter()
+                    .filter_map(Field::known)
+                    .filter(|a| !a.starts_with('-'))
+                {
+                    scope.vars.insert(a.to_owned(), Val::Known(String::new()));
+                }
+                Ok(Out::Nothing)
+            }
+            "set" => {
+                let start = args
+                    .iter()
+                    .position(|a| a.known() == Some("--"))
+                    .map(|i| i + 1)
+                    .or_else(|| {
+                        (!args.is_empty()
+                            && args[0].known().is_some_and(|a| !a.starts_with(['-', '+'])))
+                        .then_some(0)
+                    });
+                if let Some(i) = start {
+                    scope.positional = args[i..].iter().map(Field::to_val).collect();
+                }
+                Ok(Out::Nothing)
+            }
+            "shift" => {
+                let n = args
+                    .first()
+                    .and_then(Field::known)
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or(1usize);
+                scope.positional.drain(..n.min(scope.positional.len()));
+                Ok(Out::Nothing)
+            }
+            "read" => {
+                let o = Opts::parse(args, "adnNptuiP", &[]);
+                let line = match &stdin {
+                    Out::Text(t) if t.trim_end_matches('\n').lines().count() == 1 => {
+                        Some(t.trim_end_matches('\n').to_owned())
+                    }
+                    _ => None,
+                };
+                let names: Vec<String> = o
+                    .operands
+                    .iter()
+                    .filter_map(|f| f.known().map(str::to_owned))
+                    .collect();
+                for (i, n) in names.iter().enumerate() {
+                    let v = match (&line, names.len()) {
+                        (Some(l), 1) => Val::Known(l.trim().to_owned()),
+                        _ if i + 1 == names.len() => Val::Unknown,
+                        _ => Val::Unknown,
+                    };
+                    scope.vars.insert(n.clone(), v);
+                }
+                if let Some(a) = o.value(Some('a'), &[]).and_then(Field::known) {
+                    scope.vars.insert(a.to_owned(), Val::Unknown);
+                }
+                Ok(Out::Nothing)
+            }
+            "mapfile" | "readarray" => {
+                let o = Opts::parse(args, "dnOsuC c", &[]);
+                for n in o.operands.iter().filter_map(Field::known) {
+                    scope.vars.insert(n.to_owned(), Val::Unknown);
+                }
+                Ok(Out::Nothing)
+            }
+            "echo" => {
+                let mut rest = args;
+                let mut newline = true;
+                while let Some(Field::Known(f)) = rest.first() {
+                    if f.len() > 1
+                        && f.starts_with('-')
+                        && f[1..].chars().all(|c| "neE".contains(c))
+                    {
+                        newline &= !f.contains('n');
+                        rest = &rest[1..];
+                    } else {
+                        break;
+                    }
+                }
+                Ok(text_of(rest).map_or(Out::Unknown, |t| {
+                    Out::Text(if newline { format!("{t}\n") } else { t })
+                }))
+            }
+            "printf" => self.printf(args, scope),
+            "cat" | "tac" | "head" | "tail" => {
+                let o = Opts::parse(args, "nc", &["lines", "bytes"]);
+                let files: Vec<&Field> = o
+                    .operands
+                    .iter()
+                    .filter(|f| f.known() != Some("-"))
+                    .collect();
+                if files.is_empty() {
+                    return Ok(if name == "cat" { stdin } else { Out::Unknown });
+                }
+                let mut text = String::new();
+                for f in files {
+                    match f.known().and_then(|p| self.read_file(p, scope)) {
+                        Some(t) if name == "cat" => text.push_str(&t),
+                        _ => return Ok(Out::Unknown),
+                    }
+                }
+                Ok(Out::Text(text))
+            }
+            "pwd" => Ok(scope
+                .cwd
+                .as_ref()
+                .map_or(Out::Unknown, |c| Out::Text(format!("{}\n", c.display())))),
+            "dirname" | "basename" | "realpath" | "readlink" => {
+                Ok(self.path_util(name, args, scope))
+            }
+            "mktemp" => self.mktemp(args, scope),
+            "tee" => {
+                let o = Opts::parse(args, "", &["output-error"]);
+                for f in &o.operands {
+                    self.write(f, scope, false, "tee");
+                }
+                Ok(stdin)
+            }
+            "sed" => self.sed(args, scope),
+            "perl" => self.perl(args, scope, stdin),
+            "ruby" => self.ruby(args, scope, stdin),
+            "node" | "nodejs" | "bun" | "deno" => self.node(name, args, scope, stdin),
+            "php" | "lua" | "luajit" | "Rscript" | "R" => {
+                let o = Opts::parse(args, "reflc", &["eval"]);
+                for c in o
+                    .all(Some('r'), &[])
+                    .into_iter()
+                    .chain(o.all(Some('e'), &["eval"]))
+                {
+                    self.code(c, Lang::Other, scope, name);
+                }
+                Ok(Out::Unknown)
+            }
+            "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => self.awk(args, scope),
+            "cp" => self.copy_like("cp", args, scope, false),
+            "mv" => self.copy_like("mv", args, scope, true),
+            "install" => self.install(args, scope),
+            "ln" | "link" => self.ln(name, args, scope),
+            "rsync" => self.rsync(args, scope),
+            "rm" => {
+                let o = Opts::parse(args, "", &["interactive", "preserve-root"]);
+                let recursive = o.has(Some('r'), &["recursive"]) || o.has(Some('R'), &[]);
+                for f in &o.operands {
+                    self.write_nofollow(
+                        f,
+                        scope,
+                        recursive,
+                        if recursive { "rm -r" } else { "rm" },
+                    );
+                }
+                Ok(Out::Nothing)
+            }
+            "rmdir" => {
+                let o = Opts::parse(args, "", &[]);
+                let parents = o.has(Some('p'), &["parents"]);
+                for f in &o.operands {
+                    self.write_nofollow(f, scope, false, "rmdir");
+                    if parents && let Some(s) = f.known() {
+                        let mut p = Path::new(s);
+                        while let Some(parent) = p.parent().filter(|p| !p.as_os_str().is_empty()) {
+                            self.write(
+                                &Field::Known(parent.to_string_lossy().into_owned()),
+                                scope,
+                                false,
+                                "rmdir -p",
+                            );
+                            p = parent;
+                        }
+                    }
+                }
+                Ok(Out::Nothing)
+            }
+            "truncate" => self.simple_writer(
+                "truncate",
+                args,
+                scope,
+                "srо",
+                &["size", "reference"],
+                false,
+            ),
+            "touch" => {
+                self.simple_writer("touch", args, scope, "drt", &["date", "reference"], false)
+            }
+            "mkdir" => self.simple_writer("mkdir", args, scope, "mZ", &["mode", "context"], false),
+            "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" | "chcon" => {
+                self.attr_writer(name, args, scope)
+            }
+            "dd" => {
+                for a in args.iter().filter_map(Field::known) {
+                    if let Some(of) = a.strip_prefix("of=") {
+                        self.write(&Field::Known(of.to_owned()), scope, false, "dd of=");
+                    }
+                }
+                for a in args.iter() {
+                    if let Field::Partial { prefix, suffix } = a
+                        && let Some(p) = prefix.strip_prefix("of=")
+                    {
+                        self.write(
+                            &Field::Partial {
+                                prefix: p.to_owned(),
+                                suffix: suffix.clone(),
+                            },
+                            scope,
+                            false,
+                            "dd of=",
+                        );
+                    }
+                }
+                Ok(Out::Unknown)
+            }
+            "patch" => self.patch(args, scope, stdin),
+            "git" => self.git(args, scope, stdin),
+            "find" => self.find(args, scope, env),
+            "tar" | "bsdtar" | "gtar" => self.tar(args, scope),
+            "unzip" | "7z" | "7za" | "cpio" | "unrar" | "ar" => self.extract(name, args, scope),
+            "zip" => {
+                let o = Opts::parse(args, "bnPtxiOZ", &[]);
+                if let Some(archive) = o.operands.first() {
+                    self.write(archive, scope, false, "zip");
+                }
+                if o.has(Some('m'), &["move"]) {
+                    for f in o.operands.iter().skip(1) {
+                        self.write(f, scope, true, "zip -m (removes what it archives)");
+                    }
+                }
+                Ok(Out::Unknown)
+            }
+            "gzip" | "gunzip" | "bzip2" | "bunzip2" | "xz" | "unxz" | "lzma" | "unlzma"
+            | "zstd" | "unzstd" | "lz4" | "compress" | "uncompress" | "pigz" | "brotli" => {
+                let o = Opts::parse(args, "SbLo", &["suffix", "output"]);
+                let to_stdout = o.has(Some('c'), &["stdout", "to-stdout"])
+                    || o.has(Some('t'), &["test"])
+                    || o.has(Some('l'), &["list"]);
+                if !to_stdout {
+                    let recursive = o.has(Some('r'), &["recursive"]);
+                    for f in &o.operands {
+                        self.write(f, scope, recursive, name);
+                    }
+                }
+                for f in o.all(Some('o'), &["output"]) {
+                    self.write(f, scope, false, name);
+                }
+                Ok(Out::Unknown)
+            }
+            "curl" => self.curl(args, scope),
+            "wget" => self.wget(args, scope),
+            "sort" => {
+                let o = Opts::parse(
+                    args,
+                    "ktTSo",
+                    &[
+                        "key",
+                        "field-separator",
+                        "temporary-directory",
+                        "buffer-size",
+                        "output",
+                        "files0-from",
+                        "compress-program",
+                        "parallel",
+                        "batch-size",
+                        "random-source",
+                    ],
+                );
+                for f in o.all(Some('o'), &["output"]) {
+                    self.write(f, scope, false, "sort -o");
+                }
+                Ok(Out::Unknown)
+            }
+            "uniq" => {
+                let o = Opts::parse(args, "fsw", &["skip-fields", "skip-chars", "check-chars"]);
+                if let Some(out) = o.operands.get(1) {
+                    self.write(out, scope, false, "uniq (its output file)");
+                }
+                Ok(Out::Unknown)
+            }
+            "split" | "csplit" => {
+                let o = Opts::parse(
+                    args,
+                    "abClnf",
+                    &[
+                        "suffix-length",
+                        "bytes",
+                        "line-bytes",
+                        "lines",
+                        "number",
+                        "additional-suffix",
+                        "filter",
+                        "prefix",
+                    ],
+                );
+                let prefix = match name {
+                    "split" => o
+                        .operands
+                        .get(1)
+                        .cloned()
+                        .unwrap_or(Field::Known("x".into())),
+                    _ => o
+                        .value(Some('f'), &["prefix"])
+                        .cloned()
+                        .unwrap_or(Field::Known("xx".into())),
+                };
+                let p = match prefix {
+                    Field::Known(p) => Field::Partial {
+                        prefix: p,
+                        suffix: String::new(),
+                    },
+                    other => other,
+                };
+                self.write(&p, scope, false, name);
+                Ok(Out::Unknown)
+            }
+            "rename" | "prename" | "perl-rename" | "file-rename" => {
+                let o = Opts::parse(args, "e", &[]);
+                for f in o.operands.iter().skip(1) {
+                    self.write(f, scope, true, "rename");
+                }
+                Ok(Out::Unknown)
+            }
+            "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "rustc" | "ld" | "as" | "nasm"
+            | "tcc" | "javac" | "go" | "tsc" | "esbuild" | "pandoc" | "openssl" | "gpg"
+            | "protoc" | "zig" | "swiftc" | "kotlinc" | "dot" | "convert" | "magick" | "ffmpeg" => {
+                self.outputs(name, args, scope)
+            }
+            "prettier" | "black" | "isort" | "autopep8" | "yapf" | "rustfmt" | "gofmt"
+            | "goimports" | "clang-format" | "shfmt" | "eslint" | "stylua" | "ruff" | "biome"
+            | "dprint" | "standard" | "terraform" | "autoflake" | "pyupgrade" | "yq" | "sd"
+            | "jq" => self.formatter(name, args, scope),
+            "grep" | "egrep" | "fgrep" | "rg" | "ag" | "ack" => {
+                Ok(self.grep_items(name, args, scope))
+            }
+            "fd" | "fdfind" => {
+                let o = Opts::parse(
+                    args,
+                    "ethdEcjSx",
+                    &[
+                        "extension",
+                        "type",
+                        "exclude",
+                        "max-depth",
+                        "exec",
+                        "exec-batch",
+                    ],
+                );
+                let root = o
+                    .operands
+                    .get(1)
+                    .cloned()
+                    .unwrap_or(Field::Known(".".into()));
+                Ok(Out::Items(self.existing_items(&root, scope, usize::MAX)))
+            }
+            "ls" => {
+                let o = Opts::parse(
+                    args,
+                    "IwTp",
+                    &[
+                        "ignore",
+                        "width",
+                        "tabsize",
+                        "format",
+                        "sort",
+                        "time",
+                        "color",
+                        "hide",
+                        "indicator-style",
+                        "quoting-style",
+                        "block-size",
+                    ],
+                );
+                let dirs = if o.operands.is_empty() {
+                    vec![Field::Known(".".into())]
+                } else {
+                    o.operands.clone()
+                };
+                let mut items = Vec::new();
+                let depth = if o.has(Some('R'), &["recursive"]) {
+                    usize::MAX
+                } else {
+                    1
+                };
+                for d in dirs {
+                    if o.has(Some('d'), &["directory"]) {
+                        items.push(d);
+                    } else {
+                        items.extend(self.existing_items(&d, scope, depth));
+                    }
+                }
+                Ok(Out::Items(items))
+            }
+            _ => Ok(Out::Unknown),
+        }
+    }
+
+    /// An absolute path for a known argument, against the scope's cwd.
+    pub(super) fn resolve_path(&self, s: &str, scope: &Scope) -> Option<PathBuf> {
+        if s.starts_with('/') {
+            Some(PathBuf::from(s))
+        } else {
+            scope.cwd.as_ref().map(|c| c.join(s))
+        }
+    }
+}
+
+/// `dir/basename(src)`, as a copy into a directory writes.
+pub(super) fn join_field(dir: &Field, src: &Field) -> Field {
+    let name = match src {
+        Field::Known(s) => {
+            let trimmed = s.trim_end_matches('/');
+            let base = trimmed.rsplit('/').next().unwrap_or(trimmed);
+            if base.is_empty() || base == "." || base == ".." {
+                // `cp -r x/. dest` merges the contents into dest itself.
+                return dir.clone();
+            }
+            base.to_owned()
+        }
+        Field::Partial { suffix, .. } => {
+            return match dir {
+                Field::Known(d) => Field::Partial {
+                    prefix: format!("{}/", d.trim_end_matches('/')),
+                    suffix: suffix.rsplit('/').next().unwrap_or("").to_owned(),
+                },
+                other => other.clone(),
+            };
+        }
+    };
+    match dir {
+        Field::Known(d) => Field::Known(format!("{}/{name}", d.trim_end_matches('/'))),
+        Field::Partial { prefix, .. } => Field::Partial {
+            prefix: prefix.clone(),
+            suffix: format!("/{name}"),
+        },
+    }
+}
+
+/// Some path beneath a directory field.
+pub(super) fn under(dir: &Field) -> Field {
+    match dir {
+        Field::Known(d) => Field::Partial {
+            prefix: format!("{}/", d.trim_end_matches('/')),
+            suffix: String::new(),
+        },
+        other => other.clone(),
+    }
+}
