@@ -384,10 +384,22 @@ impl Matcher {
                 let reach = form.starts_with(gdir)
                     || gdir.to_string_lossy().starts_with(&*start)
                     || self.root.starts_with(form);
-                let tail_ok = suffix.is_empty()
-                    || suffix.contains('/')
-                    || suffix.ends_with(tail.as_str())
-                    || tail.ends_with(suffix);
+                // A glob whose last component is literal (`**/.env`) names exactly that
+                // file: the unknown name must be able to spell it.
+                let literal_last = !self.glob_shapes.iter().any(|(e, _, _)| {
+                    e == entry
+                        && e.rsplit('/')
+                            .next()
+                            .is_some_and(|c| c.contains(['*', '?', '[', '{']))
+                });
+                let tail_ok = if literal_last && !suffix.contains('/') {
+                    tail.starts_with(name_prefix) && tail.ends_with(suffix)
+                } else {
+                    suffix.is_empty()
+                        || suffix.contains('/')
+                        || suffix.ends_with(tail.as_str())
+                        || tail.ends_with(suffix)
+                };
                 if reach && tail_ok {
                     return Some(hit(entry));
                 }

@@ -1,5 +1,6 @@
-//! The shell corpus (tests/fixtures/shell/cases.jsonl): every write must be denied and
-//! every read allowed, through every host's shell tool.
+//! The shell corpora (tests/fixtures/shell/cases.jsonl and holdout.jsonl, written by two
+//! different authors): every write must be denied and every read allowed, through every
+//! host's shell tool.
 
 use serde_json::Value;
 
@@ -13,7 +14,11 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = include_str!("../fixtures/shell/cases.jsonl");
+    let text = concat!(
+        include_str!("../fixtures/shell/cases.jsonl"),
+        "\n",
+        include_str!("../fixtures/shell/holdout.jsonl")
+    );
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with("//"))
         .map(|l| {
@@ -35,7 +40,7 @@ fn cases() -> Vec<Case> {
 fn run_corpus(tools: &[(&str, &str)]) {
     let fx = Fixture::new();
     let cases = cases();
-    assert!(cases.len() > 900, "the corpus shrank to {}", cases.len());
+    assert!(cases.len() > 2000, "the corpus shrank to {}", cases.len());
     let mut failures = Vec::new();
     let (mut denied, mut allowed) = (0, 0);
     for (host, template) in tools {

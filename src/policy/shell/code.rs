@@ -24,11 +24,22 @@ pub(super) struct Scan {
     pub recursive: bool,
     /// Literals the code writes to outright (`> "f"`, `open(F, ">f")`).
     pub redirected: Vec<String>,
+    /// Literals the code runs as shell commands (`system("…")`, awk `print | "…"`).
+    pub commands: Vec<String>,
+    /// awk variables used as output files (`print > f`).
+    pub redirect_vars: Vec<String>,
 }
 
 /// Calls that write, delete, rename, change modes or run commands, in any of the
 /// languages above (matched on lowercased code with stdout/stderr writes removed).
 const WRITE_CALLS: &[&str] = &[
+    "put_contents",
+    "fwrite",
+    "fputs",
+    "ftruncate",
+    "passthru",
+    "shell_exec",
+    "proc_open",
     "write",
     "unlink",
     "remove",
@@ -145,11 +156,84 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         if lang == Lang::Awk && lower.contains("system") {
             scan.writes = true;
         }
+        let after: String = chars[lit.end..(lit.end + 12).min(chars.len())]
+            .iter()
+            .collect();
+        let runs = match lang {
+            Lang::Awk => {
+                preceded.ends_with('|')
+                    || after.trim_start().starts_with("| getline")
+                    || after.trim_start().starts_with("|getline")
+            }
+            _ => call_of(&chars, lit.start).is_some_and(|(name, index, _)| {
+                let last = name
+                    .rsplit(['.', ':'])
+                    .next()
+                    .unwrap_or(&name)
+                    .to_ascii_lowercase();
+                index == 0 && RUNS_COMMANDS.contains(&last.as_str())
+            }),
+        };
+        if runs {
+            scan.commands.push(text.clone());
+        }
         if !read_only_position(&chars, lit) {
             add_paths(&mut scan.paths, text);
         }
     }
+    if lang == Lang::Awk {
+        scan.redirect_vars = awk_redirect_vars(&bare);
+    }
     scan
+}
+
+/// Calls whose first argument is a shell command line.
+const RUNS_COMMANDS: &[&str] = &[
+    "system",
+    "popen",
+    "exec",
+    "execsync",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "check_call",
+    "check_output",
+    "getoutput",
+    "getstatusoutput",
+    "spawn",
+    "spawnsync",
+    "run",
+    "call",
+];
+
+/// Identifiers awk code prints into (`> f`, `>> f`), read from code with its literals
+/// blanked: comparisons (`$1 > max`) look alike, so a caller only uses these when the
+/// variable names a path.
+fn awk_redirect_vars(bare: &[char]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bare.len() {
+        if bare[i] == '>' && bare.get(i + 1) != Some(&'=') {
+            let mut j = i + 1;
+            if bare.get(j) == Some(&'>') {
+                j += 1;
+            }
+            while j < bare.len() && bare[j] == ' ' {
+                j += 1;
+            }
+            let start = j;
+            while j < bare.len() && (bare[j].is_alphanumeric() || bare[j] == '_') {
+                j += 1;
+            }
+            if j > start && !bare[start].is_ascii_digit() {
+                out.push(bare[start..j].iter().collect());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether a literal sits where the code only reads it: the source argument of a copy,
@@ -176,6 +260,8 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
         "copy_file",
         "copy_entry",
     ];
+    // Reads only. Listings (glob, listdir, walk, readdir) are left out on purpose: what
+    // they list is what the code goes on to write.
     const READS: &[&str] = &[
         "read",
         "readfile",
@@ -190,18 +276,12 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
         "stat",
         "statsync",
         "lstat",
-        "listdir",
-        "scandir",
-        "walk",
-        "glob",
         "print",
         "log",
         "puts",
         "load",
         "loads",
         "foreach",
-        "readdir",
-        "readdirsync",
         "getsize",
         "getmtime",
         "access",
@@ -212,6 +292,7 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
         "abspath",
         "basename",
         "dirname",
+        "file_get_contents",
         "say",
         "printf",
         "warn",
@@ -247,8 +328,6 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
             "is_dir",
             "stat",
             "open()",
-            "iterdir",
-            "glob",
             "resolve",
         ]
         .iter()

@@ -170,6 +170,11 @@ impl Walker<'_> {
                     self.piece(&p.piece, true, scope, b)?;
                 }
             }
+            WordPiece::ArithmeticExpression(expr) => {
+                // Its text may hold command substitutions, which run.
+                self.expand_joined(&expr.value, scope)?;
+                b.unknown();
+            }
             WordPiece::TildeExpansion(t) => {
                 let v = match t {
                     word::TildeExpr::Home => self.lookup_named("HOME", scope),
@@ -179,22 +184,24 @@ impl Walker<'_> {
                     }
                     _ => Some(Val::Unknown),
                 };
-                push_val(&v.unwrap_or(Val::Unknown), true, b);
+                push_val(&v.unwrap_or(Val::Unknown), true, b, "");
             }
             WordPiece::ParameterExpansion(expr) => {
+                let ifs = self.ifs(scope);
                 let vals = self.parameter(expr, scope)?;
                 let many = vals.len() > 1;
                 for (i, v) in vals.iter().enumerate() {
                     if i > 0 && many {
                         b.split();
                     }
-                    push_val(v, quoted, b);
+                    push_val(v, quoted, b, &ifs);
                 }
             }
             WordPiece::CommandSubstitution(body)
             | WordPiece::BackquotedCommandSubstitution(body) => {
                 let v = self.capture(body, scope)?;
-                push_val(&v, quoted, b);
+                let ifs = self.ifs(scope);
+                push_val(&v, quoted, b, &ifs);
             }
             WordPiece::EscapeSequence(s) => {
                 let rest = s.strip_prefix('\\').unwrap_or(s);
@@ -202,9 +209,16 @@ impl Walker<'_> {
                     b.lit(rest, true);
                 }
             }
-            WordPiece::ArithmeticExpression(_) => b.unknown(),
         }
         Ok(())
+    }
+
+    /// The characters unquoted expansions are split on: `$IFS`, else bash's default.
+    fn ifs(&self, scope: &Scope) -> String {
+        match scope.vars.get("IFS") {
+            Some(Val::Known(s)) => s.clone(),
+            _ => " \t\n".to_owned(),
+        }
     }
 
     /// Runs a command substitution's body (its writes count) and returns what it prints,
@@ -303,6 +317,20 @@ impl Walker<'_> {
             Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => {
                 Some(scope.positional.clone())
             }
+            Parameter::NamedWithAllIndices { name, .. } => scope
+                .arrays
+                .get(name)
+                .cloned()
+                .or_else(|| self.lookup_named(name, scope).map(|v| vec![v])),
+            Parameter::NamedWithIndex { name, index } => {
+                match (scope.arrays.get(name), index.trim().parse::<usize>()) {
+                    (Some(a), Ok(i)) => {
+                        Some(vec![a.get(i).cloned().unwrap_or(Val::Known(String::new()))])
+                    }
+                    (None, Ok(0)) => self.lookup_named(name, scope).map(|v| vec![v]),
+                    _ => Some(vec![Val::Unknown]),
+                }
+            }
             _ => Some(vec![Val::Unknown]),
         }
     }
@@ -312,6 +340,7 @@ impl Walker<'_> {
             return Some(v.clone());
         }
         match name {
+            "IFS" => Some(Val::Known(" \t\n".into())),
             "PWD" => Some(scope.cwd.as_ref().map_or(Val::Unknown, |c| {
                 Val::Known(c.to_string_lossy().into_owned())
             })),
@@ -433,21 +462,26 @@ fn is_null(v: &[Val], test: &ParameterTestType) -> bool {
     matches!(test, ParameterTestType::UnsetOrNull) && matches!(v, [Val::Known(s)] if s.is_empty())
 }
 
-fn push_val(v: &Val, quoted: bool, b: &mut Builder) {
+fn push_val(v: &Val, quoted: bool, b: &mut Builder, ifs: &str) {
     match v {
         Val::Known(s) if quoted => b.lit(s, true),
         Val::Known(s) => {
-            // Unquoted results are split on whitespace (default IFS).
+            // Unquoted results are split on the characters of IFS.
+            let is_sep = |c: char| ifs.contains(c);
             let mut first = true;
-            let starts_ws = s.starts_with(char::is_whitespace);
-            for part in s.split(char::is_whitespace).filter(|p| !p.is_empty()) {
-                if !first || starts_ws {
+            let starts_sep = s.starts_with(is_sep);
+            for part in s.split(is_sep).filter(|p| !p.is_empty()) {
+                if !first || starts_sep {
                     b.split();
                 }
                 b.lit(part, false);
                 first = false;
             }
-            if s.ends_with(char::is_whitespace) && !s.trim().is_empty() {
+            if s.ends_with(is_sep) && s.chars().any(|c| !is_sep(c)) {
+                b.split();
+            }
+            if s.chars().all(is_sep) && !s.is_empty() {
+                // A value made only of separators splits the word where it stands.
                 b.split();
             }
         }
@@ -569,8 +603,8 @@ fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
     expand_parts(&parts)
 }
 
-/// Decodes the escapes of `$'…'` quoting.
-fn decode_ansi_c(s: &str) -> String {
+/// Decodes the escapes of `$'…'` quoting (and of `echo -e`, `printf`).
+pub(super) fn decode_ansi_c(s: &str) -> String {
     let mut out = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

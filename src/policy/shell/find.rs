@@ -95,77 +95,24 @@ impl Walker<'_> {
         if roots.is_empty() {
             roots.push(Field::Known(".".into()));
         }
-        let mut tests = Vec::new();
-        let mut complex = false;
-        let (mut min_depth, mut max_depth) = (0usize, usize::MAX);
-        let mut delete = false;
-        let mut execs: Vec<Vec<Field>> = Vec::new();
-        let mut outputs: Vec<Field> = Vec::new();
-        let expr = &args[i..];
-        let mut k = 0;
-        while k < expr.len() {
-            let tok = expr[k].known().unwrap_or("");
-            let arg = expr.get(k + 1);
-            match tok {
-                "-delete" => delete = true,
-                "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                    let end = expr[k + 1..]
-                        .iter()
-                        .position(|f| matches!(f.known(), Some(";" | "+")))
-                        .map_or(expr.len(), |p| k + 1 + p);
-                    execs.push(expr[k + 1..end].to_vec());
-                    k = end;
-                }
-                "-fprint" | "-fprint0" | "-fls" => {
-                    outputs.extend(arg.cloned());
-                    k += 1;
-                }
-                "-fprintf" => {
-                    outputs.extend(arg.cloned());
-                    k += 2;
-                }
-                "-o" | "-or" | "!" | "-not" | "(" | ")" | "," => complex = true,
-                "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
-                    let ci = tok.starts_with("-i");
-                    let whole = !tok.ends_with("name") || tok.contains("whole");
-                    tests.push(
-                        match arg.and_then(Field::known).and_then(|p| glob(p, ci, !whole)) {
-                            Some(m) if whole => Test::Path(m),
-                            Some(m) => Test::Name(m),
-                            None => Test::Any,
-                        },
-                    );
-                    k += 1;
-                }
-                "-type" => {
-                    tests.push(
-                        arg.and_then(Field::known)
-                            .map_or(Test::Any, |t| Test::Type(t.to_owned())),
-                    );
-                    k += 1;
-                }
-                "-maxdepth" | "-mindepth" => {
-                    let n = arg.and_then(Field::known).and_then(|n| n.parse().ok());
-                    if let Some(n) = n {
-                        if tok == "-maxdepth" {
-                            max_depth = n
-                        } else {
-                            min_depth = n
-                        }
-                    }
-                    k += 1;
-                }
-                t if ARG_TESTS.contains(&t) => {
-                    tests.push(Test::Any);
-                    k += 1;
-                }
-                _ => {}
-            }
-            k += 1;
-        }
-        if complex {
-            tests.clear();
-        }
+        let mut parser = ExprParser {
+            tokens: &args[i..],
+            pos: 0,
+            delete: false,
+            execs: Vec::new(),
+            outputs: Vec::new(),
+            min_depth: 0,
+            max_depth: usize::MAX,
+        };
+        let expr = parser.or();
+        let ExprParser {
+            delete,
+            execs,
+            outputs,
+            min_depth,
+            max_depth,
+            ..
+        } = parser;
         // Matches that matter: protected paths, and paths holding protected ones.
         let mut matches: Vec<Field> = Vec::new();
         for root in &roots {
@@ -185,7 +132,7 @@ impl Walker<'_> {
                 0,
                 min_depth,
                 max_depth,
-                &tests,
+                &expr,
                 &mut found,
                 &mut budget,
             );
@@ -232,7 +179,7 @@ impl Walker<'_> {
         depth: usize,
         min: usize,
         max: usize,
-        tests: &[Test],
+        expr: &Expr,
         found: &mut Vec<String>,
         budget: &mut usize,
     ) -> bool {
@@ -246,7 +193,7 @@ impl Walker<'_> {
         if !(self.ctx.relevant)(path) {
             return true;
         }
-        if depth >= min && tests.iter().all(|t| test(t, path, shown, &meta)) {
+        if depth >= min && eval(expr, path, shown, &meta) != Tri::No {
             found.push(shown.to_owned());
         }
         if meta.is_dir() && depth < max {
@@ -267,7 +214,7 @@ impl Walker<'_> {
                     depth + 1,
                     min,
                     max,
-                    tests,
+                    expr,
                     found,
                     budget,
                 ) {
@@ -276,6 +223,211 @@ impl Walker<'_> {
             }
         }
         true
+    }
+}
+
+/// Three-valued truth: a test the guard cannot evaluate is `Maybe`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tri {
+    Yes,
+    No,
+    Maybe,
+}
+
+enum Expr {
+    Test(Test),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// Actions and options: true for every path.
+    True,
+}
+
+fn eval(e: &Expr, path: &Path, shown: &str, meta: &std::fs::Metadata) -> Tri {
+    match e {
+        Expr::True => Tri::Yes,
+        Expr::Test(Test::Any) => Tri::Maybe,
+        Expr::Test(t) => {
+            if test(t, path, shown, meta) {
+                Tri::Yes
+            } else {
+                Tri::No
+            }
+        }
+        Expr::Not(a) => match eval(a, path, shown, meta) {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+        },
+        Expr::And(a, b) => match (eval(a, path, shown, meta), eval(b, path, shown, meta)) {
+            (Tri::No, _) | (_, Tri::No) => Tri::No,
+            (Tri::Yes, Tri::Yes) => Tri::Yes,
+            _ => Tri::Maybe,
+        },
+        Expr::Or(a, b) => match (eval(a, path, shown, meta), eval(b, path, shown, meta)) {
+            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+            (Tri::No, Tri::No) => Tri::No,
+            _ => Tri::Maybe,
+        },
+    }
+}
+
+/// A recursive-descent parser for find's expression (`-o` binds looser than `-a`, `!`
+/// tighter, parentheses group), collecting its actions on the way.
+struct ExprParser<'a> {
+    tokens: &'a [Field],
+    pos: usize,
+    delete: bool,
+    execs: Vec<Vec<Field>>,
+    outputs: Vec<Field>,
+    min_depth: usize,
+    max_depth: usize,
+}
+
+impl ExprParser<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.tokens
+            .get(self.pos)
+            .map(|f| f.known().unwrap_or("\u{0}"))
+    }
+
+    fn or(&mut self) -> Expr {
+        let mut left = self.and();
+        while matches!(self.peek(), Some("-o" | "-or" | ",")) {
+            self.pos += 1;
+            let right = self.and();
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        left
+    }
+
+    fn and(&mut self) -> Expr {
+        let mut left = self.unary();
+        loop {
+            match self.peek() {
+                None | Some("-o" | "-or" | "," | ")") => return left,
+                Some("-a" | "-and") => self.pos += 1,
+                _ => {}
+            }
+            if self.peek().is_none() {
+                return left;
+            }
+            let right = self.unary();
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+    }
+
+    fn unary(&mut self) -> Expr {
+        match self.peek() {
+            Some("!" | "-not") => {
+                self.pos += 1;
+                Expr::Not(Box::new(self.unary()))
+            }
+            Some("(") => {
+                self.pos += 1;
+                let e = self.or();
+                if self.peek() == Some(")") {
+                    self.pos += 1;
+                }
+                e
+            }
+            _ => self.primary(),
+        }
+    }
+
+    fn primary(&mut self) -> Expr {
+        let Some(tok) = self.peek().map(str::to_owned) else {
+            return Expr::True;
+        };
+        self.pos += 1;
+        let arg = self.tokens.get(self.pos).cloned();
+        let take = |p: &mut Self| {
+            p.pos += 1;
+            arg.clone()
+        };
+        match tok.as_str() {
+            "-delete" => {
+                self.delete = true;
+                Expr::True
+            }
+            "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                let rest = &self.tokens[self.pos..];
+                let end = rest
+                    .iter()
+                    .position(|f| matches!(f.known(), Some(";" | "+")))
+                    .unwrap_or(rest.len());
+                self.execs.push(rest[..end].to_vec());
+                self.pos += (end + 1).min(rest.len());
+                Expr::Test(Test::Any)
+            }
+            "-fprint" | "-fprint0" | "-fls" => {
+                let out = take(self);
+                self.outputs.extend(out);
+                Expr::True
+            }
+            "-fprintf" => {
+                let out = take(self);
+                self.outputs.extend(out);
+                self.pos += 1;
+                Expr::True
+            }
+            "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
+                let ci = tok.starts_with("-i");
+                let whole = !tok.ends_with("name") || tok.contains("whole");
+                Expr::Test(
+                    match take(self)
+                        .as_ref()
+                        .and_then(Field::known)
+                        .and_then(|p| glob(p, ci, !whole))
+                    {
+                        Some(m) if whole => Test::Path(m),
+                        Some(m) => Test::Name(m),
+                        None => Test::Any,
+                    },
+                )
+            }
+            "-type" => Expr::Test(
+                take(self)
+                    .as_ref()
+                    .and_then(Field::known)
+                    .map_or(Test::Any, |t| Test::Type(t.to_owned())),
+            ),
+            "-maxdepth" | "-mindepth" => {
+                if let Some(n) = take(self)
+                    .as_ref()
+                    .and_then(Field::known)
+                    .and_then(|n| n.parse().ok())
+                {
+                    if tok == "-maxdepth" {
+                        self.max_depth = n
+                    } else {
+                        self.min_depth = n
+                    }
+                }
+                Expr::True
+            }
+            t if ARG_TESTS.contains(&t) => {
+                take(self);
+                Expr::Test(Test::Any)
+            }
+            "-true"
+            | "-print"
+            | "-print0"
+            | "-ls"
+            | "-prune"
+            | "-depth"
+            | "-d"
+            | "-mount"
+            | "-xdev"
+            | "-noleaf"
+            | "-follow"
+            | "-daystart"
+            | "-ignore_readdir_race"
+            | "-noignore_readdir_race"
+            | "-quit" => Expr::True,
+            "-false" => Expr::Not(Box::new(Expr::True)),
+            _ => Expr::Test(Test::Any),
+        }
     }
 }
 

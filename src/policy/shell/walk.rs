@@ -52,6 +52,8 @@ pub(super) struct Scope {
     pub positional: Vec<Val>,
     /// `$0`.
     pub arg0: Option<Val>,
+    /// Indexed arrays (`a=(x y)`), element by element.
+    pub arrays: HashMap<String, Vec<Val>>,
     /// When `cwd` is unknown but known to start with this text (`cd "$(mktemp -d)"`).
     pub cwd_prefix: Option<String>,
     pub dir_stack: Vec<Option<PathBuf>>,
@@ -64,6 +66,7 @@ impl Scope {
             cwd: Some(cwd),
             positional: Vec::new(),
             arg0: None,
+            arrays: HashMap::new(),
             cwd_prefix: None,
             dir_stack: Vec::new(),
         }
@@ -598,13 +601,25 @@ impl<'a> Walker<'a> {
                 }
             }
             ast::AssignmentValue::Array(items) => {
+                let mut elements = Vec::new();
+                let mut indexed = false;
                 for (k, v) in items {
                     if let Some(k) = k {
                         self.expand(&k.value, scope)?;
+                        indexed = true;
                     }
-                    self.expand(&v.value, scope)?;
+                    elements.extend(self.expand(&v.value, scope)?.iter().map(Field::to_val));
                 }
-                Val::Unknown
+                if indexed {
+                    // `a=([3]=x)`: positions are not modelled, so no element is known.
+                    elements = vec![Val::Unknown];
+                }
+                let first = elements
+                    .first()
+                    .cloned()
+                    .unwrap_or(Val::Known(String::new()));
+                scope.arrays.insert(name.clone(), elements);
+                first
             }
         };
         Ok((name, val))
@@ -620,7 +635,11 @@ impl<'a> Walker<'a> {
             IoRedirect::File(fd, kind, target) => match (kind, target) {
                 (_, IoFileRedirectTarget::ProcessSubstitution(_, sub)) => {
                     let mut s = scope.clone();
-                    self.list(&sub.list, &mut s, Out::Unknown)?;
+                    let out = self.list(&sub.list, &mut s, Out::Unknown)?;
+                    // `cmd < <(producer)` reads the producer's output on stdin.
+                    if matches!(kind, IoFileRedirectKind::Read) && fd.is_none_or(|n| n == 0) {
+                        *stdin = out;
+                    }
                 }
                 (
                     IoFileRedirectKind::Write

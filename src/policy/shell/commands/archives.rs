@@ -384,7 +384,8 @@ impl Walker<'_> {
             "eslint" | "standard" => has(&["--fix"]),
             "ruff" => known.first().is_some_and(|c| *c == "format") || has(&["--fix"]),
             "yq" => has(&["-i", "--inplace"]),
-            "sd" | "pyupgrade" => true,
+            "sd" => !has(&["-p", "--preview"]),
+            "pyupgrade" => true,
             "jq" => false,
             _ => true,
         } && !check_only;
@@ -445,7 +446,8 @@ impl Walker<'_> {
         }
         for f in &operands {
             let rec = self.is_dir_field(f, scope);
-            self.write(f, scope, rec, &format!("{name} (rewrites files in place)"));
+            let f = super::tool_glob(f);
+            self.write(&f, scope, rec, &format!("{name} (rewrites files in place)"));
         }
         Ok(Out::Unknown)
     }

@@ -1,11 +1,12 @@
 //! Shell builtins and small utilities whose effect is on the analysis itself: `cd`,
 //! `printf -v`, path utilities, `mktemp` (which also writes its file).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
 use super::super::args::Opts;
-use super::super::expand::Field;
+use super::super::expand::{Field, decode_ansi_c};
 use super::super::walk::{Out, Scope, Val, Walker};
 use crate::policy::paths;
 
@@ -95,7 +96,12 @@ impl Walker<'_> {
         Out::Text(format!("{text}\n"))
     }
 
-    pub(super) fn mktemp(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+    pub(super) fn mktemp(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        env: &HashMap<String, Val>,
+    ) -> Result<Out, ShellError> {
         let o = Opts::parse(args, "p", &["tmpdir", "suffix"]);
         let template = o
             .operands
@@ -106,7 +112,18 @@ impl Walker<'_> {
         let dir = match o.value(Some('p'), &["tmpdir"]).and_then(Field::known) {
             Some(d) => Some(d.to_owned()),
             None if o.has(Some('t'), &["tmpdir"]) || !template.contains('/') => {
-                Some((self.ctx.env)("TMPDIR").unwrap_or_else(|| "/tmp".into()))
+                // TMPDIR as the command sees it: its prefix assignment, the shell's
+                // variable, then the environment.
+                let tmpdir = match env.get("TMPDIR").or_else(|| scope.vars.get("TMPDIR")) {
+                    Some(Val::Known(d)) => Some(d.clone()),
+                    Some(_) => None,
+                    None => Some((self.ctx.env)("TMPDIR").unwrap_or_else(|| "/tmp".into())),
+                };
+                let Some(tmpdir) = tmpdir else {
+                    self.write_anything("mktemp in a TMPDIR only known at run time");
+                    return Ok(Out::Unknown);
+                };
+                Some(tmpdir)
             }
             None => None,
         };
@@ -145,24 +162,50 @@ pub(super) fn text_of(fields: &[Field]) -> Option<String> {
 
 /// A printf subset: `%s`, `%d`, `%%` and backslash escapes; anything else is unknown.
 pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
+    let vals: Vec<&str> = values.iter().filter_map(Field::known).collect();
+    let mut next = 0;
     let mut out = String::new();
-    let mut vals = values.iter().filter_map(Field::known);
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '%' => match chars.next()? {
-                '%' => out.push('%'),
-                's' | 'd' | 'b' => out.push_str(vals.next().unwrap_or("")),
-                _ => return None,
-            },
-            '\\' => match chars.next()? {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                '\\' => out.push('\\'),
-                // Octal, hex and other escapes are not rendered here: unknown, not wrong.
-                _ => return None,
-            },
-            _ => out.push(c),
+    // printf reuses its format until every argument is consumed.
+    loop {
+        let before = next;
+        let mut chars = fmt.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '%' => match chars.next()? {
+                    '%' => out.push('%'),
+                    conv @ ('s' | 'd' | 'b' | 'q') => {
+                        let v = vals.get(next).copied().unwrap_or("");
+                        next += 1;
+                        if conv == 'b' {
+                            out.push_str(&decode_ansi_c(v));
+                        } else {
+                            out.push_str(v);
+                        }
+                    }
+                    _ => return None,
+                },
+                '\\' => {
+                    let mut esc = String::from('\\');
+                    let e = chars.next()?;
+                    esc.push(e);
+                    let (max, digits): (usize, fn(&char) -> bool) = match e {
+                        'x' => (2, char::is_ascii_hexdigit),
+                        'u' => (4, char::is_ascii_hexdigit),
+                        '0'..='7' => (2, |c: &char| ('0'..='7').contains(c)),
+                        _ => (0, |_: &char| false),
+                    };
+                    let mut n = 0;
+                    while n < max && chars.peek().is_some_and(digits) {
+                        esc.extend(chars.next());
+                        n += 1;
+                    }
+                    out.push_str(&decode_ansi_c(&esc));
+                }
+                _ => out.push(c),
+            }
+        }
+        if next >= vals.len() || next == before {
+            break;
         }
     }
     Some(out)

@@ -314,7 +314,17 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let removes = o.has(None, &["remove-source-files"]);
-        for src in sources.iter().filter(|s| operands.contains(s)) {
+        for src in sources {
+            if !operands.contains(&src) {
+                // A remote source: what arrives is unknown, merged into the destination.
+                self.write(
+                    dest,
+                    scope,
+                    true,
+                    "rsync (destination, from a remote source)",
+                );
+                continue;
+            }
             if removes {
                 self.write(src, scope, true, "rsync --remove-source-files");
             }
@@ -428,6 +438,10 @@ impl Walker<'_> {
             .chain(o.all(Some('r'), &["reject-file"]))
         {
             self.write(f, &sub, false, "patch (output file)");
+        }
+        if o.value(Some('o'), &["output"]).is_some() {
+            // The patched result goes to the output file; the originals are left alone.
+            return Ok(Out::Nothing);
         }
         if let Some(original) = o.operands.first() {
             self.write(original, &sub, false, "patch");

@@ -76,6 +76,7 @@ impl Walker<'_> {
                     );
                 }
                 for p in &pathspecs {
+                    let p = &self.pathspec(p, &root_field);
                     self.write(p, &sub, true, "git checkout (pathspec)");
                 }
             }
@@ -84,6 +85,7 @@ impl Walker<'_> {
                 let staged_only = o.has(Some('S'), &["staged"]) && !o.has(Some('W'), &["worktree"]);
                 if !staged_only {
                     for p in o.operands.iter().chain(after.unwrap_or(&[])) {
+                        let p = &self.pathspec(p, &root_field);
                         self.write(p, &sub, true, "git restore");
                     }
                 }
@@ -92,6 +94,7 @@ impl Walker<'_> {
                 let o = Opts::parse(before, "", &["pathspec-from-file"]);
                 if !o.has(None, &["cached"]) && !o.has(Some('n'), &["dry-run"]) {
                     for p in o.operands.iter().chain(after.unwrap_or(&[])) {
+                        let p = &self.pathspec(p, &root_field);
                         self.write(p, &sub, true, "git rm");
                     }
                 }
@@ -288,6 +291,16 @@ impl Walker<'_> {
             _ => {}
         }
         Ok(Out::Unknown)
+    }
+
+    /// A pathspec as the paths it can reach: magic (`:/`, `:!x`, `:(glob)…`) reaches the
+    /// whole work tree; a glob reaches anything beneath its literal part (git's `*`
+    /// crosses `/`).
+    fn pathspec(&self, p: &Field, root: &Field) -> Field {
+        match p {
+            Field::Known(s) if s.starts_with(':') => root.clone(),
+            other => super::tool_glob(other),
+        }
     }
 
     pub(super) fn git_root(&self, scope: &Scope) -> PathBuf {

@@ -88,7 +88,14 @@ impl Walker<'_> {
                         in_place = true;
                         j = chars.len();
                     }
-                    'I' | 'M' | 'm' | 'F' | 'C' | 'd' | 'D' | 'x' | '0' | 'l' => {
+                    // `-l` and `-0` take optional digits and the cluster goes on (`-lpi`).
+                    'l' | '0' => {
+                        j += 1;
+                        while j < chars.len() && chars[j].is_ascii_digit() {
+                            j += 1;
+                        }
+                    }
+                    'I' | 'M' | 'm' | 'F' | 'C' | 'd' | 'D' | 'x' => {
                         if chars.len() == j + 1 && matches!(chars[j], 'I' | 'M' | 'm') {
                             i += 1;
                         }
@@ -111,7 +118,10 @@ impl Walker<'_> {
             }
         }
         for c in &codes {
-            self.code(c, Lang::Perl, scope, "perl");
+            let scan = self.code(c, Lang::Perl, scope, "perl")?;
+            if !in_place {
+                self.code_args(&scan, rest, scope, "perl -e");
+            }
         }
         if in_place {
             for f in rest {
@@ -139,11 +149,14 @@ impl Walker<'_> {
             if files.first().is_some_and(|f| f.known() != Some("-")) {
                 files.remove(0);
             } else if let Out::Text(t) = &stdin {
-                self.code(&Field::Known(t.clone()), Lang::Ruby, scope, "ruby");
+                self.code(&Field::Known(t.clone()), Lang::Ruby, scope, "ruby")?;
             }
         }
         for c in &codes {
-            self.code(c, Lang::Ruby, scope, "ruby -e");
+            let scan = self.code(c, Lang::Ruby, scope, "ruby -e")?;
+            if !in_place {
+                self.code_args(&scan, &files, scope, "ruby -e");
+            }
         }
         if in_place {
             for f in &files {
@@ -169,13 +182,19 @@ impl Walker<'_> {
                 return Ok(Out::Unknown);
             }
             if let Some(rest) = a.strip_prefix("-c") {
-                let code = if rest.is_empty() {
-                    args.get(i + 1).cloned()
+                let (code, argv_at) = if rest.is_empty() {
+                    (args.get(i + 1).cloned(), i + 2)
                 } else {
-                    Some(Field::Known(rest.to_owned()))
+                    (Some(Field::Known(rest.to_owned())), i + 1)
                 };
                 if let Some(c) = code {
-                    self.code(&c, Lang::Python, scope, "python -c");
+                    let scan = self.code(&c, Lang::Python, scope, "python -c")?;
+                    self.code_args(
+                        &scan,
+                        args.get(argv_at..).unwrap_or(&[]),
+                        scope,
+                        "python -c",
+                    );
                 }
                 return Ok(Out::Unknown);
             }
@@ -187,12 +206,15 @@ impl Walker<'_> {
         let script = args.get(i);
         if script.is_none() || script.and_then(Field::known) == Some("-") {
             match stdin {
-                Out::Text(t) => self.code(
-                    &Field::Known(t),
-                    Lang::Python,
-                    scope,
-                    "python reading stdin",
-                ),
+                Out::Text(t) => {
+                    let scan = self.code(
+                        &Field::Known(t),
+                        Lang::Python,
+                        scope,
+                        "python reading stdin",
+                    )?;
+                    self.code_args(&scan, args.get(i + 1..).unwrap_or(&[]), scope, "python -");
+                }
                 Out::Unknown | Out::Items(_) => {
                     self.write_anything("python runs a script from input only known at run time")
                 }
@@ -221,7 +243,7 @@ impl Walker<'_> {
                 .is_some_and(|a| !a.starts_with('-'))
         {
             if let Some(code) = args.first().filter(|_| name == "deno") {
-                self.code(code, Lang::Node, scope, "deno eval");
+                self.code(code, Lang::Node, scope, "deno eval")?;
             }
             return Ok(Out::Unknown);
         }
@@ -245,12 +267,13 @@ impl Walker<'_> {
             .cloned()
             .collect();
         for c in &codes {
-            self.code(c, Lang::Node, scope, &format!("{name} -e"));
+            let scan = self.code(c, Lang::Node, scope, &format!("{name} -e"))?;
+            self.code_args(&scan, &o.operands, scope, &format!("{name} -e"));
         }
         if codes.is_empty() && o.operands.first().is_none_or(|f| f.known() == Some("-")) {
             match stdin {
                 Out::Text(t) => {
-                    self.code(&Field::Known(t), Lang::Node, scope, "node reading stdin")
+                    self.code(&Field::Known(t), Lang::Node, scope, "node reading stdin")?;
                 }
                 Out::Unknown | Out::Items(_) => {
                     self.write_anything("node runs a script from input only known at run time")
@@ -279,9 +302,32 @@ impl Walker<'_> {
             .iter()
             .any(|f| f.known() == Some("inplace"));
         let mut files = o.operands.clone();
+        let assigned: Vec<(String, String)> = o
+            .all(Some('v'), &["assign"])
+            .into_iter()
+            .filter_map(Field::known)
+            .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
         if o.value(Some('f'), &["file"]).is_none() && !files.is_empty() {
             let program = files.remove(0);
-            self.code(&program, Lang::Awk, scope, "awk");
+            let scan = self.code(&program, Lang::Awk, scope, "awk")?;
+            // `print > f` with `-v f=path` writes that path; an output variable that
+            // cannot be resolved makes every path-like value a possible target.
+            for var in &scan.redirect_vars {
+                match assigned.iter().find(|(k, _)| k == var) {
+                    Some((_, v)) => {
+                        self.write(&Field::Known(v.clone()), scope, false, "awk (output file)")
+                    }
+                    None => {
+                        for (_, v) in &assigned {
+                            self.write(&Field::Known(v.clone()), scope, false, "awk (output file)");
+                        }
+                        for p in &scan.paths {
+                            self.write(&Field::Known(p.clone()), scope, false, "awk (output file)");
+                        }
+                    }
+                }
+            }
         }
         if in_place {
             for f in &files {
@@ -293,10 +339,16 @@ impl Walker<'_> {
 
     /// Interpreter code: every string literal that could name a path counts as written
     /// when the code also calls something that writes, deletes, renames or runs commands.
-    pub(super) fn code(&mut self, code: &Field, lang: Lang, scope: &mut Scope, how: &str) {
+    pub(super) fn code(
+        &mut self,
+        code: &Field,
+        lang: Lang,
+        scope: &mut Scope,
+        how: &str,
+    ) -> Result<code::Scan, ShellError> {
         let Field::Known(text) = code else {
             self.write_anything(&format!("{how} runs code only known at run time"));
-            return;
+            return Ok(code::Scan::default());
         };
         let scan = code::scan(text, lang);
         for path in &scan.redirected {
@@ -305,6 +357,40 @@ impl Walker<'_> {
         if scan.writes {
             for path in &scan.paths {
                 self.write(&Field::Known(path.clone()), scope, scan.recursive, how);
+            }
+        }
+        // Commands the code hands to a shell (`system("…")`, awk's `print | "…"`) are
+        // analysed as shell. One that does not parse is left to the literal scan above.
+        for command in &scan.commands {
+            let mut sub = scope.clone();
+            match self.script(command, &mut sub, Out::Nothing) {
+                Ok(_) | Err(ShellError::Parse(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(scan)
+    }
+
+    /// Arguments after interpreter code (`python -c CODE ARGS`, `node -e CODE ARGS`) are
+    /// its `sys.argv`/`process.argv`/`@ARGV`: when the code writes, so may they.
+    pub(super) fn code_args(
+        &mut self,
+        scan: &code::Scan,
+        args: &[Field],
+        scope: &Scope,
+        how: &str,
+    ) {
+        if scan.writes {
+            for a in args
+                .iter()
+                .filter(|a| a.known().is_none_or(|s| !s.starts_with('-')))
+            {
+                self.write(
+                    a,
+                    scope,
+                    scan.recursive,
+                    &format!("{how} (an argument the code writes)"),
+                );
             }
         }
     }

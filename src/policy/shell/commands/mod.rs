@@ -386,18 +386,25 @@ impl Walker<'_> {
             "echo" => {
                 let mut rest = args;
                 let mut newline = true;
+                let mut escapes = false;
                 while let Some(Field::Known(f)) = rest.first() {
                     if f.len() > 1
                         && f.starts_with('-')
                         && f[1..].chars().all(|c| "neE".contains(c))
                     {
                         newline &= !f.contains('n');
+                        escapes = f.contains('e');
                         rest = &rest[1..];
                     } else {
                         break;
                     }
                 }
                 Ok(text_of(rest).map_or(Out::Unknown, |t| {
+                    let t = if escapes {
+                        super::expand::decode_ansi_c(&t)
+                    } else {
+                        t
+                    };
                     Out::Text(if newline { format!("{t}\n") } else { t })
                 }))
             }
@@ -428,7 +435,18 @@ impl Walker<'_> {
             "dirname" | "basename" | "realpath" | "readlink" => {
                 Ok(self.path_util(name, args, scope))
             }
-            "mktemp" => self.mktemp(args, scope),
+            "mktemp" => self.mktemp(args, scope, env),
+            "xxd" => {
+                let o = Opts::parse(
+                    args,
+                    "cglsoC",
+                    &["cols", "groupsize", "len", "seek", "offset"],
+                );
+                if let Some(out) = o.operands.get(1) {
+                    self.write(out, scope, false, "xxd (its output file)");
+                }
+                Ok(Out::Unknown)
+            }
             "tee" => {
                 let o = Opts::parse(args, "", &["output-error"]);
                 for f in &o.operands {
@@ -447,7 +465,7 @@ impl Walker<'_> {
                     .into_iter()
                     .chain(o.all(Some('e'), &["eval"]))
                 {
-                    self.code(c, Lang::Other, scope, name);
+                    self.code(c, Lang::Other, scope, name)?;
                 }
                 Ok(Out::Unknown)
             }
@@ -553,8 +571,20 @@ impl Walker<'_> {
                     || o.has(Some('l'), &["list"]);
                 if !to_stdout {
                     let recursive = o.has(Some('r'), &["recursive"]);
+                    let decompress = name.starts_with("gun")
+                        || name.starts_with("un")
+                        || name.starts_with("bun")
+                        || o.has(Some('d'), &["decompress", "uncompress"]);
                     for f in &o.operands {
                         self.write(f, scope, recursive, name);
+                        // Decompressing `x.pem.xz` writes `x.pem`.
+                        if decompress
+                            && let Field::Known(s) = f
+                            && let Some((stem, _)) = s.rsplit_once('.')
+                            && !stem.is_empty()
+                        {
+                            self.write(&Field::Known(stem.to_owned()), scope, recursive, name);
+                        }
                     }
                 }
                 for f in o.all(Some('o'), &["output"]) {
@@ -759,5 +789,25 @@ pub(super) fn under(dir: &Field) -> Field {
             suffix: String::new(),
         },
         other => other.clone(),
+    }
+}
+
+/// An argument a tool expands itself (a quoted glob handed to prettier, a git pathspec):
+/// anything beneath its literal directory, ending like its literal tail.
+pub(super) fn tool_glob(f: &Field) -> Field {
+    let Field::Known(s) = f else { return f.clone() };
+    let Some(meta) = s.find(['*', '?', '[']) else {
+        return f.clone();
+    };
+    let dir_end = s[..meta].rfind('/').map_or(0, |i| i + 1);
+    let prefix = if dir_end == 0 && !s.starts_with('/') {
+        "./".to_owned()
+    } else {
+        s[..dir_end].to_owned()
+    };
+    let tail_start = s.rfind(['*', '?', ']', '/']).map_or(s.len(), |i| i + 1);
+    Field::Partial {
+        prefix,
+        suffix: s[tail_start..].to_owned(),
     }
 }

@@ -127,6 +127,8 @@ impl Walker<'_> {
                 for c in a[1..].chars() {
                     match c {
                         'c' => command_mode = true,
+                        // `-n` reads without running: nothing is written.
+                        'n' if a.starts_with('-') => return Ok(Out::Nothing),
                         's' => stdin_mode = true,
                         'o' | 'O' => i += 1,
                         _ => {}
