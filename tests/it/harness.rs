@@ -8,6 +8,20 @@ use serde_json::Value;
 
 pub(crate) const GUARD: &str = env!("CARGO_BIN_EXE_protected-path-write-guard");
 
+/// Where fixture projects go: never under /tmp, whose writes the corpus expects to be
+/// outside the project (a checkout under /tmp would put its target dir there).
+fn fixture_base() -> PathBuf {
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let tmp = std::env::temp_dir();
+    let base = if target.starts_with(&tmp) || target.starts_with("/tmp") {
+        PathBuf::from("/var/tmp/wazir-hooks-it")
+    } else {
+        target
+    };
+    std::fs::create_dir_all(&base).expect("fixture base");
+    base
+}
+
 /// A throwaway project laid out as the shell corpus expects, outside /tmp (so that
 /// writes to /tmp are really outside the project) and away from HOME.
 pub(crate) struct Fixture {
@@ -20,7 +34,7 @@ impl Fixture {
     pub(crate) fn new() -> Fixture {
         let dir = tempfile::Builder::new()
             .prefix("wazir-it-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .tempdir_in(fixture_base())
             .expect("temp dir");
         let root = dir.path().join("project");
         let home = dir.path().join("home");
