@@ -208,3 +208,43 @@ fn on_error_allow_turns_fail_closed_off() {
     );
     assert_eq!(verdict("claude", &out), Verdict::Deny);
 }
+
+#[test]
+fn pathological_nesting_is_denied_not_crashed() {
+    // A stack overflow aborts the process, and a crashed hook lets the call through on
+    // most hosts: deep nesting must end in a reasoned deny instead.
+    let fx = Fixture::new();
+    let n = 20_000;
+    let commands = [
+        format!("echo {}x{}", "$(".repeat(n), ")".repeat(n)),
+        format!("{}echo x{}", "(".repeat(n), ")".repeat(n)),
+        format!("{}echo x; {}", "{ ".repeat(n), "}; ".repeat(n)),
+        format!("{}echo x; {}", "if true; then ".repeat(n), "fi; ".repeat(n)),
+        format!("echo {}", "\"$(echo ".repeat(n) + "x" + &")\"".repeat(n)),
+    ];
+    for host in HOSTS {
+        for cmd in &commands {
+            let template = match host {
+                "claude" => "claude/pre_tool_use_bash.json",
+                "cursor" => "cursor/before_shell_execution.json",
+                "gemini" => "gemini/before_tool_run_shell_command.json",
+                _ => "codex/pre_tool_use_bash.json",
+            };
+            let out = fx.run(host, &payload(template, &fx.root, Some(cmd), None, None));
+            assert!(deny_reason(host, &out).contains("too complex"), "{host}");
+        }
+    }
+    // Ordinary nesting still works.
+    let cmd = "for f in $(ls src); do (cd src && if [ -f \"$f\" ]; then { echo \"$(basename \"$(dirname \"$f\")\")\"; }; fi); done";
+    let out = fx.run(
+        "claude",
+        &payload(
+            "claude/pre_tool_use_bash.json",
+            &fx.root,
+            Some(cmd),
+            None,
+            None,
+        ),
+    );
+    assert_eq!(verdict("claude", &out), Verdict::Allow);
+}

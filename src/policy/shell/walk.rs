@@ -16,6 +16,39 @@ use super::{Context, ShellError, Target, Write};
 
 /// How deep `bash -c`, `eval`, scripts and functions may nest.
 const MAX_DEPTH: usize = 24;
+/// How deeply a script may nest before it is refused unparsed: parsing and walking
+/// recurse with the nesting, and no real command comes near this.
+const MAX_NESTING: usize = 200;
+
+/// An upper bound on a script's syntactic nesting, found without parsing: brackets,
+/// backquotes and compound-command keywords all count, quoting is ignored (so the bound
+/// errs high, never low).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut backquotes = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            '`' => backquotes += 1,
+            _ => continue,
+        }
+        max = max.max(depth + backquotes);
+    }
+    let mut kw = 0usize;
+    for word in text.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|') {
+        match word {
+            "if" | "while" | "until" | "for" | "case" | "select" => {
+                kw += 1;
+                max = max.max(depth + kw);
+            }
+            "fi" | "done" | "esac" => kw = kw.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max.max(kw)
+}
+
 /// How many commands one analysis may visit (loops and functions multiply them).
 const MAX_STEPS: usize = 50_000;
 /// Largest file read as a script, a patch or a command's input.
@@ -127,6 +160,12 @@ impl<'a> Walker<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(ShellError::TooComplex(format!(
                 "shells nested more than {MAX_DEPTH} deep"
+            )));
+        }
+        let depth = nesting(text);
+        if depth > MAX_NESTING {
+            return Err(ShellError::TooComplex(format!(
+                "it nests {depth} levels deep (brackets, quotes and compound commands; the limit is {MAX_NESTING})"
             )));
         }
         let options = brush_parser::ParserOptions::default();
