@@ -119,6 +119,10 @@ pub(super) struct Walker<'a> {
     pub written: Vec<PathBuf>,
     /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
     pub fd_contents: HashMap<String, Out>,
+    /// Aliases defined earlier in the command. bash expands them only with
+    /// `expand_aliases` (and only on later lines); they are expanded here regardless,
+    /// since an alias that is not expanded runs nothing.
+    pub aliases: HashMap<String, String>,
 }
 
 impl<'a> Walker<'a> {
@@ -132,6 +136,7 @@ impl<'a> Walker<'a> {
             functions: HashMap::new(),
             written: Vec::new(),
             fd_contents: HashMap::new(),
+            aliases: HashMap::new(),
         }
     }
 

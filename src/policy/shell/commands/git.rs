@@ -288,6 +288,9 @@ impl Walker<'_> {
                 }
             }
             "ls-files" | "ls-tree" | "grep" => return Ok(Out::Items(vec![under(&root_field)])),
+            "rev-parse" if rest.iter().any(|a| a.known() == Some("--show-toplevel")) => {
+                return Ok(Out::Text(format!("{}\n", root.display())));
+            }
             _ => {}
         }
         Ok(Out::Unknown)

@@ -128,6 +128,20 @@ impl Walker<'_> {
             }
             return Ok(Out::Unknown);
         };
+        if let Some(text) = self.aliases.get(program.as_str()).cloned() {
+            let rest: Option<Vec<&str>> = argv[1..].iter().map(Field::known).collect();
+            let Some(rest) = rest else {
+                self.write_anything("an alias run with arguments only known at run time");
+                return Ok(Out::Unknown);
+            };
+            // An alias is not re-expanded inside its own text.
+            let saved = self.aliases.remove(program.as_str());
+            let out = self.script(&format!("{text} {}", rest.join(" ")), scope, stdin);
+            if let Some(t) = saved {
+                self.aliases.insert(program.clone(), t);
+            }
+            return out;
+        }
         let name = program.rsplit('/').next().unwrap_or(program).to_owned();
         let name = name.as_str();
         let args = &argv[1..];
@@ -301,6 +315,14 @@ impl Walker<'_> {
                     return Ok(Out::Nothing);
                 };
                 self.run_file(file, &args[1..], scope, true, name)
+            }
+            "alias" => {
+                for a in args.iter().filter_map(Field::known) {
+                    if let Some((k, v)) = a.split_once('=') {
+                        self.aliases.insert(k.to_owned(), v.to_owned());
+                    }
+                }
+                Ok(Out::Nothing)
             }
             "trap" => {
                 if let Some(Field::Known(handler)) = args.first()
