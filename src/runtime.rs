@@ -92,7 +92,7 @@ pub(crate) fn run(hook: Hook) -> ExitCode {
                 learn(host, &EventKind::PreTool);
             }
             let stdin = read_stdin(STDIN_LIMIT);
-            run_on_big_stack(move || hook.run(Invocation { host, stdin }))
+            hook.run(Invocation { host, stdin })
         }
         Err(message) => hook.failure(&snapshot(), &message),
     };
@@ -103,28 +103,6 @@ pub(crate) fn run(hook: Hook) -> ExitCode {
         loop {
             std::thread::park();
         }
-    }
-}
-
-/// Stack reserved for the evaluation. Parsing and walking a shell command recurse with
-/// its nesting, and a stack overflow is an abort, not a panic: no hook could answer, and
-/// most hosts let a crashed hook's call through. The reservation is virtual memory;
-/// only what is used is ever touched. Nesting is also capped before parsing
-/// (`policy::shell`), so this is the second line, not the first.
-const EVAL_STACK: usize = 512 * 1024 * 1024;
-
-fn run_on_big_stack<F: FnOnce() -> crate::event::Answer + Send + 'static>(
-    f: F,
-) -> crate::event::Answer {
-    let handle = std::thread::Builder::new().stack_size(EVAL_STACK).spawn(f);
-    match handle {
-        // A panic on that thread has already been answered by the panic hook.
-        Ok(h) => h.join().unwrap_or_else(|_| {
-            loop {
-                std::thread::park();
-            }
-        }),
-        Err(e) => panic!("cannot start the evaluation thread: {e}"),
     }
 }
 

@@ -121,6 +121,28 @@ pub struct Hit {
     pub via: Option<String>,
 }
 
+/// Glob entries, compiled into one matcher only when a path is first checked: compiling
+/// is the costliest step of building a matcher, and most calls (a command that writes
+/// nothing, a read tool) never check a path.
+#[derive(Debug, Default)]
+struct LazySet {
+    globs: Vec<globset::Glob>,
+    names: Vec<String>,
+    compiled: std::sync::OnceLock<GlobSet>,
+}
+
+impl LazySet {
+    fn set(&self) -> &GlobSet {
+        self.compiled.get_or_init(|| {
+            let mut b = GlobSetBuilder::new();
+            for g in &self.globs {
+                b.add(g.clone());
+            }
+            b.build().unwrap_or_else(|_| GlobSet::empty())
+        })
+    }
+}
+
 #[derive(Debug)]
 struct Plain {
     raw: String,
@@ -135,8 +157,8 @@ pub struct Matcher {
     root_physical: PathBuf,
     plain: Vec<Plain>,
     /// Globs relative to the project root, and absolute/`~` globs, with their entries.
-    rel_globs: (GlobSet, Vec<String>),
-    abs_globs: (GlobSet, Vec<String>),
+    rel_globs: LazySet,
+    abs_globs: LazySet,
     /// For each glob: the directory its literal prefix names and its literal tail, used
     /// to decide whether a partly-unknown target could match it.
     glob_shapes: Vec<(String, PathBuf, String)>,
@@ -149,8 +171,8 @@ impl Matcher {
         let root = normalize(root);
         let root_physical = physical(&root);
         let mut plain = Vec::new();
-        let mut rel = (GlobSetBuilder::new(), Vec::new());
-        let mut abs = (GlobSetBuilder::new(), Vec::new());
+        let mut rel = LazySet::default();
+        let mut abs = LazySet::default();
         let mut glob_shapes = Vec::new();
         for entry in entries {
             let trimmed = entry.trim().trim_end_matches('/');
@@ -172,8 +194,8 @@ impl Matcher {
                     continue;
                 };
                 let set = if anchored { &mut abs } else { &mut rel };
-                set.0.add(glob);
-                set.1.push(entry.clone());
+                set.globs.push(glob);
+                set.names.push(entry.clone());
                 let meta = pattern.find(['*', '?', '[', '{']).unwrap_or(pattern.len());
                 let dir = pattern[..meta].rfind('/').map_or("", |i| &pattern[..i]);
                 let tail_start = pattern
@@ -198,15 +220,12 @@ impl Matcher {
                 });
             }
         }
-        let build = |(b, names): (GlobSetBuilder, Vec<String>)| {
-            (b.build().unwrap_or_else(|_| GlobSet::empty()), names)
-        };
         Matcher {
             root_physical,
             root,
             plain,
-            rel_globs: build(rel),
-            abs_globs: build(abs),
+            rel_globs: rel,
+            abs_globs: abs,
             glob_shapes,
             home: home.map(Path::to_path_buf),
         }
@@ -286,15 +305,15 @@ impl Matcher {
         for root in [&self.root, &self.root_physical] {
             if let Ok(rel) = path.strip_prefix(root) {
                 for anc in rel.ancestors().filter(|a| !a.as_os_str().is_empty()) {
-                    if let Some(i) = self.rel_globs.0.matches(anc).first() {
-                        return Some(self.rel_globs.1[*i].clone());
+                    if let Some(i) = self.rel_globs.set().matches(anc).first() {
+                        return Some(self.rel_globs.names[*i].clone());
                     }
                 }
             }
         }
         for anc in path.ancestors() {
-            if let Some(i) = self.abs_globs.0.matches(anc).first() {
-                return Some(self.abs_globs.1[*i].clone());
+            if let Some(i) = self.abs_globs.set().matches(anc).first() {
+                return Some(self.abs_globs.names[*i].clone());
             }
         }
         None
@@ -304,9 +323,9 @@ impl Matcher {
     fn walk_globs(&self, path: &Path) -> Result<Option<Hit>, String> {
         // A relative glob only matches inside the project: when the target is an ancestor
         // of the root, only the root's subtree matters.
-        let start = if self.abs_globs.1.is_empty() && self.root.starts_with(path) {
+        let start = if self.abs_globs.names.is_empty() && self.root.starts_with(path) {
             self.root.clone()
-        } else if self.abs_globs.1.is_empty()
+        } else if self.abs_globs.names.is_empty()
             && !path.starts_with(&self.root)
             && !path.starts_with(&self.root_physical)
         {
@@ -420,7 +439,7 @@ impl Matcher {
         }) || (!self.glob_shapes.is_empty()
             && (path.starts_with(&self.root)
                 || self.root.starts_with(&path)
-                || !self.abs_globs.1.is_empty()))
+                || !self.abs_globs.names.is_empty()))
     }
 
     fn hit(&self, entry: &str, path: &Path, via: Option<String>) -> Hit {

@@ -22,10 +22,10 @@ pub struct Context<'a> {
     pub cwd: PathBuf,
     pub home: Option<PathBuf>,
     /// The environment the command inherits.
-    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub env: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Whether a path is, or may contain, a protected path: where searches (find, xargs
     /// over find) need to look. Everything else cannot matter.
-    pub relevant: &'a dyn Fn(&Path) -> bool,
+    pub relevant: &'a (dyn Fn(&Path) -> bool + Sync),
 }
 
 /// A file the command would write.
@@ -66,8 +66,31 @@ pub enum ShellError {
 
 /// Every write `command` would make when run in `ctx`.
 pub fn analyze(command: &str, ctx: &Context) -> Result<Vec<Write>, ShellError> {
-    let mut walker = walk::Walker::new(ctx);
-    let mut scope = walk::Scope::new(ctx.cwd.clone());
-    walker.script(command, &mut scope, walk::Out::Nothing)?;
-    Ok(walker.into_writes())
+    let run = || {
+        let mut walker = walk::Walker::new(ctx);
+        let mut scope = walk::Scope::new(ctx.cwd.clone());
+        walker.script(command, &mut scope, walk::Out::Nothing)?;
+        Ok(walker.into_writes())
+    };
+    // Parsing and walking recurse with a command's nesting, and a stack overflow aborts
+    // the process (a crashed hook lets the call through on most hosts). Nesting past the
+    // cap is refused before parsing; a deeply nested command below it is analysed on a
+    // thread whose stack does not depend on the host's stack limit. Ordinary commands
+    // pay for no thread.
+    if walk::nesting(command) <= THREAD_ABOVE_NESTING {
+        return run();
+    }
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(s, run)
+            .map_err(|e| ShellError::TooComplex(format!("no thread to analyse it on: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(ShellError::TooComplex("the analysis failed".into())))
+    })
 }
+
+/// Nesting above which the analysis gets its own large stack.
+const THREAD_ABOVE_NESTING: usize = 32;
+/// That stack: reserved address space, touched only as far as it is used.
+const DEEP_STACK: usize = 256 * 1024 * 1024;

@@ -23,7 +23,7 @@ const MAX_NESTING: usize = 200;
 /// An upper bound on a script's syntactic nesting, found without parsing: brackets,
 /// backquotes and compound-command keywords all count, quoting is ignored (so the bound
 /// errs high, never low).
-fn nesting(text: &str) -> usize {
+pub(super) fn nesting(text: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     let mut backquotes = 0usize;
     for c in text.chars() {
