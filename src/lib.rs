@@ -6,7 +6,9 @@
 //!   bytes out. The only place that knows a host's field names.
 //! - [`policy`]: configuration, protected-path matching, shell and patch write-target
 //!   extraction. Pure decisions; never sees host JSON, never prints.
-//! - [`hooks`]: one module per hook, wiring an event through policy to a decision.
+//! - [`state`]: the state root, runs, locks, atomic files and the event log; the only
+//!   code that touches the state directory.
+//! - [`hooks`]: one module per hook, wiring an event through policy and state to an answer.
 //! - `runtime` and `output`: the fixed process sequence (panic hook, watchdog, bounded
 //!   stdin) and the one place that writes to stdout/stderr.
 
@@ -17,6 +19,7 @@ pub mod hosts;
 mod output;
 pub mod policy;
 mod runtime;
+pub mod state;
 
 pub use hooks::Hook;
 
