@@ -50,6 +50,16 @@ pub enum EventKind {
     BeforeShell,
     /// A canonical (`wazir`) guard call, which has no event name.
     Canonical,
+    /// A session starts, resumes, or comes back from compaction.
+    SessionStart,
+    /// After a tool ran, successfully or not (`failed` says which).
+    PostTool,
+    /// Before the context is compacted.
+    PreCompact,
+    /// The agent finished a turn (Claude/Codex `Stop`, Gemini `AfterAgent`, Cursor `stop`).
+    Stop,
+    /// The session ends.
+    SessionEnd,
     /// Any other event, named as the host named it.
     Other(String),
 }
@@ -87,6 +97,24 @@ pub struct Event {
     pub patch: Option<String>,
     /// Fields only the canonical protocol carries.
     pub canonical: Option<Canonical>,
+    /// The tool's input as the host sent it (for telling identical calls apart).
+    pub tool_input: Option<serde_json::Value>,
+    pub tool_use_id: Option<String>,
+    /// SessionStart `source` (startup, resume, clear, compact), PreCompact `trigger`.
+    pub source: Option<String>,
+    /// After a tool: its output as text, its error text, exit code, duration.
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub exit_code: Option<i64>,
+    pub duration_ms: Option<u64>,
+    pub failed: bool,
+    /// The tool's structured response (Claude), kept to rewrite it in the same shape.
+    pub response: Option<serde_json::Value>,
+    /// Stop: the agent is already continuing because of a Stop hook.
+    pub stop_hook_active: bool,
+    pub last_message: Option<String>,
+    /// SessionEnd `reason`, Cursor stop `status`.
+    pub reason: Option<String>,
 }
 
 impl Event {
@@ -103,6 +131,18 @@ impl Event {
             command: None,
             patch: None,
             canonical: None,
+            tool_input: None,
+            tool_use_id: None,
+            source: None,
+            output: None,
+            error: None,
+            exit_code: None,
+            duration_ms: None,
+            failed: false,
+            response: None,
+            stop_hook_active: false,
+            last_message: None,
+            reason: None,
         }
     }
 }
@@ -113,6 +153,11 @@ pub struct Canonical {
     pub target_path: Option<String>,
     pub project_root: Option<String>,
     pub approved_flow: Option<String>,
+    pub run_id: Option<String>,
+    pub phase: Option<String>,
+    pub state_root: Option<String>,
+    /// As sent: the guard decides whether it is a positive integer.
+    pub loop_cap: Option<serde_json::Value>,
 }
 
 /// A guard's answer, before a host renders it.
@@ -125,6 +170,8 @@ pub struct Decision {
     pub protected_path: Option<String>,
     /// The target relative to the project root, for the canonical protocol's output.
     pub relative_target_path: Option<String>,
+    /// More fields for the canonical protocol's `guard_decision`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Decision {
@@ -135,6 +182,7 @@ impl Decision {
             reason: reason.into(),
             protected_path: None,
             relative_target_path: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -145,6 +193,7 @@ impl Decision {
             reason: reason.into(),
             protected_path: None,
             relative_target_path: None,
+            extra: serde_json::Map::new(),
         }
     }
 }

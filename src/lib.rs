@@ -12,6 +12,7 @@
 //! - `runtime` and `output`: the fixed process sequence (panic hook, watchdog, bounded
 //!   stdin) and the one place that writes to stdout/stderr.
 
+pub mod cli;
 pub mod error;
 pub mod event;
 pub mod hooks;

@@ -5,14 +5,24 @@
 
 use serde_json::Value;
 
-use super::{common, set_command, str_field, tool_input};
+use super::{common, fill_post_tool, set_command, str_field, tool_input};
 use crate::error::PayloadError;
-use crate::event::{Answer, Decision, Event, Host, ToolKind};
+use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
     let mut event = common(Host::Codex, payload, &["session_id"]);
-    let Some(tool) = str_field(payload, &["tool_name"]) else {
+    event.last_message = str_field(payload, &["last_assistant_message"]);
+    let tool = parse_tool(&mut event, payload);
+    if event.kind == EventKind::PostTool {
+        fill_post_tool(&mut event, payload, &["tool_response"], &["error"]);
         return Ok(event);
+    }
+    tool.map(|()| event)
+}
+
+fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
+    let Some(tool) = str_field(payload, &["tool_name"]) else {
+        return Ok(());
     };
     event.tool_name = Some(tool.clone());
     let input = tool_input(payload)?;
@@ -25,14 +35,14 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
             event.patch = Some(text);
         }
         "Bash" | "shell" | "exec_command" | "local_shell" | "container.exec" => {
-            set_command(&mut event, input, &tool)?;
+            set_command(event, input, &tool)?;
             if let Some(dir) = str_field(input, &["workdir", "cwd"]) {
                 event.cwd = Some(dir.into());
             }
         }
         _ => {}
     }
-    Ok(event)
+    Ok(())
 }
 
 pub(super) fn render(decision: &Decision) -> Answer {

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{common, file_targets, set_command, str_field, tool_input};
+use super::{common, file_targets, fill_post_tool, set_command, str_field, tool_input};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
@@ -16,6 +16,20 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
             event.tool_name = Some("Shell".into());
         }
         EventKind::PreTool => parse_tool(&mut event, payload)?,
+        EventKind::PostTool => {
+            if payload.get("tool_name").is_some() {
+                let _ = parse_tool(&mut event, payload);
+            } else if payload.get("command").is_some() {
+                let _ = set_command(&mut event, payload, "Shell");
+                event.tool_name = Some("Shell".into());
+            }
+            fill_post_tool(
+                &mut event,
+                payload,
+                &["tool_output", "output", "result_json"],
+                &["error_message"],
+            );
+        }
         EventKind::Other(ref name) if name == "beforeReadFile" => {
             event.tool_kind = ToolKind::Read;
         }

@@ -76,16 +76,6 @@ pub fn render_canonical_error(message: &str) -> Answer {
     wazir::render_error(message)
 }
 
-/// Turns a pre-tool event's kind into the event name a host uses, for messages.
-pub fn event_name(kind: &EventKind) -> &str {
-    match kind {
-        EventKind::PreTool => "PreToolUse",
-        EventKind::BeforeShell => "beforeShellExecution",
-        EventKind::Canonical => "canonical",
-        EventKind::Other(name) => name,
-    }
-}
-
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -110,17 +100,208 @@ fn common(host: Host, payload: &Value, session_keys: &[&str]) -> Event {
     let kind = match name.as_str() {
         "PreToolUse" | "BeforeTool" | "preToolUse" => EventKind::PreTool,
         "beforeShellExecution" => EventKind::BeforeShell,
-        _ => EventKind::Other(name),
+        "SessionStart" | "sessionStart" => EventKind::SessionStart,
+        "PostToolUse"
+        | "PostToolUseFailure"
+        | "AfterTool"
+        | "postToolUse"
+        | "postToolUseFailure"
+        | "afterShellExecution" => EventKind::PostTool,
+        "PreCompact" | "PreCompress" | "preCompact" => EventKind::PreCompact,
+        "Stop" | "SubagentStop" | "AfterAgent" | "stop" => EventKind::Stop,
+        "SessionEnd" | "sessionEnd" => EventKind::SessionEnd,
+        _ => EventKind::Other(name.clone()),
     };
     let mut event = Event::new(host, kind);
     event.session_id = str_field(payload, session_keys);
     event.cwd = str_field(payload, &["cwd"]).map(Into::into);
+    event.tool_use_id = str_field(payload, &["tool_use_id", "tool_call_id", "call_id"]);
+    event.tool_input = payload.get("tool_input").cloned();
+    event.source = str_field(payload, &["source", "trigger"]);
+    event.stop_hook_active = payload
+        .get("stop_hook_active")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    event.reason = str_field(payload, &["reason", "status", "final_status"]);
+    event.duration_ms = ["duration_ms", "duration"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(Value::as_f64))
+        .map(|d| d as u64);
+    event.failed = matches!(name.as_str(), "PostToolUseFailure" | "postToolUseFailure");
     event
+}
+
+/// The text of a tool response, whatever its shape: a string, or an object whose text
+/// fields (stdout/stderr, llmContent, output, content) are joined.
+fn response_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => {
+            let parts: Vec<String> = [
+                "stdout",
+                "stderr",
+                "output",
+                "llmContent",
+                "returnDisplay",
+                "content",
+                "result",
+                "error",
+            ]
+            .iter()
+            .filter_map(|k| o.get(*k))
+            .filter_map(|x| match x {
+                Value::String(s) if !s.is_empty() => Some(s.clone()),
+                Value::Array(_) | Value::Object(_) => Some(x.to_string()),
+                _ => None,
+            })
+            .collect();
+            if parts.is_empty() {
+                Some(v.to_string())
+            } else {
+                Some(parts.join("\n"))
+            }
+        }
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// An exit code in a response object (`exit_code`, `exitCode`, `returncode`).
+fn response_exit(v: &Value) -> Option<i64> {
+    ["exit_code", "exitCode", "returncode", "code"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_i64))
+}
+
+/// The `N` of an error text starting `Exit code N` (how Claude reports a failed shell).
+fn exit_code_in(text: &str) -> Option<i64> {
+    let rest = text.trim_start().strip_prefix("Exit code ")?;
+    rest.split(|c: char| !c.is_ascii_digit() && c != '-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Fills an after-tool event's output fields from the host's response and error keys.
+fn fill_post_tool(event: &mut Event, payload: &Value, response_keys: &[&str], error_keys: &[&str]) {
+    let response = response_keys.iter().find_map(|k| payload.get(*k));
+    event.response = response.cloned();
+    event.output = response.and_then(response_text);
+    event.error = str_field(payload, error_keys);
+    event.exit_code = response
+        .and_then(response_exit)
+        .or_else(|| event.error.as_deref().and_then(exit_code_in))
+        .or_else(|| event.output.as_deref().and_then(exit_code_in));
+    if event.error.is_some() || event.exit_code.is_some_and(|c| c != 0) {
+        event.failed = true;
+    }
+    if response
+        .and_then(|r| r.get("success"))
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
+        event.failed = true;
+    }
+}
+
+/// The context answer of a session-start hook, in the host's own field.
+pub fn render_context(host: Host, text: &str) -> Answer {
+    use serde_json::json;
+    let stdout = match host {
+        Host::Cursor => json!({ "additional_context": text }).to_string(),
+        Host::Wazir => text.to_owned(),
+        _ if text.is_empty() => String::new(),
+        _ => json!({ "hookSpecificOutput": { "hookEventName": "SessionStart", "additionalContext": text } })
+            .to_string(),
+    };
+    Answer {
+        stdout,
+        ..Answer::default()
+    }
+}
+
+/// A capture hook's quiet answer: nothing, except for Cursor, which may treat empty
+/// output as invalid JSON and is always given an object (an allow on permission events).
+pub fn render_quiet(host: Host, kind: &EventKind) -> Answer {
+    let stdout = match (host, kind) {
+        (Host::Cursor, EventKind::PreTool | EventKind::BeforeShell) => {
+            r#"{"permission":"allow"}"#.into()
+        }
+        (Host::Cursor, _) => "{}".into(),
+        _ => String::new(),
+    };
+    Answer {
+        stdout,
+        ..Answer::default()
+    }
+}
+
+/// Claude Code only: replace a tool's output in the model's context (PostToolUse
+/// `updatedToolOutput`, which must keep the tool's own output shape).
+pub fn render_updated_output(host: Host, output: &Value) -> Answer {
+    match host {
+        Host::Claude => Answer {
+            stdout: serde_json::json!({
+                "hookSpecificOutput": { "hookEventName": "PostToolUse", "updatedToolOutput": output }
+            })
+            .to_string(),
+            ..Answer::default()
+        },
+        _ => Answer::default(),
+    }
+}
+
+/// Stops the agent altogether (a phase cap, a continuation cap) where the host can: the
+/// universal `continue: false` on Claude Code and Gemini CLI; elsewhere the call is denied
+/// (pre-tool) or the stop is simply not blocked.
+pub fn render_stop_agent(
+    host: Host,
+    kind: &EventKind,
+    decision: &Decision,
+    block_code: u8,
+) -> Answer {
+    use serde_json::json;
+    match (host, kind) {
+        (Host::Claude, EventKind::PreTool) => Answer {
+            stdout: json!({
+                "continue": false,
+                "stopReason": decision.reason,
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": "deny",
+                    "permissionDecisionReason": decision.reason,
+                }
+            })
+            .to_string(),
+            ..Answer::default()
+        },
+        (Host::Claude | Host::Gemini, EventKind::Stop) => Answer {
+            stdout: json!({ "continue": false, "stopReason": decision.reason }).to_string(),
+            ..Answer::default()
+        },
+        (Host::Gemini, _) => Answer {
+            stdout: json!({ "continue": false, "stopReason": decision.reason, "decision": "deny", "reason": decision.reason })
+                .to_string(),
+            ..Answer::default()
+        },
+        (_, EventKind::Stop) => render_quiet(host, kind),
+        _ => render_guard(host, kind, decision, block_code),
+    }
 }
 
 /// The `tool_input` object of a tool event; a wrong shape is an error a guard fails
 /// closed on.
 fn tool_input(payload: &Value) -> Result<&Value, PayloadError> {
+    if payload.get("tool_input").is_none()
+        && !matches!(
+            payload.get("hook_event_name").and_then(Value::as_str),
+            Some("PreToolUse" | "BeforeTool" | "preToolUse")
+        )
+    {
+        // After a tool, a missing input only costs detail; before one it is an error.
+        static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        return Ok(EMPTY.get_or_init(|| Value::Object(serde_json::Map::new())));
+    }
     match payload.get("tool_input") {
         Some(v @ Value::Object(_)) => Ok(v),
         Some(other) => Err(PayloadError::Shape(format!(

@@ -16,6 +16,10 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
         target_path: target.clone(),
         project_root: str_field(payload, &["project_root"]),
         approved_flow: str_field(payload, &["approved_flow"]),
+        run_id: str_field(payload, &["run_id"]),
+        phase: str_field(payload, &["phase"]),
+        state_root: str_field(payload, &["state_root"]),
+        loop_cap: payload.get("loop_cap").cloned(),
     });
     event.session_id = str_field(payload, &["run_id", "session_id"]);
     event.cwd = str_field(payload, &["project_root", "cwd"]).map(Into::into);
@@ -35,6 +39,9 @@ pub(super) fn render(decision: &Decision, block_code: u8) -> Answer {
     }
     if let Some(p) = &decision.relative_target_path {
         body.insert("relative_target_path".into(), json!(p));
+    }
+    for (k, v) in &decision.extra {
+        body.insert(k.clone(), v.clone());
     }
     Answer {
         stdout: format!("{}\n", json!({ "guard_decision": body })),

@@ -110,6 +110,20 @@ impl Config {
         Config::load(&find_root(cwd))
     }
 
+    /// Nothing configured: the defaults, for a project rooted at `root`.
+    pub fn empty(root: &Path) -> Result<Config, ConfigError> {
+        Ok(Config {
+            root: root.to_path_buf(),
+            protected_paths: Vec::new(),
+            approved_flows: DEFAULT_APPROVED_FLOWS.map(String::from).to_vec(),
+            on_error: OnError::Deny,
+            project_name: None,
+            state_root_default: None,
+            hooks: HooksFile::default(),
+            sources: Vec::new(),
+        })
+    }
+
     /// Loads the configuration of the project rooted at `root`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let mut config = Config {

@@ -2,7 +2,9 @@
 //! write targets hidden in shell commands and patches. Nothing here sees a host's JSON or
 //! prints anything.
 
+pub mod capture;
 pub mod config;
+pub mod loops;
 pub mod patch;
 pub mod paths;
 pub mod shell;

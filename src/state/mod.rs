@@ -9,6 +9,7 @@
 //! midway, lose nothing and tear nothing.
 
 mod clock;
+pub mod report;
 mod root;
 mod run;
 mod status;

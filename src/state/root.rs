@@ -27,11 +27,14 @@ pub fn resolve_root(config: &Config) -> PathBuf {
             _ => config.root.join(filled),
         };
     }
-    let canonical = config.root.canonicalize().unwrap_or_else(|_| config.root.clone());
+    let canonical = config
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| config.root.clone());
     let data = directories::BaseDirs::new()
         .map(|d| d.data_dir().to_path_buf())
         .or_else(|| home.map(|h| h.join(".local/share")))
-        .unwrap_or_else(|| std::env::temp_dir());
+        .unwrap_or_else(std::env::temp_dir);
     data.join("wazir/projects").join(format!(
         "{project_slug}-{:08x}",
         fnv1a(canonical.to_string_lossy().as_bytes()) as u32
@@ -49,7 +52,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "project".into() } else { out }
+    if out.is_empty() {
+        "project".into()
+    } else {
+        out
+    }
 }
 
 /// FNV-1a, 64 bits: a stable hash for names (std's hasher may change between releases).

@@ -94,8 +94,14 @@ impl Store {
         let lock = File::create(self.runs_dir().join(".prune.lock"))?;
         lock.lock()?;
         let mut removed = 0;
-        for (id, _) in self.runs().into_iter().filter(|(id, _)| id != current).skip(keep.saturating_sub(1)) {
-            if safe_run_id(&id) == id && std::fs::remove_dir_all(self.runs_dir().join(&id)).is_ok() {
+        for (id, _) in self
+            .runs()
+            .into_iter()
+            .filter(|(id, _)| id != current)
+            .skip(keep.saturating_sub(1))
+        {
+            if safe_run_id(&id) == id && std::fs::remove_dir_all(self.runs_dir().join(&id)).is_ok()
+            {
                 removed += 1;
             }
         }
@@ -145,7 +151,10 @@ impl Run {
             .write(true)
             .open(self.dir.join(".lock"))?;
         file.lock()?;
-        Ok(LockedRun { run: self, _lock: file })
+        Ok(LockedRun {
+            run: self,
+            _lock: file,
+        })
     }
 }
 
@@ -172,7 +181,11 @@ impl LockedRun<'_> {
     /// expected: it is one `write`) is closed off first, so it cannot swallow this one.
     pub fn append(&self, event: &serde_json::Value) -> std::io::Result<()> {
         let path = self.run.events_path();
-        let mut file = OpenOptions::new().create(true).append(true).read(true).open(&path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(&path)?;
         let mut line = serde_json::to_vec(event).map_err(std::io::Error::other)?;
         line.push(b'\n');
         let len = file.metadata()?.len();
@@ -198,10 +211,27 @@ impl LockedRun<'_> {
     pub fn capture_path(&self, name: &str, suffix: &str) -> PathBuf {
         let clean: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .take(80)
             .collect();
-        let clean = if clean.trim_matches('-').is_empty() { "capture".into() } else { clean };
+        let clean = if clean.trim_matches('-').is_empty() {
+            "capture".into()
+        } else {
+            clean
+        };
+        // A suffix is an extension: anything else could climb out of captures/.
+        let plain = suffix.len() <= 16
+            && suffix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.')
+            && !suffix.contains("..");
+        let suffix = if plain { suffix } else { ".log" };
         self.run.captures_dir().join(format!("{clean}{suffix}"))
     }
 }
@@ -212,7 +242,10 @@ static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// renamed over the target, so readers see the old file or the new one, never half.
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(
         ".{name}.{}.{}.tmp",
         std::process::id(),
@@ -236,9 +269,22 @@ mod tests {
 
     #[test]
     fn hostile_session_ids_stay_inside_runs() {
-        for id in ["../../x", "/etc/passwd", "a/b", "", "..", ".hidden", "latest", "x\0y", &"a".repeat(200)] {
+        for id in [
+            "../../x",
+            "/etc/passwd",
+            "a/b",
+            "",
+            "..",
+            ".hidden",
+            "latest",
+            "x\0y",
+            &"a".repeat(200),
+        ] {
             let safe = safe_run_id(id);
-            assert!(safe.starts_with("s-") && !safe.contains('/'), "{id:?} -> {safe}");
+            assert!(
+                safe.starts_with("s-") && !safe.contains('/'),
+                "{id:?} -> {safe}"
+            );
         }
         assert_eq!(safe_run_id("4f0c2d9e-7b1a-4e55"), "4f0c2d9e-7b1a-4e55");
         assert_eq!(safe_run_id("run-1"), "run-1");

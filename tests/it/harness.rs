@@ -10,7 +10,7 @@ pub(crate) const GUARD: &str = env!("CARGO_BIN_EXE_protected-path-write-guard");
 
 /// Where fixture projects go: never under /tmp, whose writes the corpus expects to be
 /// outside the project (a checkout under /tmp would put its target dir there).
-fn fixture_base() -> PathBuf {
+pub(crate) fn fixture_base() -> PathBuf {
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let tmp = std::env::temp_dir();
     let base = if target.starts_with(&tmp) || target.starts_with("/tmp") {

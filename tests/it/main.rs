@@ -6,8 +6,11 @@
 
 mod bad_input;
 mod canonical;
+mod cli;
 mod config;
 mod detection;
 mod file_tools;
 mod harness;
+mod loop_caps;
+mod session;
 mod shell_cases;

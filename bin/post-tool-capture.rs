@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    wazir_hooks::main(wazir_hooks::Hook::PostToolCapture)
+}

@@ -1,0 +1,239 @@
+//! loop-cap-guard, cap by cap, through the real binary: a cap of N allows N and denies
+//! the next; the deny names the cap, the count and the evidence; a phase cap stops the
+//! agent; a success ends a failure streak; runs never share counters.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Verdict, verdict};
+use crate::session::Project;
+
+fn caps(p: &Project, yaml: &str) {
+    std::fs::write(p.root.join("wazir.hooks.yaml"), yaml).unwrap();
+}
+
+fn pre(p: &Project, sid: &str, cmd: &str) -> std::process::Output {
+    let payload = json!({"session_id": sid, "cwd": p.root, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": cmd}});
+    p.run("loop-cap-guard", "claude", &payload)
+}
+
+fn post(p: &Project, sid: &str, cmd: &str, ok: bool) {
+    let payload = if ok {
+        json!({"session_id": sid, "cwd": p.root, "hook_event_name": "PostToolUse", "tool_name": "Bash", "tool_input": {"command": cmd}, "tool_response": {"stdout": "ok", "stderr": ""}})
+    } else {
+        json!({"session_id": sid, "cwd": p.root, "hook_event_name": "PostToolUseFailure", "tool_name": "Bash", "tool_input": {"command": cmd}, "error": "Exit code 1\nboom"})
+    };
+    assert!(
+        p.run("post-tool-capture", "claude", &payload)
+            .status
+            .success()
+    );
+}
+
+fn reason(out: &std::process::Output) -> String {
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn max_tool_calls_allows_n_then_denies() {
+    let p = Project::new();
+    caps(
+        &p,
+        "loop_caps:\n  max_tool_calls: 3\n  max_identical_calls: 100\n",
+    );
+    for i in 0..3 {
+        assert_eq!(
+            verdict("claude", &pre(&p, "r", &format!("echo {i}"))),
+            Verdict::Allow,
+            "call {i}"
+        );
+    }
+    let out = pre(&p, "r", "echo 3");
+    assert_eq!(verdict("claude", &out), Verdict::Deny);
+    let r = reason(&out);
+    assert!(
+        r.contains("max_tool_calls") && r.contains("4 of 3") && r.contains("operator"),
+        "{r}"
+    );
+    let events = p.events("r");
+    assert_eq!(events.last().unwrap()["event"], "loop_cap_reached");
+    assert_eq!(events.last().unwrap()["cap"], "max_tool_calls");
+}
+
+#[test]
+fn identical_calls_in_a_row() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  max_identical_calls: 2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+    let out = pre(&p, "r", "ls");
+    assert_eq!(verdict("claude", &out), Verdict::Deny);
+    assert!(reason(&out).contains("the same call"));
+    // A different call breaks the streak.
+    assert_eq!(verdict("claude", &pre(&p, "r", "pwd")), Verdict::Allow);
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+}
+
+#[test]
+fn repeated_failures_and_a_success_ends_the_streak() {
+    let p = Project::new();
+    caps(
+        &p,
+        "loop_caps:\n  max_repeated_failures: 2\n  max_identical_calls: 100\n",
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            verdict("claude", &pre(&p, "r", "cargo test")),
+            Verdict::Allow
+        );
+        post(&p, "r", "cargo test", false);
+    }
+    let out = pre(&p, "r", "cargo test");
+    assert_eq!(verdict("claude", &out), Verdict::Deny);
+    let r = reason(&out);
+    assert!(
+        r.contains("max_repeated_failures")
+            && r.contains("cargo test")
+            && r.contains("failed 2 times"),
+        "{r}"
+    );
+    // Other commands are not held up by it.
+    assert_eq!(
+        verdict("claude", &pre(&p, "r", "cargo build")),
+        Verdict::Allow
+    );
+    post(&p, "r", "cargo test", true);
+    assert_eq!(
+        verdict("claude", &pre(&p, "r", "cargo test")),
+        Verdict::Allow,
+        "a success ends the streak"
+    );
+}
+
+#[test]
+fn a_phase_cap_stops_the_agent() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  phases:\n    review: 2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+    let status_path = p.run_dir("r").join("status.json");
+    let mut status: Value = serde_json::from_slice(&std::fs::read(&status_path).unwrap()).unwrap();
+    status["phase"] = json!("review");
+    status["phase_loop_counts"] = json!({"review": 2});
+    std::fs::write(&status_path, status.to_string()).unwrap();
+    let out = pre(&p, "r", "pwd");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["continue"], false, "Claude is stopped altogether: {v}");
+    assert!(
+        v["stopReason"]
+            .as_str()
+            .unwrap()
+            .contains("phase `review` has run 2 iterations")
+    );
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
+    // Gemini is stopped too; Codex gets a deny.
+    let g = p.run("loop-cap-guard", "gemini", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&g.stdout).unwrap()["continue"],
+        false
+    );
+    let c = p.run("loop-cap-guard", "codex", &json!({"session_id": "r", "turn_id": "1", "cwd": p.root, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}));
+    assert_eq!(verdict("codex", &c), Verdict::Deny);
+}
+
+#[test]
+fn stop_continuations_are_capped() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  max_continuations: 2\n");
+    let stop = |active: bool| {
+        p.run("loop-cap-guard", "claude", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "Stop", "stop_hook_active": active}))
+    };
+    assert!(stop(false).stdout.is_empty());
+    assert!(stop(true).stdout.is_empty());
+    assert!(stop(true).stdout.is_empty());
+    let v: Value = serde_json::from_slice(&stop(true).stdout).unwrap();
+    assert_eq!(v["continue"], false);
+    assert!(
+        v["stopReason"]
+            .as_str()
+            .unwrap()
+            .contains("max_continuations")
+    );
+    assert!(
+        stop(false).stdout.is_empty(),
+        "a real stop resets the count"
+    );
+}
+
+#[test]
+fn runs_never_share_counters() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  max_tool_calls: 2\n");
+    for sid in ["one", "two"] {
+        assert_eq!(verdict("claude", &pre(&p, sid, "a")), Verdict::Allow);
+        assert_eq!(verdict("claude", &pre(&p, sid, "b")), Verdict::Allow);
+    }
+    assert_eq!(verdict("claude", &pre(&p, "one", "c")), Verdict::Deny);
+    assert_eq!(verdict("claude", &pre(&p, "three", "c")), Verdict::Allow);
+}
+
+#[test]
+fn bad_input_and_broken_config_deny() {
+    let p = Project::new();
+    for stdin in ["", "{", "[]"] {
+        let mut child = p.command("loop-cap-guard", "claude").spawn().unwrap();
+        {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        }
+        assert_eq!(
+            verdict("claude", &child.wait_with_output().unwrap()),
+            Verdict::Deny,
+            "{stdin:?}"
+        );
+    }
+    caps(&p, "loop_caps:\n  max_tool_calls: lots\n");
+    let out = pre(&p, "r", "ls");
+    assert_eq!(verdict("claude", &out), Verdict::Deny);
+    assert!(reason(&out).contains("loop_caps.max_tool_calls"));
+}
+
+#[test]
+fn canonical_contract_exit_43() {
+    let p = Project::new();
+    let run = p.state.join("runs/run-1");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::write(
+        run.join("status.json"),
+        r#"{"run_id":"run-1","phase_loop_counts":{"review":2,"verify":1}}"#,
+    )
+    .unwrap();
+    let call = |payload: Value| p.run("loop-cap-guard", "wazir", &payload);
+    let out =
+        call(json!({"run_id": "run-1", "phase": "review", "state_root": p.state, "loop_cap": 2}));
+    assert_eq!(out.status.code(), Some(43));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["guard_decision"]["allowed"], false);
+    assert_eq!(d["guard_decision"]["current_loop_count"], 2);
+    let out =
+        call(json!({"run_id": "run-1", "phase": "verify", "state_root": p.state, "loop_cap": 2}));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["guard_decision"]["allowed"],
+        true
+    );
+    for bad in [
+        json!({"phase": "review", "state_root": p.state, "loop_cap": 2}),
+        json!({"run_id": "run-1", "state_root": p.state, "loop_cap": 2}),
+        json!({"run_id": "run-1", "phase": "review", "loop_cap": 2}),
+        json!({"run_id": "run-1", "phase": "review", "state_root": p.state}),
+        json!({"run_id": "run-1", "phase": "review", "state_root": p.state, "loop_cap": 0}),
+        json!({"run_id": "nope", "phase": "review", "state_root": p.state, "loop_cap": 2}),
+    ] {
+        let out = call(bad.clone());
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(out.stdout.is_empty() && !out.stderr.is_empty(), "{bad}");
+    }
+}

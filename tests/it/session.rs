@@ -1,0 +1,555 @@
+//! The state store and the capture hooks through the real binaries: a whole session on
+//! every host, many hooks at once, a hook killed mid-write, hostile session ids, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+/// A project and a state root, both outside /tmp and HOME.
+pub(crate) struct Project {
+    _dir: tempfile::TempDir,
+    pub(crate) root: PathBuf,
+    pub(crate) state: PathBuf,
+    pub(crate) home: PathBuf,
+}
+
+impl Project {
+    pub(crate) fn new() -> Project {
+        let dir = tempfile::Builder::new()
+            .prefix("wazir-session-")
+            .tempdir_in(crate::harness::fixture_base())
+            .unwrap();
+        let root = dir.path().join("proj");
+        let state = dir.path().join("state");
+        let home = dir.path().join("home");
+        for d in [&root, &state, &home] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("skills/using-skills")).unwrap();
+        std::fs::write(
+            root.join("skills/using-skills/SKILL.md"),
+            "# Using skills\nRead the skill first.\n",
+        )
+        .unwrap();
+        Project {
+            _dir: dir,
+            root,
+            state,
+            home,
+        }
+    }
+
+    /// A hook binary: they are all built side by side.
+    pub(crate) fn bin(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_BIN_EXE_session-start")).with_file_name(name)
+    }
+
+    pub(crate) fn command(&self, hook: &str, host: &str) -> Command {
+        let mut c = Command::new(Self::bin(hook));
+        c.args(["--host", host])
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", "/usr/bin:/bin")
+            .env("WAZIR_STATE_ROOT", &self.state)
+            .current_dir(&self.root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    pub(crate) fn spawn(&self, hook: &str, host: &str, payload: &Value) -> Child {
+        let mut child = self.command(hook, host).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let text = payload.to_string();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(text.as_bytes());
+        });
+        child
+    }
+
+    pub(crate) fn run(&self, hook: &str, host: &str, payload: &Value) -> Output {
+        self.spawn(hook, host, payload).wait_with_output().unwrap()
+    }
+
+    pub(crate) fn run_dir(&self, id: &str) -> PathBuf {
+        self.state.join("runs").join(id)
+    }
+
+    pub(crate) fn events(&self, id: &str) -> Vec<Value> {
+        std::fs::read_to_string(self.run_dir(id).join("events.ndjson"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("torn or invalid event line {l:?}: {e}"))
+            })
+            .collect()
+    }
+
+    pub(crate) fn status(&self, id: &str) -> Value {
+        serde_json::from_slice(&std::fs::read(self.run_dir(id).join("status.json")).unwrap())
+            .unwrap()
+    }
+}
+
+/// Each host's payloads for one session, in its own field names (HOSTS.md §1.7, §2.4,
+/// §3.4, §4.4).
+fn payloads(host: &str, root: &Path, sid: &str) -> Vec<(&'static str, Value)> {
+    let cwd = root.to_string_lossy().into_owned();
+    let file = format!("{cwd}/src/lib.rs");
+    match host {
+        "claude" => vec![
+            (
+                "session-start",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "source": "startup", "transcript_path": "/x.jsonl"}),
+            ),
+            (
+                "pre-tool-capture-route",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "cargo test --workspace"}, "tool_use_id": "toolu_1"}),
+            ),
+            (
+                "loop-cap-guard",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "cargo test --workspace"}, "tool_use_id": "toolu_1"}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PostToolUseFailure", "tool_name": "Bash", "tool_input": {"command": "cargo test --workspace"}, "tool_use_id": "toolu_1", "error": "Exit code 101\nerror[E0308]: mismatched types\ntest result: FAILED", "duration_ms": 4100}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PostToolUse", "tool_name": "Write", "tool_input": {"file_path": file, "content": "pub fn f() {}\n"}, "tool_response": {"filePath": file, "success": true}, "tool_use_id": "toolu_2", "duration_ms": 12}),
+            ),
+            (
+                "pre-compact-summary",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PreCompact", "trigger": "auto", "custom_instructions": ""}),
+            ),
+            (
+                "session-start",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "source": "compact"}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "Stop", "stop_hook_active": false, "last_assistant_message": "Tests still fail: E0308 in src/lib.rs."}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionEnd", "reason": "prompt_input_exit"}),
+            ),
+        ],
+        "cursor" => vec![
+            (
+                "session-start",
+                json!({"conversation_id": sid, "session_id": sid, "generation_id": "g1", "cursor_version": "2.4.1", "workspace_roots": [cwd], "hook_event_name": "sessionStart", "is_background_agent": false}),
+            ),
+            (
+                "pre-tool-capture-route",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "beforeShellExecution", "command": "npm test", "cwd": cwd}),
+            ),
+            (
+                "loop-cap-guard",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "preToolUse", "tool_name": "Shell", "tool_input": {"command": "npm test"}, "tool_use_id": "c1", "cwd": cwd}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "postToolUseFailure", "tool_name": "Shell", "tool_input": {"command": "npm test"}, "tool_use_id": "c1", "cwd": cwd, "error_message": "Exit code 1\n1 failing", "failure_type": "error", "duration": 900}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "postToolUse", "tool_name": "Write", "tool_input": {"file_path": file}, "tool_output": "ok", "tool_use_id": "c2", "cwd": cwd, "duration": 5}),
+            ),
+            (
+                "pre-compact-summary",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "preCompact", "trigger": "auto", "context_usage_percent": 85, "workspace_roots": [cwd]}),
+            ),
+            (
+                "session-start",
+                json!({"conversation_id": sid, "session_id": sid, "cursor_version": "2.4.1", "workspace_roots": [cwd], "hook_event_name": "sessionStart"}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"conversation_id": sid, "cursor_version": "2.4.1", "hook_event_name": "stop", "status": "completed", "loop_count": 0, "workspace_roots": [cwd]}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"conversation_id": sid, "session_id": sid, "cursor_version": "2.4.1", "hook_event_name": "sessionEnd", "reason": "completed", "workspace_roots": [cwd]}),
+            ),
+        ],
+        "gemini" => vec![
+            (
+                "session-start",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "source": "startup", "timestamp": "2026-08-30T10:12:03.120Z"}),
+            ),
+            (
+                "pre-tool-capture-route",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "BeforeTool", "timestamp": "2026-08-30T10:12:04Z", "tool_name": "run_shell_command", "tool_input": {"command": "pytest -q"}}),
+            ),
+            (
+                "loop-cap-guard",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "BeforeTool", "timestamp": "2026-08-30T10:12:04Z", "tool_name": "run_shell_command", "tool_input": {"command": "pytest -q"}}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "AfterTool", "timestamp": "2026-08-30T10:12:09Z", "tool_name": "run_shell_command", "tool_input": {"command": "pytest -q"}, "tool_response": {"llmContent": "Exit Code: 1\n2 failed", "returnDisplay": "2 failed", "error": "Command exited with code 1"}}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "AfterTool", "timestamp": "2026-08-30T10:12:10Z", "tool_name": "write_file", "tool_input": {"file_path": file, "content": "x"}, "tool_response": {"llmContent": "Successfully wrote", "returnDisplay": "ok"}}),
+            ),
+            (
+                "pre-compact-summary",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PreCompress", "trigger": "auto", "timestamp": "2026-08-30T10:13:00Z"}),
+            ),
+            (
+                "session-start",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "source": "resume", "timestamp": "2026-08-30T10:13:01Z"}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "AfterAgent", "timestamp": "2026-08-30T10:14:00Z", "prompt": "fix", "prompt_response": "Two tests still fail.", "stop_hook_active": false}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionEnd", "reason": "exit", "timestamp": "2026-08-30T10:14:01Z"}),
+            ),
+        ],
+        _ => vec![
+            (
+                "session-start",
+                json!({"session_id": sid, "transcript_path": null, "cwd": cwd, "hook_event_name": "SessionStart", "model": "gpt-5.5-codex", "permission_mode": "default", "source": "startup"}),
+            ),
+            (
+                "pre-tool-capture-route",
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PreToolUse", "model": "gpt-5.5-codex", "tool_name": "Bash", "tool_input": {"command": "go test ./..."}, "tool_use_id": "call_1"}),
+            ),
+            (
+                "loop-cap-guard",
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PreToolUse", "model": "gpt-5.5-codex", "tool_name": "Bash", "tool_input": {"command": "go test ./..."}, "tool_use_id": "call_1"}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "Bash", "tool_input": {"command": "go test ./..."}, "tool_response": {"exit_code": 1, "output": "--- FAIL: TestX"}, "tool_use_id": "call_1"}),
+            ),
+            (
+                "post-tool-capture",
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\n*** Update File: src/lib.rs\n*** End Patch\n"}, "tool_response": "Success. Updated: src/lib.rs", "tool_use_id": "call_2"}),
+            ),
+            (
+                "pre-compact-summary",
+                json!({"session_id": sid, "turn_id": "9", "cwd": cwd, "hook_event_name": "PreCompact", "model": "gpt-5.5-codex", "trigger": "auto"}),
+            ),
+            (
+                "session-start",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "model": "gpt-5.5-codex", "source": "compact"}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "turn_id": "9", "cwd": cwd, "hook_event_name": "Stop", "model": "gpt-5.5-codex", "stop_hook_active": false, "last_assistant_message": "TestX still fails."}),
+            ),
+            (
+                "stop-handoff-harvest",
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionEnd", "reason": "other"}),
+            ),
+        ],
+    }
+}
+
+/// The context a session-start answer injects, read from that host's own field.
+fn injected(host: &str, out: &Output) -> String {
+    assert!(out.status.success(), "{host}: {out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let v: Value = serde_json::from_str(&text).unwrap();
+    match host {
+        "cursor" => v["additional_context"].as_str().unwrap_or("").to_owned(),
+        _ => {
+            assert_eq!(v["hookSpecificOutput"]["hookEventName"], "SessionStart");
+            v["hookSpecificOutput"]["additionalContext"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        }
+    }
+}
+
+#[test]
+fn a_whole_session_on_every_host() {
+    for host in ["claude", "cursor", "gemini", "codex"] {
+        let p = Project::new();
+        let sid = format!("{host}-session-1");
+        let steps = payloads(host, &p.root, &sid);
+        let mut outputs = Vec::new();
+        for (hook, payload) in &steps {
+            let out = p.run(hook, host, payload);
+            assert!(out.status.success(), "{host} {hook}: {out:?}");
+            if host == "cursor" {
+                serde_json::from_slice::<Value>(&out.stdout)
+                    .unwrap_or_else(|e| panic!("cursor {hook} must print JSON: {e}"));
+            } else if !matches!(*hook, "session-start") {
+                assert!(
+                    out.stdout.is_empty(),
+                    "{host} {hook} prints nothing: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
+            }
+            outputs.push(out);
+        }
+        // The first start injects the skill bootstrap.
+        assert!(
+            injected(host, &outputs[0]).contains("Using skills"),
+            "{host}"
+        );
+        // After compaction (Claude/Codex say `compact`) the summary comes back.
+        if host == "claude" || host == "codex" {
+            let ctx = injected(host, &outputs[6]);
+            assert!(
+                ctx.contains("before compaction") && ctx.contains("Tool executions"),
+                "{host}: {ctx}"
+            );
+        }
+        let events = p.events(&sid);
+        let names: Vec<&str> = events
+            .iter()
+            .map(|e| e["event"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "session_start",
+                "pre_tool_capture_route",
+                "post_tool_capture",
+                "post_tool_capture",
+                "pre_compact_summary",
+                "session_start",
+                "session_stop",
+                "session_stop"
+            ],
+            "{host}"
+        );
+        let failure = &events[2];
+        assert_eq!(failure["success"], false, "{host}: {failure}");
+        assert_ne!(failure["exit_code"], 0, "{host}: {failure}");
+        assert!(
+            failure["capture_path"]
+                .as_str()
+                .is_some_and(|c| Path::new(c).is_file()),
+            "{host}: registered capture"
+        );
+        assert_eq!(events[3]["success"], true, "{host}");
+        let status = p.status(&sid);
+        assert_eq!(status["run_id"], sid.as_str());
+        assert_eq!(status["counters"]["tool_calls"], 2, "{host}");
+        assert_eq!(status["counters"]["failures"], 1, "{host}");
+        for key in [
+            "project_root",
+            "phase",
+            "status",
+            "created_at",
+            "updated_at",
+            "phase_loop_counts",
+            "artifacts",
+            "last_event",
+        ] {
+            assert!(status.get(key).is_some(), "{host}: status.json lacks {key}");
+        }
+        let summary = std::fs::read_to_string(p.run_dir(&sid).join("summary.md")).unwrap();
+        assert!(summary.contains("Failing or failed"), "{host}: {summary}");
+        let handoff = std::fs::read_to_string(p.run_dir(&sid).join("handoff.md")).unwrap();
+        assert!(
+            handoff.contains("Handoff from run") && handoff.contains("Totals"),
+            "{host}: {handoff}"
+        );
+        if host != "cursor" {
+            assert!(
+                handoff.contains("still fail") || handoff.contains("Two tests"),
+                "{host}: the last message is kept: {handoff}"
+            );
+        }
+        // The next session starts with the handoff in its context.
+        let next = p.run(
+            "session-start",
+            host,
+            &steps[0]
+                .1
+                .clone()
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    for k in ["session_id", "conversation_id"] {
+                        if o.contains_key(k) {
+                            o.insert(k.into(), json!(format!("{host}-session-2")));
+                        }
+                    }
+                    Value::Object(o)
+                })
+                .unwrap(),
+        );
+        let ctx = injected(host, &next);
+        assert!(
+            ctx.contains("Handoff from the previous session")
+                && ctx.contains(&format!("Handoff from run {sid}")),
+            "{host}: {ctx}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(p.state.join("runs/latest")).unwrap(),
+            format!("{host}-session-2")
+        );
+    }
+}
+
+#[test]
+fn many_hooks_at_once_lose_nothing_and_tear_nothing() {
+    let p = Project::new();
+    let cwd = p.root.to_string_lossy().into_owned();
+    let per_run = 60;
+    let runs = ["c-a", "c-b", "c-c"];
+    let mut children = Vec::new();
+    for i in 0..per_run {
+        for sid in runs {
+            let big = "x".repeat(if i % 10 == 0 { 20_000 } else { 100 });
+            let payload = json!({"session_id": sid, "cwd": cwd, "hook_event_name": "PostToolUse", "tool_name": "Bash",
+                "tool_input": {"command": format!("echo {i}")}, "tool_response": {"stdout": big, "stderr": ""}, "tool_use_id": format!("t{i}")});
+            children.push(p.spawn("post-tool-capture", "claude", &payload));
+        }
+    }
+    for c in children {
+        assert!(c.wait_with_output().unwrap().status.success());
+    }
+    for sid in runs {
+        let events = p.events(sid);
+        assert_eq!(events.len(), per_run, "{sid}: every event recorded once");
+        assert_eq!(
+            p.status(sid)["counters"]["tool_calls"],
+            per_run as u64,
+            "{sid}"
+        );
+    }
+    eprintln!(
+        "concurrency: {} parallel post-tool-capture processes on {} runs, {} events each",
+        per_run * runs.len(),
+        runs.len(),
+        per_run
+    );
+}
+
+#[test]
+fn a_hook_killed_mid_write_leaves_every_file_whole() {
+    let p = Project::new();
+    let cwd = p.root.to_string_lossy().into_owned();
+    let mut killed = 0;
+    for i in 0..40 {
+        let payload = json!({"session_id": "k", "cwd": cwd, "hook_event_name": "PostToolUse", "tool_name": "Bash",
+            "tool_input": {"command": format!("make {i}")}, "tool_response": {"stdout": "y".repeat(300_000), "stderr": ""}, "tool_use_id": format!("k{i}")});
+        let mut child = p.spawn("post-tool-capture", "claude", &payload);
+        std::thread::sleep(std::time::Duration::from_micros(200 * (i % 7)));
+        if i % 2 == 0 && child.kill().is_ok() {
+            killed += 1;
+        }
+        let _ = child.wait();
+    }
+    assert!(killed > 0);
+    // Every line that exists is a whole event, and the status still parses.
+    let events = p.events("k");
+    assert!(events.iter().all(|e| e["event"] == "post_tool_capture"));
+    // The event is appended before the status is saved: a hook killed between the two
+    // leaves the log ahead of the counters, never behind.
+    let status = p.status("k");
+    let counted = status["counters"]["tool_calls"].as_u64().unwrap() as usize;
+    assert!(
+        counted <= events.len() && events.len() <= counted + killed,
+        "{counted} counted, {} events, {killed} killed",
+        events.len()
+    );
+    // No temporary file is left where a reader could mistake it for state.
+    let leftovers: Vec<_> = std::fs::read_dir(p.run_dir("k"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.len() <= killed,
+        "at most one temporary file per killed hook"
+    );
+    // The next hook still works.
+    let out = p.run(
+        "stop-handoff-harvest",
+        "claude",
+        &json!({"session_id": "k", "cwd": cwd, "hook_event_name": "Stop"}),
+    );
+    assert!(out.status.success());
+    assert!(p.run_dir("k").join("handoff.md").is_file());
+}
+
+#[test]
+fn hostile_session_ids_stay_inside_runs() {
+    let p = Project::new();
+    let cwd = p.root.to_string_lossy().into_owned();
+    for sid in [
+        "../../escape",
+        "/etc/passwd",
+        "a/b/c",
+        "..",
+        "latest",
+        "",
+        "x\\..\\y",
+    ] {
+        let out = p.run("session-start", "claude", &json!({"session_id": sid, "cwd": cwd, "hook_event_name": "SessionStart", "source": "startup"}));
+        assert!(out.status.success(), "{sid:?}");
+    }
+    // Everything written is under runs/, one level deep.
+    for entry in walk(&p.state) {
+        let rel = entry.strip_prefix(&p.state).unwrap();
+        assert!(rel.starts_with("runs"), "{rel:?} is outside runs/");
+        assert!(rel.components().count() <= 4, "{rel:?}");
+    }
+    assert!(!p.state.parent().unwrap().join("escape").exists());
+    assert!(!p.root.join("escape").exists());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        out.push(e.path());
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        }
+    }
+    out
+}
+
+#[test]
+fn capture_hooks_never_block_on_bad_input() {
+    let p = Project::new();
+    for hook in [
+        "session-start",
+        "pre-tool-capture-route",
+        "post-tool-capture",
+        "pre-compact-summary",
+        "stop-handoff-harvest",
+    ] {
+        for host in ["claude", "cursor", "gemini", "codex"] {
+            for stdin in ["", "not json", "[1]", "{\"tool_input\": 5}"] {
+                let mut child = p.command(hook, host).spawn().unwrap();
+                {
+                    use std::io::Write;
+                    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+                }
+                let out = child.wait_with_output().unwrap();
+                assert_eq!(out.status.code(), Some(0), "{hook} {host} {stdin:?}");
+                if host == "cursor" {
+                    serde_json::from_slice::<Value>(&out.stdout).unwrap();
+                } else {
+                    assert!(
+                        out.stdout.is_empty() || stdin.starts_with('{'),
+                        "{hook} {host}"
+                    );
+                }
+            }
+        }
+    }
+}
