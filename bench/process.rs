@@ -75,6 +75,12 @@ const HOOK_CASES: &[HookCase] = &[
     hook!(GUARD, Codex,  Standard, "codex-bash-dotenv",       Deny(".env")),
     hook!(GUARD, Cursor, Standard, "cursor-shell-git-status", Allow),
     hook!(GUARD, Claude, Heavy,    "claude-bash-heavy",       Allow),
+    hook!(env!("CARGO_BIN_EXE_session-start"),          Claude, Standard, "claude-session-start",  Exit0),
+    hook!(env!("CARGO_BIN_EXE_pre-tool-capture-route"), Claude, Standard, "claude-pre-tool-route", Exit0),
+    hook!(env!("CARGO_BIN_EXE_loop-cap-guard"),         Claude, Standard, "claude-loop-cap",       Exit0),
+    hook!(env!("CARGO_BIN_EXE_post-tool-capture"),      Claude, Standard, "claude-post-tool-bash", Exit0),
+    hook!(env!("CARGO_BIN_EXE_pre-compact-summary"),    Claude, Standard, "claude-pre-compact",    Exit0),
+    hook!(env!("CARGO_BIN_EXE_stop-handoff-harvest"),   Claude, Standard, "claude-stop",           Exit0),
 ];
 
 /// A hook's median may be at most this many times `/bin/true`'s median (SPEC §9).

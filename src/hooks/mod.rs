@@ -179,6 +179,11 @@ impl Session {
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("/"));
         let config = Config::discover(&cwd).or_else(|_| Config::empty(&find_root(&cwd)))?;
+        Ok(Session::with_config(event, config))
+    }
+
+    /// Opens the run with a configuration already loaded.
+    pub(crate) fn with_config(event: &Event, config: Config) -> Session {
         let store = Store::new(resolve_root(&config));
         let id = event
             .session_id
@@ -187,7 +192,7 @@ impl Session {
             .or_else(|| store.latest())
             .unwrap_or_else(|| "default".into());
         let run = store.run(&id);
-        Ok(Session { config, store, run })
+        Session { config, store, run }
     }
 
     /// Runs `change` on the run's status under its lock and saves it, with no event.
@@ -237,6 +242,18 @@ impl Session {
         name: &str,
         change: impl FnOnce(&LockedRun, &mut Status, &mut Map<String, Value>) -> std::io::Result<T>,
     ) -> std::io::Result<T> {
+        self.record_then(host, name, change, |_, _| Ok(()))
+    }
+
+    /// As [`Session::record`], then runs `after` (which sees the event in the log) before
+    /// the status is saved, all under one lock.
+    pub(crate) fn record_then<T>(
+        &self,
+        host: Host,
+        name: &str,
+        change: impl FnOnce(&LockedRun, &mut Status, &mut Map<String, Value>) -> std::io::Result<T>,
+        after: impl FnOnce(&LockedRun, &mut Status) -> std::io::Result<()>,
+    ) -> std::io::Result<T> {
         let locked = self.run.lock()?;
         let mut status = locked.status();
         self.init(&mut status);
@@ -247,6 +264,7 @@ impl Session {
         status.last_event = Some(name.to_owned());
         status.counters.events += 1;
         locked.append(&Value::Object(fields))?;
+        after(&locked, &mut status)?;
         locked.save(&status)?;
         Ok(out)
     }

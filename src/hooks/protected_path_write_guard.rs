@@ -39,12 +39,42 @@ pub(super) fn run(hook: Hook, inv: Invocation) -> Answer {
         panic!("fault injected by WAZIR_FAULT_INJECT");
     }
     match evaluate(&event) {
-        Ok(decision) => hosts::render_guard(event.host, &event.kind, &decision, hook.block_code()),
+        Ok((decision, config)) => {
+            if !decision.allowed && event.host != Host::Wazir {
+                record_denial(&event, &decision, config);
+            }
+            hosts::render_guard(event.host, &event.kind, &decision, hook.block_code())
+        }
         Err(e) => {
             let allow = !matches!(e, Error::Config(_)) && on_error_allows(event.cwd.as_deref());
             hook.error_answer(&ctx, &e, allow)
         }
     }
+}
+
+/// Records a denial in the session's run (`guard_denied`), for the summary and handoff.
+/// Only denials pay for this; a failure to record never changes the decision.
+fn record_denial(event: &Event, decision: &Decision, config: Option<Config>) {
+    let session = match config {
+        Some(c) => super::Session::with_config(event, c),
+        None => match super::Session::open(event) {
+            Ok(s) => s,
+            Err(_) => return,
+        },
+    };
+    let _ = session.record(event.host, "guard_denied", |_, status, fields| {
+        status.counters.denials += 1;
+        fields.insert(
+            "hook".into(),
+            serde_json::json!("protected-path-write-guard"),
+        );
+        fields.insert("tool".into(), serde_json::json!(event.tool_name));
+        fields.insert("reason".into(), serde_json::json!(decision.reason));
+        if let Some(p) = &decision.relative_target_path {
+            fields.insert("target".into(), serde_json::json!(p));
+        }
+        Ok(())
+    });
 }
 
 /// Whether the project's configuration asks guards to allow what they cannot evaluate.
@@ -78,18 +108,28 @@ fn working_dir(event: &Event) -> Result<PathBuf, Error> {
 }
 
 /// The guard's decision for one event.
-pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
+pub(crate) fn evaluate(event: &Event) -> Result<(Decision, Option<Config>), Error> {
     if event.host == Host::Wazir {
-        return canonical(event);
+        return canonical(event).map(|d| (d, None));
     }
     if !matches!(event.kind, EventKind::PreTool | EventKind::BeforeShell) {
-        return Ok(Decision::allow("not a pre-tool event; nothing to guard"));
+        return Ok((
+            Decision::allow("not a pre-tool event; nothing to guard"),
+            None,
+        ));
     }
     if matches!(event.tool_kind, ToolKind::Read | ToolKind::Other) {
-        return Ok(Decision::allow("the tool does not write files"));
+        return Ok((Decision::allow("the tool does not write files"), None));
     }
     let cwd = working_dir(event)?;
     let config = Config::discover(&cwd)?;
+    let decision = decide(event, &cwd, &config)?;
+    Ok((decision, Some(config)))
+}
+
+/// The decision for a write-capable tool call in a project with `config`.
+fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error> {
+    let cwd = cwd.to_path_buf();
     let home = home();
     let matcher = Matcher::new(&config.root, &config.protected_paths, home.as_deref());
     if matcher.is_empty() {
@@ -151,7 +191,7 @@ pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
                         "Blocked: {e}. The guard blocks shell commands it cannot check for \
                          writes to protected paths ({}). Rewrite the command as plain bash the \
                          guard can parse, or ask the operator.",
-                        entries(&config)
+                        entries(config)
                     )));
                 }
             }
@@ -168,7 +208,7 @@ pub(crate) fn evaluate(event: &Event) -> Result<Decision, Error> {
             } => Ok(matcher.check_partial(dir.as_deref(), name_prefix, suffix)),
         };
         match found {
-            Ok(Some(hit)) => return Ok(deny(&hit, w, &config)),
+            Ok(Some(hit)) => return Ok(deny(&hit, w, config)),
             Ok(None) => {}
             Err(why) => {
                 return Ok(Decision::deny(format!(

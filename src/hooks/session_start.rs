@@ -29,7 +29,9 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             Ok(fresh)
         })
         .map_err(io)?;
-    s.store.set_latest(&s.run.id).map_err(io)?;
+    if s.store.latest().as_deref() != Some(s.run.id.as_str()) {
+        s.store.set_latest(&s.run.id).map_err(io)?;
+    }
     if fresh {
         let _ = s
             .store

@@ -1,7 +1,8 @@
 //! stop-handoff-harvest: on every Stop (turn end) and at SessionEnd, records
 //! `session_stop` and writes `handoff.md` for the next session: status, what was done,
 //! what is failing or blocked, the last assistant message, totals and captures. One pass
-//! over the event log, well inside SessionEnd's budget (Claude 1.5 s, Codex 1 s).
+//! over the event log under one lock, well inside SessionEnd's budget (Claude 1.5 s,
+//! Codex 1 s).
 
 use serde_json::json;
 
@@ -27,28 +28,27 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
                 .unwrap_or_default()
         ),
     };
-    // The stop event goes in first, so the handoff written from the log includes it.
-    s.record(event.host, "session_stop", |_, status, fields| {
-        status.counters.stops += 1;
-        fields.insert("reason".into(), json!(reason));
-        fields.insert("stop_hook_active".into(), json!(event.stop_hook_active));
-        if let Some(m) = &event.last_message {
-            fields.insert("last_assistant_message".into(), json!(truncate(m, 4000)));
-        }
-        Ok(())
-    })
-    .map_err(io)?;
-    let locked = s.run.lock().map_err(io)?;
-    let mut status = locked.status();
-    let report = Report::from_run(&s.run).map_err(io)?;
-    let path = locked
-        .write_file("handoff.md", &report.handoff_markdown(&status, &reason))
-        .map_err(io)?;
-    status.artifacts.insert("handoff_path".into(), json!(path));
-    locked.save(&status).map_err(io)?;
+    s.record_then(
+        event.host,
+        "session_stop",
+        |_, status, fields| {
+            status.counters.stops += 1;
+            fields.insert("reason".into(), json!(reason));
+            fields.insert("stop_hook_active".into(), json!(event.stop_hook_active));
+            if let Some(m) = &event.last_message {
+                fields.insert("last_assistant_message".into(), json!(truncate(m, 4000)));
+            }
+            Ok(())
+        },
+        // After the stop event is in the log, so the handoff includes it.
+        |locked, status| {
+            let report = Report::from_run(&s.run)?;
+            let path =
+                locked.write_file("handoff.md", &report.handoff_markdown(status, &reason))?;
+            status.artifacts.insert("handoff_path".into(), json!(path));
+            Ok(())
+        },
+    )
+    .map_err(|e| Error::Usage(format!("state: {e}")))?;
     Ok(hosts::render_quiet(event.host, &event.kind))
-}
-
-fn io(e: std::io::Error) -> Error {
-    Error::Usage(format!("state: {e}"))
 }

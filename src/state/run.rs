@@ -90,7 +90,13 @@ impl Store {
 
     /// Removes the oldest runs beyond `keep` (never `current`), under the store's lock.
     pub fn prune(&self, keep: usize, current: &str) -> std::io::Result<usize> {
-        std::fs::create_dir_all(self.runs_dir())?;
+        let count = std::fs::read_dir(self.runs_dir())?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .count();
+        if count <= keep {
+            return Ok(0);
+        }
         let lock = File::create(self.runs_dir().join(".prune.lock"))?;
         lock.lock()?;
         let mut removed = 0;
@@ -254,7 +260,7 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.flush()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

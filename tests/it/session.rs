@@ -553,3 +553,69 @@ fn capture_hooks_never_block_on_bad_input() {
         }
     }
 }
+
+#[test]
+fn guard_denials_are_recorded_in_the_run() {
+    let p = Project::new();
+    std::fs::write(
+        p.root.join("wazir.hooks.yaml"),
+        "protected_paths: [roles]\n",
+    )
+    .unwrap();
+    let cwd = p.root.to_string_lossy().into_owned();
+    let deny = json!({"session_id": "g", "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "rm -rf roles"}});
+    let allow = json!({"session_id": "g", "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}});
+    assert!(
+        !p.run("protected-path-write-guard", "claude", &deny)
+            .stdout
+            .is_empty()
+    );
+    assert!(
+        p.run("protected-path-write-guard", "claude", &allow)
+            .stdout
+            .is_empty()
+    );
+    let events = p.events("g");
+    assert_eq!(events.len(), 1, "only the denial is recorded");
+    assert_eq!(events[0]["event"], "guard_denied");
+    assert!(events[0]["reason"].as_str().unwrap().contains("rm -r"));
+    assert_eq!(p.status("g")["counters"]["denials"], 1);
+    assert!(
+        p.run(
+            "stop-handoff-harvest",
+            "claude",
+            &json!({"session_id": "g", "cwd": cwd, "hook_event_name": "Stop"})
+        )
+        .status
+        .success()
+    );
+    let handoff = std::fs::read_to_string(p.run_dir("g").join("handoff.md")).unwrap();
+    assert!(
+        handoff.contains("Blocked") && handoff.contains("denied Bash"),
+        "{handoff}"
+    );
+}
+
+#[test]
+fn old_runs_beyond_keep_runs_are_pruned() {
+    let p = Project::new();
+    std::fs::write(
+        p.root.join("wazir.hooks.yaml"),
+        "capture:\n  keep_runs: 3\n",
+    )
+    .unwrap();
+    let cwd = p.root.to_string_lossy().into_owned();
+    for i in 0..6 {
+        let out = p.run("session-start", "claude", &json!({"session_id": format!("r{i}"), "cwd": cwd, "hook_event_name": "SessionStart", "source": "startup"}));
+        assert!(out.status.success());
+        std::thread::sleep(std::time::Duration::from_millis(15));
+    }
+    let mut left: Vec<String> = std::fs::read_dir(p.state.join("runs"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["r3", "r4", "r5"], "the newest three are kept");
+}
