@@ -3,33 +3,21 @@
 
 use serde_json::{Value, json};
 
-use super::{common, file_targets, fill_post_tool, set_command, str_field, tool_input};
+use super::{file_targets, parse_tool_event, set_command};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
-    let mut event = common(Host::Claude, payload, &["session_id"]);
-    event.last_message = str_field(payload, &["last_assistant_message"]);
-    let tool = parse_tool(&mut event, payload);
-    if event.kind == EventKind::PostTool {
-        fill_post_tool(&mut event, payload, &["tool_response"], &["error"]);
-        return Ok(event);
-    }
-    tool.map(|()| event)
+    parse_tool_event(Host::Claude, payload, &["last_assistant_message"], classify)
 }
 
-fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
-    let Some(tool) = str_field(payload, &["tool_name"]) else {
-        return Ok(());
-    };
-    event.tool_name = Some(tool.clone());
-    let input = tool_input(payload)?;
-    match tool.as_str() {
+fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {
+    match tool {
         "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
             event.tool_kind = ToolKind::FileWrite;
-            event.targets = file_targets(input, &tool)?;
+            event.targets = file_targets(input, tool)?;
         }
-        "Bash" | "PowerShell" => set_command(event, input, &tool)?,
+        "Bash" | "PowerShell" => set_command(event, input, tool)?,
         "Read" | "Grep" | "Glob" | "LS" | "WebFetch" | "WebSearch" => {
             event.tool_kind = ToolKind::Read;
         }

@@ -5,28 +5,16 @@
 
 use serde_json::Value;
 
-use super::{common, fill_post_tool, set_command, str_field, tool_input};
+use super::{parse_tool_event, set_command, str_field};
 use crate::error::PayloadError;
-use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
+use crate::event::{Answer, Decision, Event, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
-    let mut event = common(Host::Codex, payload, &["session_id"]);
-    event.last_message = str_field(payload, &["last_assistant_message"]);
-    let tool = parse_tool(&mut event, payload);
-    if event.kind == EventKind::PostTool {
-        fill_post_tool(&mut event, payload, &["tool_response"], &["error"]);
-        return Ok(event);
-    }
-    tool.map(|()| event)
+    parse_tool_event(Host::Codex, payload, &["last_assistant_message"], classify)
 }
 
-fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
-    let Some(tool) = str_field(payload, &["tool_name"]) else {
-        return Ok(());
-    };
-    event.tool_name = Some(tool.clone());
-    let input = tool_input(payload)?;
-    match tool.as_str() {
+fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {
+    match tool {
         "apply_patch" | "Edit" | "Write" => {
             event.tool_kind = ToolKind::Patch;
             let text = str_field(input, &["command", "patch", "input"]).ok_or_else(|| {
@@ -35,7 +23,7 @@ fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
             event.patch = Some(text);
         }
         "Bash" | "shell" | "exec_command" | "local_shell" | "container.exec" => {
-            set_command(event, input, &tool)?;
+            set_command(event, input, tool)?;
             if let Some(dir) = str_field(input, &["workdir", "cwd"]) {
                 event.cwd = Some(dir.into());
             }

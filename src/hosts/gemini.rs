@@ -3,45 +3,40 @@
 
 use serde_json::{Value, json};
 
-use super::{common, file_targets, fill_post_tool, set_command, str_field, tool_input};
+use super::{file_targets, parse_tool_event, set_command, str_field};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
-    let mut event = common(Host::Gemini, payload, &["session_id"]);
-    event.last_message = str_field(payload, &["prompt_response", "last_assistant_message"]);
-    let tool = parse_tool(&mut event, payload);
-    if event.kind == EventKind::PostTool {
-        fill_post_tool(&mut event, payload, &["tool_response"], &["error"]);
-        if let Some(err) = event
+    let mut event = parse_tool_event(
+        Host::Gemini,
+        payload,
+        &["prompt_response", "last_assistant_message"],
+        classify,
+    )?;
+    if event.kind == EventKind::PostTool
+        && let Some(err) = event
             .response
             .as_ref()
             .and_then(|r| r.get("error"))
             .filter(|e| !e.is_null())
-        {
-            event.failed = true;
-            event
-                .error
-                .get_or_insert_with(|| err.as_str().map_or_else(|| err.to_string(), str::to_owned));
-        }
-        return Ok(event);
+    {
+        event.failed = true;
+        event
+            .error
+            .get_or_insert_with(|| err.as_str().map_or_else(|| err.to_string(), str::to_owned));
     }
-    tool.map(|()| event)
+    Ok(event)
 }
 
-fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
-    let Some(tool) = str_field(payload, &["tool_name"]) else {
-        return Ok(());
-    };
-    event.tool_name = Some(tool.clone());
-    let input = tool_input(payload)?;
-    match tool.as_str() {
+fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {
+    match tool {
         "write_file" | "replace" | "edit" => {
             event.tool_kind = ToolKind::FileWrite;
-            event.targets = file_targets(input, &tool)?;
+            event.targets = file_targets(input, tool)?;
         }
         "run_shell_command" => {
-            set_command(event, input, &tool)?;
+            set_command(event, input, tool)?;
             if let Some(dir) = str_field(input, &["dir_path", "directory"]) {
                 // `dir_path` is relative to the session's cwd unless absolute.
                 event.cwd = Some(match &event.cwd {

@@ -131,6 +131,32 @@ fn common(host: Host, payload: &Value, session_keys: &[&str]) -> Event {
     event
 }
 
+/// The shape Claude Code, Codex and Gemini CLI share: `tool_name` and `tool_input` on
+/// tool events, `tool_response` and `error` after a tool, the last assistant message at a
+/// stop. Each host only says how it classifies its tools.
+fn parse_tool_event(
+    host: Host,
+    payload: &Value,
+    message_keys: &[&str],
+    classify: fn(&mut Event, &str, &Value) -> Result<(), PayloadError>,
+) -> Result<Event, PayloadError> {
+    let mut event = common(host, payload, &["session_id"]);
+    event.last_message = str_field(payload, message_keys);
+    let tool = match str_field(payload, &["tool_name"]) {
+        Some(tool) => {
+            event.tool_name = Some(tool.clone());
+            tool_input(payload).and_then(|input| classify(&mut event, &tool, input))
+        }
+        None => Ok(()),
+    };
+    if event.kind == EventKind::PostTool {
+        // After a tool, a shape problem only costs detail: the execution is still recorded.
+        fill_post_tool(&mut event, payload, &["tool_response"], &["error"]);
+        return Ok(event);
+    }
+    tool.map(|()| event)
+}
+
 /// The text of a tool response, whatever its shape: a string, or an object whose text
 /// fields (stdout/stderr, llmContent, output, content) are joined.
 fn response_text(v: &Value) -> Option<String> {
