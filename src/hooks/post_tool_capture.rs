@@ -30,6 +30,8 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         }
         text.push_str(err);
     }
+    let redactor = capture::redactor(&s.config);
+    let text = capture::redact(redactor.as_ref(), &text).into_owned();
     let bytes = text.len() as u64;
     let exit_code = event.exit_code.or(Some(i64::from(event.failed)));
     let subject = event
@@ -37,6 +39,7 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         .clone()
         .or_else(|| event.targets.first().cloned())
         .unwrap_or_else(|| tool.clone());
+    let subject = capture::redact(redactor.as_ref(), &subject).into_owned();
     let key = loops::call_key(&tool, event.tool_input.as_ref());
     let capture_key = event
         .tool_use_id
@@ -117,7 +120,10 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         let mut resp = resp.clone();
         resp.insert(
             "stdout".into(),
-            json!(head_tail(stdout, &path.to_string_lossy())),
+            json!(head_tail(
+                &capture::redact(redactor.as_ref(), stdout),
+                &path.to_string_lossy()
+            )),
         );
         let answer = hosts::render_updated_output(event.host, &Value::Object(resp));
         if !answer.stdout.is_empty() {

@@ -43,7 +43,11 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
                 .pending_captures
                 .insert(key.clone(), path.to_string_lossy().into_owned());
             fields.insert("tool_use_id".into(), json!(key));
-            fields.insert("command".into(), json!(command));
+            let redactor = capture::redactor(&s.config);
+            fields.insert(
+                "command".into(),
+                json!(capture::redact(redactor.as_ref(), command)),
+            );
             fields.insert("capture_path".into(), json!(path));
             Ok(())
         },

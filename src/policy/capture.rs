@@ -101,3 +101,27 @@ pub fn keep_runs(config: &Config) -> u32 {
         .and_then(|c| c.keep_runs)
         .unwrap_or(DEFAULT_KEEP_RUNS)
 }
+
+/// Masks every match of the `capture.redact` patterns (regular expressions) with
+/// `[REDACTED]`, in event fields and capture files alike. A pattern that does not compile
+/// was refused when the configuration loaded.
+pub fn redactor(config: &Config) -> Option<regex::Regex> {
+    let patterns = config.hooks.capture.as_ref()?.redact.as_ref()?;
+    if patterns.is_empty() {
+        return None;
+    }
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    regex::Regex::new(&joined).ok()
+}
+
+/// `text` with secrets masked.
+pub fn redact<'a>(re: Option<&regex::Regex>, text: &'a str) -> std::borrow::Cow<'a, str> {
+    match re {
+        Some(re) => re.replace_all(text, "[REDACTED]"),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}

@@ -166,6 +166,16 @@ impl Config {
                     format!("must be at most 10000 (hosts cap injected context there), got {max}"),
                 ));
             }
+            for pattern in hooks.capture.iter().flat_map(|c| c.redact.iter().flatten()) {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    return Err(invalid(
+                        &hooks_path,
+                        &text,
+                        "redact",
+                        format!("`{pattern}` is not a valid regular expression: {e}"),
+                    ));
+                }
+            }
             config.hooks = hooks;
             config.sources.push(hooks_path);
         }

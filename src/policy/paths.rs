@@ -147,14 +147,21 @@ impl LazySet {
 struct Plain {
     raw: String,
     lexical: PathBuf,
-    physical: PathBuf,
+    /// Resolved on first use: most calls check no path at all.
+    physical: std::sync::OnceLock<PathBuf>,
+}
+
+impl Plain {
+    fn physical(&self) -> &PathBuf {
+        self.physical.get_or_init(|| physical(&self.lexical))
+    }
 }
 
 /// The compiled protected-path list of one project.
 #[derive(Debug)]
 pub struct Matcher {
     root: PathBuf,
-    root_physical: PathBuf,
+    root_physical: std::sync::OnceLock<PathBuf>,
     plain: Vec<Plain>,
     /// Globs relative to the project root, and absolute/`~` globs, with their entries.
     rel_globs: LazySet,
@@ -169,7 +176,6 @@ impl Matcher {
     /// Compiles `entries` for the project at `root`. Entries were validated when loaded.
     pub fn new(root: &Path, entries: &[String], home: Option<&Path>) -> Matcher {
         let root = normalize(root);
-        let root_physical = physical(&root);
         let mut plain = Vec::new();
         let mut rel = LazySet::default();
         let mut abs = LazySet::default();
@@ -215,13 +221,13 @@ impl Matcher {
                 let lexical = lexical(&root, trimmed, home);
                 plain.push(Plain {
                     raw: entry.clone(),
-                    physical: physical(&lexical),
+                    physical: std::sync::OnceLock::new(),
                     lexical,
                 });
             }
         }
         Matcher {
-            root_physical,
+            root_physical: std::sync::OnceLock::new(),
             root,
             plain,
             rel_globs: rel,
@@ -229,6 +235,10 @@ impl Matcher {
             glob_shapes,
             home: home.map(Path::to_path_buf),
         }
+    }
+
+    fn root_physical(&self) -> &PathBuf {
+        self.root_physical.get_or_init(|| physical(&self.root))
     }
 
     /// The project root (lexical).
@@ -281,7 +291,7 @@ impl Matcher {
 
     fn check_form(&self, path: &Path, recursive: bool) -> Result<Option<Hit>, String> {
         for p in &self.plain {
-            for entry in [&p.lexical, &p.physical] {
+            for entry in [&p.lexical, p.physical()] {
                 if path.starts_with(entry) {
                     return Ok(Some(self.hit(&p.raw, path, None)));
                 }
@@ -302,7 +312,7 @@ impl Matcher {
 
     /// A glob entry matching `path` or one of its ancestors.
     fn glob_match(&self, path: &Path) -> Option<String> {
-        for root in [&self.root, &self.root_physical] {
+        for root in [&self.root, self.root_physical()] {
             if let Ok(rel) = path.strip_prefix(root) {
                 for anc in rel.ancestors().filter(|a| !a.as_os_str().is_empty()) {
                     if let Some(i) = self.rel_globs.set().matches(anc).first() {
@@ -327,7 +337,7 @@ impl Matcher {
             self.root.clone()
         } else if self.abs_globs.names.is_empty()
             && !path.starts_with(&self.root)
-            && !path.starts_with(&self.root_physical)
+            && !path.starts_with(self.root_physical())
         {
             return Ok(None);
         } else {
@@ -393,7 +403,7 @@ impl Matcher {
             let start = form.join(name_prefix);
             let start = start.to_string_lossy();
             for p in &self.plain {
-                for entry in [&p.lexical, &p.physical] {
+                for entry in [&p.lexical, p.physical()] {
                     if form.starts_with(entry) || entry.to_string_lossy().starts_with(&*start) {
                         return Some(hit(&p.raw));
                     }
@@ -434,8 +444,8 @@ impl Matcher {
         self.plain.iter().any(|p| {
             path.starts_with(&p.lexical)
                 || p.lexical.starts_with(&path)
-                || path.starts_with(&p.physical)
-                || p.physical.starts_with(&path)
+                || path.starts_with(p.physical())
+                || p.physical().starts_with(&path)
         }) || (!self.glob_shapes.is_empty()
             && (path.starts_with(&self.root)
                 || self.root.starts_with(&path)
@@ -452,7 +462,7 @@ impl Matcher {
 
     /// A path as the model should read it: relative to the project root when inside it.
     pub fn show(&self, path: &Path) -> String {
-        for root in [&self.root, &self.root_physical] {
+        for root in [&self.root, self.root_physical()] {
             if let Ok(rel) = path.strip_prefix(root) {
                 return if rel.as_os_str().is_empty() {
                     ".".into()

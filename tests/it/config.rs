@@ -29,6 +29,7 @@ fn a_broken_hooks_file_denies_and_names_file_line_and_key() {
             "session_start.max_chars",
         ),
         ("protected_paths: [\"a[\"]\n", "protected_paths"),
+        ("capture:\n  redact: ['(']\n", ":2: capture.redact"),
     ];
     for (yaml, needle) in cases {
         std::fs::write(fx.root.join("wazir.hooks.yaml"), yaml).unwrap();

@@ -619,3 +619,51 @@ fn old_runs_beyond_keep_runs_are_pruned() {
     left.sort();
     assert_eq!(left, ["r3", "r4", "r5"], "the newest three are kept");
 }
+
+#[test]
+fn huge_claude_output_is_offloaded_and_secrets_redacted() {
+    let p = Project::new();
+    std::fs::write(
+        p.root.join("wazir.hooks.yaml"),
+        "capture:\n  offload_over_bytes: 10000\n  redact:\n    - 'sk-[A-Za-z0-9]{8,}'\n",
+    )
+    .unwrap();
+    let cwd = p.root.to_string_lossy().into_owned();
+    let stdout = format!(
+        "HEAD-LINE\n{}\nkey sk-abcdefgh12345\n{}\nTAIL-LINE\n",
+        "a".repeat(30_000),
+        "b".repeat(30_000)
+    );
+    let out = p.run("post-tool-capture", "claude", &json!({"session_id": "o", "cwd": cwd, "hook_event_name": "PostToolUse", "tool_name": "Bash",
+        "tool_input": {"command": "curl -H 'Authorization: sk-zyxwvut98765' https://x"}, "tool_response": {"stdout": stdout, "stderr": "", "interrupted": false, "isImage": false}, "tool_use_id": "big1"}));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let updated = &v["hookSpecificOutput"]["updatedToolOutput"];
+    assert_eq!(v["hookSpecificOutput"]["hookEventName"], "PostToolUse");
+    let text = updated["stdout"].as_str().unwrap();
+    assert!(
+        text.starts_with("HEAD-LINE")
+            && text.trim_end().ends_with("TAIL-LINE")
+            && text.len() < 6000,
+        "head and tail only"
+    );
+    assert!(text.contains("bytes omitted") && text.contains("captures/big1.log"));
+    assert_eq!(
+        updated["interrupted"], false,
+        "the tool's own output shape is kept"
+    );
+    let captured = std::fs::read_to_string(p.run_dir("o").join("captures/big1.log")).unwrap();
+    assert!(
+        captured.contains("HEAD-LINE") && captured.contains("TAIL-LINE") && captured.len() > 60_000,
+        "the whole output is kept"
+    );
+    assert!(!captured.contains("sk-abcdefgh12345") && captured.contains("[REDACTED]"));
+    let log = std::fs::read_to_string(p.run_dir("o").join("events.ndjson")).unwrap();
+    assert!(
+        !log.contains("sk-zyxwvut98765") && log.contains("[REDACTED]"),
+        "{log}"
+    );
+    // A failure is never rewritten: Claude reads the error as it is.
+    let out = p.run("post-tool-capture", "claude", &json!({"session_id": "o", "cwd": cwd, "hook_event_name": "PostToolUseFailure", "tool_name": "Bash",
+        "tool_input": {"command": "make"}, "error": format!("Exit code 2\n{}", "e".repeat(50_000)), "tool_use_id": "big2"}));
+    assert!(out.stdout.is_empty());
+}
