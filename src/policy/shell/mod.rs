@@ -94,3 +94,105 @@ pub fn analyze(command: &str, ctx: &Context) -> Result<Vec<Write>, ShellError> {
 const THREAD_ABOVE_NESTING: usize = 32;
 /// That stack: reserved address space, touched only as far as it is used.
 const DEEP_STACK: usize = 256 * 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The write targets of `command` run in `/w` (a directory that does not exist, so
+    /// nothing is read from disk), as `(path or partial, recursive)` strings.
+    fn targets(command: &str) -> Vec<String> {
+        let env = |k: &str| (k == "SAFE").then(|| "build".to_owned());
+        let relevant = |_: &Path| true;
+        let ctx = Context {
+            cwd: PathBuf::from("/w"),
+            home: Some(PathBuf::from("/h")),
+            env: &env,
+            relevant: &relevant,
+        };
+        analyze(command, &ctx)
+            .unwrap()
+            .into_iter()
+            .map(|w| {
+                let t = match w.target {
+                    Target::Path(p) => crate::policy::paths::normalize(&p).display().to_string(),
+                    Target::Partial {
+                        dir,
+                        name_prefix,
+                        suffix,
+                    } => {
+                        let dir = dir.map_or("?".into(), |d| d.display().to_string());
+                        format!("{}/{name_prefix}…{suffix}", dir.trim_end_matches('/'))
+                    }
+                };
+                if w.recursive { format!("{t} (r)") } else { t }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn redirections_and_writers() {
+        assert_eq!(targets("echo x > a 2>&1 >&2"), ["/w/a"]);
+        assert_eq!(targets("cat a b > c"), ["/w/c"]);
+        assert_eq!(targets("tee -a x y < z"), ["/w/x", "/w/y"]);
+        assert_eq!(targets("sed -n 1p f"), Vec::<String>::new());
+        assert_eq!(targets("sed -i s/a/b/ f g"), ["/w/f", "/w/g"]);
+        assert_eq!(targets("rm -rf d"), ["/w/d (r)"]);
+        // The source may be a directory (it does not exist to tell), so the move can
+        // replace a whole tree at the destination.
+        assert_eq!(targets("mv a b"), ["/w/a (r)", "/w/b (r)"]);
+        assert_eq!(targets("cp -t dir a b"), ["/w/dir/a", "/w/dir/b"]);
+        assert_eq!(targets("dd if=a of=b"), ["/w/b"]);
+    }
+
+    #[test]
+    fn shell_state_is_followed() {
+        assert_eq!(targets("D=x; cd /tmp && echo > $D/y"), ["/tmp/x/y"]);
+        assert_eq!(targets("echo > \"$SAFE/o\""), ["/w/build/o"]);
+        assert_eq!(targets("echo > ${UNSET:-dflt}/o"), ["/w/dflt/o"]);
+        assert_eq!(targets("echo > ~/n"), ["/h/n"]);
+        assert_eq!(targets("touch {a,b}.txt"), ["/w/a.txt", "/w/b.txt"]);
+        assert_eq!(targets("f() { rm \"$1\"; }; f q"), ["/w/q"]);
+        assert_eq!(
+            targets("for i in 1 2; do touch n$i; done"),
+            ["/w/n1", "/w/n2"]
+        );
+        assert_eq!(targets("bash -c 'rm \"$1\"' _ z"), ["/w/z"]);
+        assert_eq!(targets("echo 'rm k' | sh"), ["/w/k"]);
+        assert_eq!(
+            targets("sudo -u root env A=1 nice -n 5 timeout 3 rm j"),
+            ["/w/j"]
+        );
+    }
+
+    #[test]
+    fn unknown_parts_stay_partial() {
+        assert_eq!(
+            targets("echo > \"$(mktemp)\""),
+            ["/tmp/tmp.…", "/tmp/tmp.…"]
+        );
+        assert_eq!(targets("echo > out/$RANDOM.log"), ["/w/out/….log"]);
+        assert_eq!(targets("echo > \"$NOPE\""), ["?/…"]);
+    }
+
+    #[test]
+    fn parse_errors_and_limits() {
+        let env = |_: &str| None;
+        let relevant = |_: &Path| true;
+        let ctx = Context {
+            cwd: PathBuf::from("/w"),
+            home: None,
+            env: &env,
+            relevant: &relevant,
+        };
+        assert!(matches!(
+            analyze("echo 'open", &ctx),
+            Err(ShellError::Parse(_))
+        ));
+        let deep = format!("{}x{}", "$(".repeat(300), ")".repeat(300));
+        assert!(matches!(
+            analyze(&deep, &ctx),
+            Err(ShellError::TooComplex(_))
+        ));
+    }
+}
