@@ -178,7 +178,7 @@ impl Session {
             .filter(|c| c.is_absolute())
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("/"));
-        let config = Config::discover(&cwd).or_else(|_| Config::empty(&find_root(&cwd)))?;
+        let config = Config::discover(&cwd).unwrap_or_else(|_| Config::empty(&find_root(&cwd)));
         Ok(Session::with_config(event, config))
     }
 

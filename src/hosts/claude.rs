@@ -53,3 +53,20 @@ pub(super) fn render(kind: &EventKind, decision: &Decision) -> Answer {
         },
     }
 }
+
+/// Stops Claude altogether: the universal `continue: false` with a stop reason, which
+/// beats every event decision, plus the deny itself on a pre-tool call.
+pub(super) fn render_stop_agent(kind: &EventKind, decision: &Decision) -> Answer {
+    let mut body = match kind {
+        EventKind::PreTool => {
+            serde_json::from_str(&render(kind, decision).stdout).unwrap_or_else(|_| json!({}))
+        }
+        _ => json!({}),
+    };
+    body["continue"] = json!(false);
+    body["stopReason"] = json!(decision.reason);
+    Answer {
+        stdout: body.to_string(),
+        ..Answer::default()
+    }
+}

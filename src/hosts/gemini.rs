@@ -69,3 +69,18 @@ pub(super) fn render(decision: &Decision) -> Answer {
         ..Answer::default()
     }
 }
+
+/// Stops Gemini CLI's agent loop (`continue: false`). Before a tool the call is denied as
+/// well; after a turn (`AfterAgent`) a deny would mean "retry with this prompt", the
+/// opposite of stopping, so none is given there.
+pub(super) fn render_stop_agent(kind: &EventKind, decision: &Decision) -> Answer {
+    let mut body = json!({ "continue": false, "stopReason": decision.reason });
+    if *kind != EventKind::Stop {
+        body["decision"] = json!("deny");
+        body["reason"] = json!(decision.reason);
+    }
+    Answer {
+        stdout: body.to_string(),
+        ..Answer::default()
+    }
+}

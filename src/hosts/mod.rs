@@ -286,31 +286,10 @@ pub fn render_stop_agent(
     decision: &Decision,
     block_code: u8,
 ) -> Answer {
-    use serde_json::json;
-    match (host, kind) {
-        (Host::Claude, EventKind::PreTool) => Answer {
-            stdout: json!({
-                "continue": false,
-                "stopReason": decision.reason,
-                "hookSpecificOutput": {
-                    "hookEventName": "PreToolUse",
-                    "permissionDecision": "deny",
-                    "permissionDecisionReason": decision.reason,
-                }
-            })
-            .to_string(),
-            ..Answer::default()
-        },
-        (Host::Claude | Host::Gemini, EventKind::Stop) => Answer {
-            stdout: json!({ "continue": false, "stopReason": decision.reason }).to_string(),
-            ..Answer::default()
-        },
-        (Host::Gemini, _) => Answer {
-            stdout: json!({ "continue": false, "stopReason": decision.reason, "decision": "deny", "reason": decision.reason })
-                .to_string(),
-            ..Answer::default()
-        },
-        (_, EventKind::Stop) => render_quiet(host, kind),
+    match host {
+        Host::Claude => claude::render_stop_agent(kind, decision),
+        Host::Gemini => gemini::render_stop_agent(kind, decision),
+        _ if *kind == EventKind::Stop => render_quiet(host, kind),
         _ => render_guard(host, kind, decision, block_code),
     }
 }

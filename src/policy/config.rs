@@ -111,8 +111,8 @@ impl Config {
     }
 
     /// Nothing configured: the defaults, for a project rooted at `root`.
-    pub fn empty(root: &Path) -> Result<Config, ConfigError> {
-        Ok(Config {
+    pub fn empty(root: &Path) -> Config {
+        Config {
             root: root.to_path_buf(),
             protected_paths: Vec::new(),
             approved_flows: DEFAULT_APPROVED_FLOWS.map(String::from).to_vec(),
@@ -121,21 +121,12 @@ impl Config {
             state_root_default: None,
             hooks: HooksFile::default(),
             sources: Vec::new(),
-        })
+        }
     }
 
     /// Loads the configuration of the project rooted at `root`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        let mut config = Config {
-            root: root.to_path_buf(),
-            protected_paths: Vec::new(),
-            approved_flows: DEFAULT_APPROVED_FLOWS.map(String::from).to_vec(),
-            on_error: OnError::Deny,
-            project_name: None,
-            state_root_default: None,
-            hooks: HooksFile::default(),
-            sources: Vec::new(),
-        };
+        let mut config = Config::empty(root);
         let manifest_path = root.join(MANIFEST_FILE);
         if let Some(text) = read_optional(&manifest_path)? {
             let manifest: Manifest = parse_yaml(&manifest_path, &text)?;

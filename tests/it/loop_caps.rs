@@ -237,3 +237,19 @@ fn canonical_contract_exit_43() {
         assert!(out.stdout.is_empty() && !out.stderr.is_empty(), "{bad}");
     }
 }
+
+#[test]
+fn gemini_continuation_cap_stops_without_asking_for_a_retry() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  max_continuations: 1\n");
+    let stop = || {
+        p.run("loop-cap-guard", "gemini", &json!({"session_id": "g", "cwd": p.root, "hook_event_name": "AfterAgent", "stop_hook_active": true, "prompt_response": "again"}))
+    };
+    assert!(stop().stdout.is_empty());
+    let v: Value = serde_json::from_slice(&stop().stdout).unwrap();
+    assert_eq!(v["continue"], false);
+    assert!(
+        v.get("decision").is_none(),
+        "on AfterAgent a deny would force another turn: {v}"
+    );
+}
