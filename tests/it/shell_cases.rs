@@ -1,5 +1,5 @@
-//! The shell corpora (tests/fixtures/shell/cases.jsonl and holdout.jsonl, written by two
-//! different authors): every write must be denied and every read allowed, through every
+//! The shell corpora (tests/fixtures/shell/cases.jsonl, holdout.jsonl and holdout2.jsonl,
+//! written by three different authors): every write must be denied and every read allowed, through every
 //! host's shell tool.
 
 use serde_json::Value;
@@ -8,6 +8,9 @@ use crate::harness::{Fixture, SHELL_TOOLS, Verdict, payload, verdict};
 
 struct Case {
     expect: Verdict,
+    /// A false positive the guard is known to make (README "Known false positives"): it
+    /// must still be denied, never allowed.
+    known_gap: Option<String>,
     cmd: String,
     cwd: Option<String>,
     why: String,
@@ -17,7 +20,9 @@ fn cases() -> Vec<Case> {
     let text = concat!(
         include_str!("../fixtures/shell/cases.jsonl"),
         "\n",
-        include_str!("../fixtures/shell/holdout.jsonl")
+        include_str!("../fixtures/shell/holdout.jsonl"),
+        "\n",
+        include_str!("../fixtures/shell/holdout2.jsonl")
     );
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with("//"))
@@ -31,6 +36,7 @@ fn cases() -> Vec<Case> {
                 },
                 cmd: v["cmd"].as_str().unwrap().to_owned(),
                 cwd: v["cwd"].as_str().map(str::to_owned),
+                known_gap: v["known_gap"].as_str().map(str::to_owned),
                 why: v["why"].as_str().unwrap_or("").to_owned(),
             }
         })
@@ -40,8 +46,9 @@ fn cases() -> Vec<Case> {
 fn run_corpus(tools: &[(&str, &str)]) {
     let fx = Fixture::new();
     let cases = cases();
-    assert!(cases.len() > 2000, "the corpus shrank to {}", cases.len());
+    assert!(cases.len() > 2700, "the corpus shrank to {}", cases.len());
     let mut failures = Vec::new();
+    let mut known = Vec::new();
     let (mut denied, mut allowed) = (0, 0);
     for (host, template) in tools {
         for case in &cases {
@@ -55,6 +62,18 @@ fn run_corpus(tools: &[(&str, &str)]) {
                 .map_or(fx.root.clone(), |c| fx.root.join(c));
             let out = fx.run(host, &payload(template, &cwd, Some(&cmd), None, None));
             let got = verdict(host, &out);
+            if let Some(gap) = &case.known_gap {
+                assert_eq!(
+                    case.expect,
+                    Verdict::Allow,
+                    "only false positives can be known gaps: {cmd}"
+                );
+                if got == Verdict::Deny {
+                    known.push(format!("[{template}] {cmd:?}: {gap}"));
+                    continue;
+                }
+                // Fixed: the case should lose its known_gap mark.
+            }
             if got == case.expect {
                 if got == Verdict::Deny {
                     denied += 1
@@ -80,8 +99,10 @@ fn run_corpus(tools: &[(&str, &str)]) {
         }
     }
     eprintln!(
-        "shell corpus: {denied} denied and {allowed} allowed as expected, {} wrong",
-        failures.len()
+        "shell corpus: {denied} denied and {allowed} allowed as expected, {} wrong, {} known false positives (denied):\n{}",
+        failures.len(),
+        known.len(),
+        known.join("\n")
     );
     assert!(
         failures.is_empty(),

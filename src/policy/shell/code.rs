@@ -33,6 +33,15 @@ pub(super) struct Scan {
 /// Calls that write, delete, rename, change modes or run commands, in any of the
 /// languages above (matched on lowercased code with stdout/stderr writes removed).
 const WRITE_CALLS: &[&str] = &[
+    "o_wronly",
+    "o_rdwr",
+    "o_creat",
+    "o_trunc",
+    "o_append",
+    "wronly",
+    "make_path",
+    "mkpath",
+    "remove_tree",
     "put_contents",
     "fwrite",
     "fputs",
@@ -313,9 +322,10 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
             || args.contains("+\"")
             || args.contains("'r+")
             || args.contains("mode=")
-            || args.contains("O_WRONLY")
-            || args.contains("O_RDWR")
-            || args.contains("O_CREAT");
+            || args.contains("WRONLY")
+            || args.contains("RDWR")
+            || args.contains("CREAT")
+            || args.contains("TRUNC");
         return index == 0 && !mode_write;
     }
     if last == "path" || last == "pathname" {

@@ -246,6 +246,18 @@ impl Walker<'_> {
             } => self
                 .lookup(parameter, scope)
                 .unwrap_or_else(|| vec![Val::Unknown]),
+            P::Parameter {
+                parameter,
+                indirect: true,
+            } => {
+                // `${!ref}`: the variable whose name `ref` holds.
+                match self.lookup(parameter, scope).as_deref() {
+                    Some([Val::Known(name)]) => self
+                        .lookup_named(name, scope)
+                        .map_or_else(|| vec![Val::Unknown], |v| vec![v]),
+                    _ => vec![Val::Unknown],
+                }
+            }
             P::UseDefaultValues {
                 parameter,
                 indirect: false,
@@ -293,6 +305,97 @@ impl Walker<'_> {
             } => self
                 .lookup(parameter, scope)
                 .unwrap_or_else(|| vec![Val::Unknown]),
+            P::RemoveSmallestPrefixPattern {
+                parameter,
+                indirect: false,
+                pattern,
+            }
+            | P::RemoveLargestPrefixPattern {
+                parameter,
+                indirect: false,
+                pattern,
+            }
+            | P::RemoveSmallestSuffixPattern {
+                parameter,
+                indirect: false,
+                pattern,
+            }
+            | P::RemoveLargestSuffixPattern {
+                parameter,
+                indirect: false,
+                pattern,
+            } => {
+                let (prefix, largest) = match expr {
+                    P::RemoveSmallestPrefixPattern { .. } => (true, false),
+                    P::RemoveLargestPrefixPattern { .. } => (true, true),
+                    P::RemoveSmallestSuffixPattern { .. } => (false, false),
+                    _ => (false, true),
+                };
+                let pattern = self.expand_joined(pattern.as_deref().unwrap_or(""), scope)?;
+                match (self.lookup(parameter, scope).as_deref(), pattern) {
+                    (Some([Val::Known(v)]), Val::Known(p)) => {
+                        vec![strip_pattern(v, &p, prefix, largest).map_or(Val::Unknown, Val::Known)]
+                    }
+                    _ => vec![Val::Unknown],
+                }
+            }
+            P::LowercasePattern {
+                parameter,
+                indirect: false,
+                pattern: None,
+            }
+            | P::UppercasePattern {
+                parameter,
+                indirect: false,
+                pattern: None,
+            } => {
+                let lower = matches!(expr, P::LowercasePattern { .. });
+                match self.lookup(parameter, scope).as_deref() {
+                    Some([Val::Known(v)]) => {
+                        vec![Val::Known(if lower {
+                            v.to_lowercase()
+                        } else {
+                            v.to_uppercase()
+                        })]
+                    }
+                    _ => vec![Val::Unknown],
+                }
+            }
+            P::Substring {
+                parameter,
+                indirect: false,
+                offset,
+                length,
+            } => {
+                let num = |e: &brush_parser::ast::UnexpandedArithmeticExpr| {
+                    e.value.trim().parse::<usize>().ok()
+                };
+                let (Some(start), len) = (num(offset), length.as_ref().map(num)) else {
+                    return Ok(vec![Val::Unknown]);
+                };
+                if matches!(len, Some(None)) {
+                    return Ok(vec![Val::Unknown]);
+                }
+                let len = len.flatten();
+                match (parameter, self.lookup(parameter, scope)) {
+                    // `${a[@]:1}` slices the elements; `${v:1}` the characters.
+                    (Parameter::NamedWithAllIndices { .. }, Some(items)) => items
+                        .into_iter()
+                        .skip(start)
+                        .take(len.unwrap_or(usize::MAX))
+                        .collect(),
+                    (_, Some(v)) if matches!(v.as_slice(), [Val::Known(_)]) => {
+                        let Val::Known(s) = &v[0] else { unreachable!() };
+                        vec![Val::Known(
+                            s.chars()
+                                .skip(start)
+                                .take(len.unwrap_or(usize::MAX))
+                                .collect(),
+                        )]
+                    }
+                    _ => vec![Val::Unknown],
+                }
+            }
             _ => vec![Val::Unknown],
         })
     }
@@ -336,6 +439,11 @@ impl Walker<'_> {
     }
 
     fn lookup_named(&self, name: &str, scope: &Scope) -> Option<Val> {
+        if let Some(target) = scope.namerefs.get(name)
+            && target != name
+        {
+            return self.lookup_named(target, scope);
+        }
         if let Some(v) = scope.vars.get(name) {
             return Some(v.clone());
         }
@@ -649,4 +757,30 @@ pub(super) fn decode_ansi_c(s: &str) -> String {
         }
     }
     out
+}
+
+/// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`: `v` without the shortest or longest prefix or
+/// suffix matching the glob `p`. `None` when the pattern cannot be compiled.
+fn strip_pattern(v: &str, pattern: &str, prefix: bool, largest: bool) -> Option<String> {
+    let m = globset::GlobBuilder::new(pattern)
+        .backslash_escape(true)
+        .build()
+        .ok()?
+        .compile_matcher();
+    let mut cuts: Vec<usize> = (0..=v.len()).filter(|i| v.is_char_boundary(*i)).collect();
+    // Prefixes grow with the cut, suffixes shrink: order the cuts shortest match first.
+    if prefix == largest {
+        cuts.reverse();
+    }
+    for i in cuts {
+        let (part, rest) = if prefix {
+            (&v[..i], &v[i..])
+        } else {
+            (&v[i..], &v[..i])
+        };
+        if m.is_match(part) {
+            return Some(rest.to_owned());
+        }
+    }
+    Some(v.to_owned())
 }

@@ -87,6 +87,8 @@ pub(super) struct Scope {
     pub arg0: Option<Val>,
     /// Indexed arrays (`a=(x y)`), element by element.
     pub arrays: HashMap<String, Vec<Val>>,
+    /// `declare -n name=target`: reads and writes of `name` go to `target`.
+    pub namerefs: HashMap<String, String>,
     /// When `cwd` is unknown but known to start with this text (`cd "$(mktemp -d)"`).
     pub cwd_prefix: Option<String>,
     pub dir_stack: Vec<Option<PathBuf>>,
@@ -100,6 +102,7 @@ impl Scope {
             positional: Vec::new(),
             arg0: None,
             arrays: HashMap::new(),
+            namerefs: HashMap::new(),
             cwd_prefix: None,
             dir_stack: Vec::new(),
         }
@@ -119,6 +122,12 @@ pub(super) struct Walker<'a> {
     pub written: Vec<PathBuf>,
     /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
     pub fd_contents: HashMap<String, Out>,
+    /// `hash -p PATH NAME`: NAME runs PATH.
+    pub hashed: HashMap<String, String>,
+    /// How many instances of each function are running (recursion is followed twice).
+    active_functions: HashMap<String, usize>,
+    /// Names declared `local` in each running function, to restore when it returns.
+    locals: Vec<Vec<(String, Option<Val>)>>,
     /// Aliases defined earlier in the command. bash expands them only with
     /// `expand_aliases` (and only on later lines); they are expanded here regardless,
     /// since an alias that is not expanded runs nothing.
@@ -137,6 +146,9 @@ impl<'a> Walker<'a> {
             written: Vec::new(),
             fd_contents: HashMap::new(),
             aliases: HashMap::new(),
+            hashed: HashMap::new(),
+            active_functions: HashMap::new(),
+            locals: Vec::new(),
         }
     }
 
@@ -487,6 +499,12 @@ impl<'a> Walker<'a> {
                 Ok(Out::Unknown)
             }
             CompoundCommand::ArithmeticForClause(f) => {
+                for e in [&f.initializer, &f.condition, &f.updater]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.expand_joined(&e.value, scope)?;
+                }
                 self.list(&f.body.list, scope, Out::Nothing)?;
                 Ok(Out::Unknown)
             }
@@ -522,7 +540,11 @@ impl<'a> Walker<'a> {
                 let mut sub = scope.clone();
                 self.command(&c.body, &mut sub, Out::Nothing)
             }
-            CompoundCommand::Arithmetic(_) => Ok(Out::Nothing),
+            CompoundCommand::Arithmetic(a) => {
+                // `(( $(cmd) ))` runs cmd.
+                self.expand_joined(&a.expr.value, scope)?;
+                Ok(Out::Nothing)
+            }
         }
     }
 
@@ -584,13 +606,38 @@ impl<'a> Walker<'a> {
             Some(Field::Known(n)) if ["export", "declare", "typeset", "local", "readonly"].contains(&n.as_str())
         );
         if is_declaration {
-            scope.vars.extend(declared);
+            let nameref = argv
+                .iter()
+                .any(|a| matches!(a.known(), Some(f) if f.starts_with('-') && f.contains('n')));
+            let local = argv.first().and_then(Field::known) == Some("local");
+            for (name, val) in declared {
+                if local && let Some(frame) = self.locals.last_mut() {
+                    frame.push((name.clone(), scope.vars.get(&name).cloned()));
+                }
+                match (nameref, val) {
+                    (true, Val::Known(target)) => {
+                        scope.namerefs.insert(name, target);
+                    }
+                    (_, val) => {
+                        scope.vars.insert(name, val);
+                    }
+                }
+            }
         }
         let env: HashMap<String, Val> = assigns.into_iter().collect();
         if let Some(Field::Known(name)) = argv.first()
             && let Some(body) = self.functions.get(name).cloned()
         {
-            return self.call_function(&body, &argv[1..], scope, stdin);
+            // A recursive function is followed into its second level (enough to see what
+            // it does with arguments of its own making), not to the bottom.
+            let active = self.active_functions.get(name).copied().unwrap_or(0);
+            if active >= 2 {
+                return Ok(Out::Unknown);
+            }
+            self.active_functions.insert(name.clone(), active + 1);
+            let out = self.call_function(&body, &argv[1..], scope, stdin);
+            self.active_functions.insert(name.clone(), active);
+            return out;
         }
         self.dispatch(&argv, scope, &env, stdin)
     }
@@ -608,6 +655,7 @@ impl<'a> Walker<'a> {
             ));
         }
         self.depth += 1;
+        self.locals.push(Vec::new());
         let saved = std::mem::replace(
             &mut scope.positional,
             args.iter().map(Field::to_val).collect(),
@@ -618,6 +666,13 @@ impl<'a> Walker<'a> {
         }
         let out = self.compound(&body.0, scope, stdin);
         scope.positional = saved;
+        // `local` variables end with the function.
+        for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
+            match old {
+                Some(v) => scope.vars.insert(name, v),
+                None => scope.vars.remove(&name),
+            };
+        }
         self.depth -= 1;
         out
     }
@@ -629,10 +684,14 @@ impl<'a> Walker<'a> {
         scope: &mut Scope,
     ) -> Result<(String, Val), ShellError> {
         let name = match &a.name {
-            ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => {
+            ast::AssignmentName::VariableName(n) => n.clone(),
+            ast::AssignmentName::ArrayElementName(n, index) => {
+                // `a[$(cmd)]=x` runs cmd.
+                self.expand_joined(index, scope)?;
                 n.clone()
             }
         };
+        let name = scope.namerefs.get(&name).cloned().unwrap_or(name);
         let val = match &a.value {
             ast::AssignmentValue::Scalar(w) => {
                 let v = self.expand_joined(&w.value, scope)?;
@@ -722,8 +781,21 @@ impl<'a> Walker<'a> {
                         };
                     }
                 }
+                (IoFileRedirectKind::DuplicateInput, IoFileRedirectTarget::Duplicate(w)) => {
+                    if let [Field::Known(n)] = self.expand(&w.value, scope)?.as_slice()
+                        && let Some(out) = self.fd_contents.get(&format!("/dev/fd/{n}"))
+                    {
+                        *stdin = out.clone();
+                    }
+                }
                 (_, IoFileRedirectTarget::Filename(w) | IoFileRedirectTarget::Duplicate(w)) => {
                     self.expand(&w.value, scope)?;
+                }
+                (IoFileRedirectKind::DuplicateInput, IoFileRedirectTarget::Fd(n)) => {
+                    // `<&3` reads what was put on fd 3 (a here-document, a file).
+                    if let Some(out) = self.fd_contents.get(&format!("/dev/fd/{n}")) {
+                        *stdin = out.clone();
+                    }
                 }
                 (_, IoFileRedirectTarget::Fd(_)) => {}
             },
@@ -733,17 +805,25 @@ impl<'a> Walker<'a> {
                 } else {
                     doc.doc.value.clone()
                 };
-                if fd.is_none_or(|n| n == 0) {
-                    *stdin = Out::Text(text);
+                match fd {
+                    None | Some(0) => *stdin = Out::Text(text),
+                    Some(n) => {
+                        self.fd_contents
+                            .insert(format!("/dev/fd/{n}"), Out::Text(text));
+                    }
                 }
             }
             IoRedirect::HereString(fd, w) => {
                 let v = self.expand_joined(&w.value, scope)?;
-                if fd.is_none_or(|n| n == 0) {
-                    *stdin = match v {
-                        Val::Known(s) => Out::Text(format!("{s}\n")),
-                        Val::Unknown | Val::Partial(..) => Out::Unknown,
-                    };
+                let out = match v {
+                    Val::Known(s) => Out::Text(format!("{s}\n")),
+                    Val::Unknown | Val::Partial(..) => Out::Unknown,
+                };
+                match fd {
+                    None | Some(0) => *stdin = out,
+                    Some(n) => {
+                        self.fd_contents.insert(format!("/dev/fd/{n}"), out);
+                    }
                 }
             }
             IoRedirect::OutputAndError(w, append) => {

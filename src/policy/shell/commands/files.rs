@@ -291,6 +291,23 @@ impl Walker<'_> {
             })
         };
         let operands: Vec<&Field> = o.operands.iter().filter(local).collect();
+        if o.has(Some('n'), &["dry-run", "list-only"]) {
+            return Ok(Out::Unknown);
+        }
+        // A relative --backup-dir, --partial-dir or --temp-dir is relative to the
+        // destination; absolute ones stand as they are.
+        let dest_dir = o
+            .operands
+            .last()
+            .filter(|l| local(l))
+            .and_then(Field::known)
+            .map(str::to_owned);
+        let under_dest = |f: &Field| match (f, &dest_dir) {
+            (Field::Known(p), Some(d)) if !p.starts_with('/') && !p.starts_with('~') => {
+                Field::Known(format!("{}/{p}", d.trim_end_matches('/')))
+            }
+            _ => f.clone(),
+        };
         for key in [
             "backup-dir",
             "log-file",
@@ -300,7 +317,12 @@ impl Walker<'_> {
             "write-batch",
         ] {
             for f in o.all(if key == "temp-dir" { Some('T') } else { None }, &[key]) {
-                self.write(f, scope, true, &format!("rsync --{key}"));
+                let f = if matches!(key, "backup-dir" | "partial-dir" | "temp-dir") {
+                    under_dest(f)
+                } else {
+                    f.clone()
+                };
+                self.write(&f, scope, true, &format!("rsync --{key}"));
             }
         }
         if o.operands.len() < 2 {

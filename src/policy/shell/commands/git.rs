@@ -18,6 +18,7 @@ impl Walker<'_> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut sub = scope.clone();
+        let mut work_tree: Option<Field> = None;
         let mut i = 0;
         while i < args.len() {
             let Some(a) = args[i].known() else { break };
@@ -30,8 +31,16 @@ impl Walker<'_> {
                         .and_then(|d| self.resolve_path(d, &sub))
                         .map(|p| paths::normalize(&p));
                 }
-                "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path"
-                | "--super-prefix" | "--config-env" => i += 1,
+                // The work tree is where checkouts and cleans land.
+                "--work-tree" => {
+                    i += 1;
+                    work_tree = args.get(i).cloned();
+                }
+                s if s.starts_with("--work-tree=") => {
+                    work_tree = Some(Field::Known(s["--work-tree=".len()..].to_owned()));
+                }
+                "-c" | "--git-dir" | "--namespace" | "--exec-path" | "--super-prefix"
+                | "--config-env" => i += 1,
                 s if s.starts_with('-') => {}
                 _ => break,
             }
@@ -41,7 +50,20 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let rest = &args[i + 1..];
-        let root = self.git_root(&sub);
+        if let Some(wt) = &work_tree {
+            sub.cwd = wt
+                .known()
+                .and_then(|d| self.resolve_path(d, &sub))
+                .map(|p| paths::normalize(&p));
+            if sub.cwd.is_none() {
+                self.write_anything("git with a work tree only known at run time");
+                return Ok(Out::Unknown);
+            }
+        }
+        let root = match &work_tree {
+            Some(_) => sub.cwd.clone().unwrap_or_default(),
+            None => self.git_root(&sub),
+        };
         let root_field = Field::Known(root.to_string_lossy().into_owned());
         let (before, after) = match rest.iter().position(|a| a.known() == Some("--")) {
             Some(p) => (&rest[..p], Some(&rest[p + 1..])),

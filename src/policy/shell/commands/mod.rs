@@ -128,6 +128,16 @@ impl Walker<'_> {
             }
             return Ok(Out::Unknown);
         };
+        if let Some(path) = self.hashed.get(program.as_str()).cloned() {
+            let mut argv = argv.to_vec();
+            argv[0] = Field::Known(path);
+            let saved = self.hashed.remove(program.as_str());
+            let out = self.dispatch(&argv, scope, env, stdin);
+            if let Some(p) = saved {
+                self.hashed.insert(program.clone(), p);
+            }
+            return out;
+        }
         if let Some(text) = self.aliases.get(program.as_str()).cloned() {
             let rest: Option<Vec<&str>> = argv[1..].iter().map(Field::known).collect();
             let Some(rest) = rest else {
@@ -314,7 +324,44 @@ impl Walker<'_> {
                 let Some(file) = args.first() else {
                     return Ok(Out::Nothing);
                 };
+                if matches!(
+                    file.known(),
+                    Some("/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+                ) {
+                    // Sourcing stdin runs what the pipe or here-string holds.
+                    return match stdin {
+                        Out::Text(t) => self.script(&t, scope, Out::Nothing),
+                        Out::Nothing => Ok(Out::Nothing),
+                        _ => {
+                            self.write_anything("source of input only known at run time");
+                            Ok(Out::Unknown)
+                        }
+                    };
+                }
                 self.run_file(file, &args[1..], scope, true, name)
+            }
+            "hash" => {
+                // `hash -p PATH NAME` makes NAME run PATH.
+                if let [Field::Known(flag), Field::Known(path), names @ ..] = args
+                    && flag == "-p"
+                {
+                    for n in names.iter().filter_map(Field::known) {
+                        self.hashed.insert(n.to_owned(), path.clone());
+                    }
+                }
+                Ok(Out::Nothing)
+            }
+            "scp" => {
+                let o = Opts::parse(args, "cFiJlPoSDX", &[]);
+                if let Some(dest) = o
+                    .operands
+                    .last()
+                    .filter(|d| d.known().is_none_or(|s| !s.contains(':')))
+                    && o.operands.len() >= 2
+                {
+                    self.write(dest, scope, true, "scp (destination)");
+                }
+                Ok(Out::Unknown)
             }
             "alias" => {
                 for a in args.iter().filter_map(Field::known) {
@@ -394,6 +441,15 @@ impl Walker<'_> {
                     scope.vars.insert(n.clone(), v);
                 }
                 if let Some(a) = o.value(Some('a'), &[]).and_then(Field::known) {
+                    // `read -a arr <<< 'x y'` splits the line into the array.
+                    let words = line.as_deref().map(|l| {
+                        l.split_whitespace()
+                            .map(|w| Val::Known(w.to_owned()))
+                            .collect()
+                    });
+                    scope
+                        .arrays
+                        .insert(a.to_owned(), words.unwrap_or_else(|| vec![Val::Unknown]));
                     scope.vars.insert(a.to_owned(), Val::Unknown);
                 }
                 Ok(Out::Nothing)
@@ -689,10 +745,9 @@ impl Walker<'_> {
                 Ok(Out::Unknown)
             }
             "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "rustc" | "ld" | "as" | "nasm"
-            | "tcc" | "javac" | "go" | "tsc" | "esbuild" | "pandoc" | "openssl" | "gpg"
-            | "protoc" | "zig" | "swiftc" | "kotlinc" | "dot" | "convert" | "magick" | "ffmpeg" => {
-                self.outputs(name, args, scope)
-            }
+            | "iconv" | "tcc" | "javac" | "go" | "tsc" | "esbuild" | "pandoc" | "openssl"
+            | "gpg" | "protoc" | "zig" | "swiftc" | "kotlinc" | "dot" | "convert" | "magick"
+            | "ffmpeg" => self.outputs(name, args, scope),
             "prettier" | "black" | "isort" | "autopep8" | "yapf" | "rustfmt" | "gofmt"
             | "goimports" | "clang-format" | "shfmt" | "eslint" | "stylua" | "ruff" | "biome"
             | "dprint" | "standard" | "terraform" | "autoflake" | "pyupgrade" | "yq" | "sd"
