@@ -10,6 +10,7 @@ use super::Session;
 use crate::error::Error;
 use crate::event::{Answer, Event, EventKind};
 use crate::hosts;
+use crate::policy::capture;
 use crate::state::report::{Report, truncate};
 
 pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
@@ -36,7 +37,8 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             fields.insert("reason".into(), json!(reason));
             fields.insert("stop_hook_active".into(), json!(event.stop_hook_active));
             if let Some(m) = &event.last_message {
-                fields.insert("last_assistant_message".into(), json!(truncate(m, 4000)));
+                let m = capture::redact(capture::redactor(&s.config).as_ref(), m).into_owned();
+                fields.insert("last_assistant_message".into(), json!(truncate(&m, 4000)));
             }
             Ok(())
         },

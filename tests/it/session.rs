@@ -662,6 +662,15 @@ fn huge_claude_output_is_offloaded_and_secrets_redacted() {
         !log.contains("sk-zyxwvut98765") && log.contains("[REDACTED]"),
         "{log}"
     );
+    let out = p.run("stop-handoff-harvest", "claude", &json!({"session_id": "o", "cwd": cwd, "hook_event_name": "Stop", "last_assistant_message": "Used sk-qwertyuiop123 to call the API."}));
+    assert!(out.status.success());
+    let log = std::fs::read_to_string(p.run_dir("o").join("events.ndjson")).unwrap();
+    let handoff = std::fs::read_to_string(p.run_dir("o").join("handoff.md")).unwrap();
+    assert!(
+        !log.contains("sk-qwertyuiop123")
+            && !handoff.contains("sk-qwertyuiop123")
+            && handoff.contains("[REDACTED]")
+    );
     // A failure is never rewritten: Claude reads the error as it is.
     let out = p.run("post-tool-capture", "claude", &json!({"session_id": "o", "cwd": cwd, "hook_event_name": "PostToolUseFailure", "tool_name": "Bash",
         "tool_input": {"command": "make"}, "error": format!("Exit code 2\n{}", "e".repeat(50_000)), "tool_use_id": "big2"}));
