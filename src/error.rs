@@ -54,4 +54,6 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error("bad arguments: {0}")]
     Usage(String),
+    #[error("state directory: {0}")]
+    State(#[from] std::io::Error),
 }

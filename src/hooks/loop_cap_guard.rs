@@ -64,43 +64,41 @@ fn pre_tool(hook: Hook, event: &Event) -> Result<Answer, Error> {
             .unwrap_or_else(|| tool.clone()),
         160,
     );
-    let hit = s
-        .update(|locked, status| {
-            let raised = |p: &str| {
-                status
-                    .extra
-                    .get("raised_caps")
-                    .and_then(|r| r.get(p))
-                    .and_then(Value::as_u64)
-            };
-            let phase = status.phase.clone().map(|p| {
-                let count = status.phase_loop_counts.get(&p).copied().unwrap_or(0);
-                let cap = caps.phase_cap(&p, raised(&p));
-                (p, count, cap)
-            });
-            let ls = &mut status.loop_state;
-            ls.guarded_calls += 1;
-            if ls.last_call.as_deref() == Some(key.as_str()) {
-                ls.identical_streak += 1;
-            } else {
-                ls.identical_streak = 1;
-                ls.last_call = Some(key.clone());
-            }
-            let counts = Counts {
-                phase,
-                calls: ls.guarded_calls,
-                identical: ls.identical_streak,
-                failures_in_a_row: ls.failure_streaks.get(&key).copied().unwrap_or(0),
-                subject: subject.clone(),
-                recent_failures: ls.recent_failures.clone(),
-            };
-            let hit = loops::pre_tool(&caps, &counts);
-            if let Some(h) = &hit {
-                record_hit(&s, event, locked, status, h, &tool)?;
-            }
-            Ok(hit)
-        })
-        .map_err(io)?;
+    let hit = s.update(|locked, status| {
+        let raised = |p: &str| {
+            status
+                .extra
+                .get("raised_caps")
+                .and_then(|r| r.get(p))
+                .and_then(Value::as_u64)
+        };
+        let phase = status.phase.clone().map(|p| {
+            let count = status.phase_loop_counts.get(&p).copied().unwrap_or(0);
+            let cap = caps.phase_cap(&p, raised(&p));
+            (p, count, cap)
+        });
+        let ls = &mut status.loop_state;
+        ls.guarded_calls += 1;
+        if ls.last_call.as_deref() == Some(key.as_str()) {
+            ls.identical_streak += 1;
+        } else {
+            ls.identical_streak = 1;
+            ls.last_call = Some(key.clone());
+        }
+        let counts = Counts {
+            phase,
+            calls: ls.guarded_calls,
+            identical: ls.identical_streak,
+            failures_in_a_row: ls.failure_streaks.get(&key).copied().unwrap_or(0),
+            subject: subject.clone(),
+            recent_failures: ls.recent_failures.clone(),
+        };
+        let hit = loops::pre_tool(&caps, &counts);
+        if let Some(h) = &hit {
+            record_hit(&s, event, locked, status, h, &tool)?;
+        }
+        Ok(hit)
+    })?;
     Ok(match hit {
         None => hosts::render_guard(
             event.host,
@@ -122,21 +120,19 @@ fn pre_tool(hook: Hook, event: &Event) -> Result<Answer, Error> {
 fn stop(hook: Hook, event: &Event) -> Result<Answer, Error> {
     let s = session(event)?;
     let caps = Caps::from_config(&s.config);
-    let hit = s
-        .update(|locked, status| {
-            let ls = &mut status.loop_state;
-            ls.continuations = if event.stop_hook_active {
-                ls.continuations + 1
-            } else {
-                0
-            };
-            let hit = loops::continuation(&caps, ls.continuations);
-            if let Some(h) = &hit {
-                record_hit(&s, event, locked, status, h, "Stop")?;
-            }
-            Ok(hit)
-        })
-        .map_err(io)?;
+    let hit = s.update(|locked, status| {
+        let ls = &mut status.loop_state;
+        ls.continuations = if event.stop_hook_active {
+            ls.continuations + 1
+        } else {
+            0
+        };
+        let hit = loops::continuation(&caps, ls.continuations);
+        if let Some(h) = &hit {
+            record_hit(&s, event, locked, status, h, "Stop")?;
+        }
+        Ok(hit)
+    })?;
     Ok(match hit {
         None => hosts::render_quiet(event.host, &event.kind),
         Some(h) => hosts::render_stop_agent(
@@ -213,8 +209,4 @@ fn canonical(event: &Event) -> Result<Decision, Error> {
     d.extra.insert("current_loop_count".into(), json!(count));
     d.extra.insert("loop_cap".into(), json!(cap));
     Ok(d)
-}
-
-fn io(e: std::io::Error) -> Error {
-    Error::Usage(format!("state: {e}"))
 }

@@ -46,70 +46,69 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         .clone()
         .unwrap_or_else(|| now_rfc3339().replace([':', '.'], "-"));
     let inline_max = capture::inline_max(&s.config);
-    let captured = s
-        .record(event.host, "post_tool_capture", |locked, status, fields| {
-            let pending = &mut status.loop_state.pending_captures;
-            let registered = pending.remove(&capture_key).or_else(|| {
-                event.command.as_deref().and_then(|c| {
-                    pending.remove(&super::pre_tool_capture_route::capture_key_for(c))
-                })
-            });
-            let path = match registered {
-                Some(p) => Some(std::path::PathBuf::from(p)),
-                None if bytes > inline_max => Some(locked.capture_path(&capture_key, ".log")),
-                None => None,
-            };
-            if let Some(p) = &path {
-                std::fs::write(p, &text)?;
-                status.counters.bytes_captured += bytes;
-                status.counters.captures += 1;
-                status
-                    .artifacts
-                    .insert("last_capture_path".into(), json!(p));
-            }
-            status.counters.tool_calls += 1;
-            let ls = &mut status.loop_state;
-            if event.failed {
-                status.counters.failures += 1;
-                *ls.failure_streaks.entry(key.clone()).or_default() += 1;
-                ls.recent_failures.push(truncate(&subject, 160));
-                let excess = ls.recent_failures.len().saturating_sub(5);
-                ls.recent_failures.drain(..excess);
-            } else {
-                ls.failure_streaks.remove(&key);
-            }
-            fields.insert("tool".into(), json!(tool));
-            if let Some(id) = &event.tool_use_id {
-                fields.insert("tool_use_id".into(), json!(id));
-            }
-            match event.tool_kind {
-                ToolKind::Shell => fields.insert("command".into(), json!(truncate(&subject, 2000))),
-                _ => fields.insert("target".into(), json!(subject)),
-            };
-            let kind = match event.tool_kind {
-                ToolKind::FileWrite | ToolKind::Patch => "write",
-                ToolKind::Shell => "shell",
-                ToolKind::Read => "read",
-                ToolKind::Other => "other",
-            };
-            fields.insert("kind".into(), json!(kind));
-            fields.insert("exit_code".into(), json!(exit_code));
-            fields.insert("success".into(), json!(!event.failed));
-            if let Some(d) = event.duration_ms {
-                fields.insert("duration_ms".into(), json!(d));
-            }
-            fields.insert("output_bytes".into(), json!(bytes));
-            if let Some(p) = &path {
-                fields.insert("capture_path".into(), json!(p));
-            }
-            if event.failed {
-                let tail: Vec<&str> = text.lines().rev().take(5).collect();
-                let tail: Vec<&str> = tail.into_iter().rev().collect();
-                fields.insert("error_tail".into(), json!(truncate(&tail.join("\n"), 800)));
-            }
-            Ok(path)
-        })
-        .map_err(|e| Error::Usage(format!("state: {e}")))?;
+    let captured = s.record(event.host, "post_tool_capture", |locked, status, fields| {
+        let pending = &mut status.loop_state.pending_captures;
+        let registered = pending.remove(&capture_key).or_else(|| {
+            event
+                .command
+                .as_deref()
+                .and_then(|c| pending.remove(&super::pre_tool_capture_route::capture_key_for(c)))
+        });
+        let path = match registered {
+            Some(p) => Some(std::path::PathBuf::from(p)),
+            None if bytes > inline_max => Some(locked.capture_path(&capture_key, ".log")),
+            None => None,
+        };
+        if let Some(p) = &path {
+            std::fs::write(p, &text)?;
+            status.counters.bytes_captured += bytes;
+            status.counters.captures += 1;
+            status
+                .artifacts
+                .insert("last_capture_path".into(), json!(p));
+        }
+        status.counters.tool_calls += 1;
+        let ls = &mut status.loop_state;
+        if event.failed {
+            status.counters.failures += 1;
+            *ls.failure_streaks.entry(key.clone()).or_default() += 1;
+            ls.recent_failures.push(truncate(&subject, 160));
+            let excess = ls.recent_failures.len().saturating_sub(5);
+            ls.recent_failures.drain(..excess);
+        } else {
+            ls.failure_streaks.remove(&key);
+        }
+        fields.insert("tool".into(), json!(tool));
+        if let Some(id) = &event.tool_use_id {
+            fields.insert("tool_use_id".into(), json!(id));
+        }
+        match event.tool_kind {
+            ToolKind::Shell => fields.insert("command".into(), json!(truncate(&subject, 2000))),
+            _ => fields.insert("target".into(), json!(subject)),
+        };
+        let kind = match event.tool_kind {
+            ToolKind::FileWrite | ToolKind::Patch => "write",
+            ToolKind::Shell => "shell",
+            ToolKind::Read => "read",
+            ToolKind::Other => "other",
+        };
+        fields.insert("kind".into(), json!(kind));
+        fields.insert("exit_code".into(), json!(exit_code));
+        fields.insert("success".into(), json!(!event.failed));
+        if let Some(d) = event.duration_ms {
+            fields.insert("duration_ms".into(), json!(d));
+        }
+        fields.insert("output_bytes".into(), json!(bytes));
+        if let Some(p) = &path {
+            fields.insert("capture_path".into(), json!(p));
+        }
+        if event.failed {
+            let tail: Vec<&str> = text.lines().rev().take(5).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            fields.insert("error_tail".into(), json!(truncate(&tail.join("\n"), 800)));
+        }
+        Ok(path)
+    })?;
 
     // Claude Code: keep a flood out of the context, in the tool's own output shape.
     if let (Some(path), false, Some(Value::Object(resp))) =

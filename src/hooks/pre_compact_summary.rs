@@ -25,7 +25,6 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             fields.insert("summary_path".into(), json!(path));
             Ok(())
         },
-    )
-    .map_err(|e| Error::Usage(format!("state: {e}")))?;
+    )?;
     Ok(hosts::render_quiet(event.host, &event.kind))
 }

@@ -51,8 +51,7 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             fields.insert("capture_path".into(), json!(path));
             Ok(())
         },
-    )
-    .map_err(|e| Error::Usage(format!("state: {e}")))?;
+    )?;
     Ok(quiet)
 }
 

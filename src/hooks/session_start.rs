@@ -21,16 +21,14 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
     let s = Session::open(event)?;
     let previous = s.store.latest().filter(|id| *id != s.run.id);
     let source = event.source.clone().unwrap_or_else(|| "startup".into());
-    let fresh = s
-        .record(event.host, "session_start", |_, status, fields| {
-            let fresh = status.counters.events == 0;
-            fields.insert("source".into(), json!(source));
-            fields.insert("project_root".into(), json!(status.project_root));
-            Ok(fresh)
-        })
-        .map_err(io)?;
+    let fresh = s.record(event.host, "session_start", |_, status, fields| {
+        let fresh = status.counters.events == 0;
+        fields.insert("source".into(), json!(source));
+        fields.insert("project_root".into(), json!(status.project_root));
+        Ok(fresh)
+    })?;
     if s.store.latest().as_deref() != Some(s.run.id.as_str()) {
-        s.store.set_latest(&s.run.id).map_err(io)?;
+        s.store.set_latest(&s.run.id)?;
     }
     if fresh {
         let _ = s
@@ -89,8 +87,4 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         text
     };
     Ok(hosts::render_context(event.host, &text))
-}
-
-fn io(e: std::io::Error) -> Error {
-    Error::Usage(format!("state: {e}"))
 }

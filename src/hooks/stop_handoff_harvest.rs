@@ -50,7 +50,6 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             status.artifacts.insert("handoff_path".into(), json!(path));
             Ok(())
         },
-    )
-    .map_err(|e| Error::Usage(format!("state: {e}")))?;
+    )?;
     Ok(hosts::render_quiet(event.host, &event.kind))
 }

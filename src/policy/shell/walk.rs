@@ -845,11 +845,7 @@ impl<'a> Walker<'a> {
         if let Some(Out::Text(t)) = self.fd_contents.get(path) {
             return Some(t.clone());
         }
-        let full = if path.starts_with('/') {
-            PathBuf::from(path)
-        } else {
-            scope.cwd.as_ref()?.join(path)
-        };
+        let full = self.resolve_path(path, scope)?;
         let meta = std::fs::metadata(&full).ok()?;
         if !meta.is_file() || meta.len() > MAX_READ {
             return None;
