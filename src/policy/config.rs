@@ -266,7 +266,7 @@ fn check_entries(path: &Path, text: &str, entries: &[String]) -> Result<(), Conf
     Ok(())
 }
 
-fn line_of(message: &str) -> Option<usize> {
+pub(crate) fn line_of(message: &str) -> Option<usize> {
     let rest = &message[message.find("line ")? + 5..];
     rest.split(|c: char| !c.is_ascii_digit())
         .next()?
@@ -274,14 +274,14 @@ fn line_of(message: &str) -> Option<usize> {
         .ok()
 }
 
-fn backticked_field(message: &str) -> Option<String> {
+pub(crate) fn backticked_field(message: &str) -> Option<String> {
     let start = message.find("field `")? + 7;
     let len = message[start..].find('`')?;
     Some(message[start..start + len].to_owned())
 }
 
 /// The dotted key path of the mapping key on `line` (1-based), found by indentation.
-fn key_at_line(text: &str, line: usize) -> String {
+pub(crate) fn key_at_line(text: &str, line: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let key_of = |l: &str| -> Option<(usize, String)> {
         let indent = l.len() - l.trim_start().len();
