@@ -1,53 +1,89 @@
 #!/bin/sh
-# Builds the static release hook binaries, installs them into $PREFIX/bin (default
-# ~/.local), and shows the guard working on a throwaway project: a protected write is
-# denied in each host's own channel, a harmless command allowed. Safe to run again.
+# Builds the static release binaries, installs them into $PREFIX/bin (default ~/.local),
+# wires the hooks into the project's host settings with `wazir-hooks install`, and runs
+# `wazir-hooks doctor`, which proves every registered guard denies a protected write.
+# Safe to run again: binaries are replaced atomically and a second install changes
+# nothing.
+#
+#   sh install/install.sh [--project DIR] [--host claude|cursor|gemini|codex]...
+#                         [--scope project|user] [--trust]
+#
+# Defaults: the project around the current directory, all four hosts, project scope.
 set -eu
+
+usage() {
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+}
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${PREFIX:-"$HOME/.local"}
 bindir="$prefix/bin"
 target=x86_64-unknown-linux-gnu
-hooks="protected-path-write-guard"
+bins="session-start protected-path-write-guard loop-cap-guard pre-tool-capture-route post-tool-capture pre-compact-summary stop-handoff-harvest wazir-hooks"
 
-command -v cargo >/dev/null 2>&1 || {
-  echo "install.sh: cargo is not installed; install the Rust toolchain (rustup) first" >&2
+# Options passed on to `wazir-hooks install` and `doctor`.
+set --  "$@" --end
+install_args=""
+doctor_args=""
+while [ "$1" != --end ]; do
+  case $1 in
+    --project|--host|--scope)
+      [ "$2" != --end ] || { echo "install.sh: $1 needs a value" >&2; exit 2; }
+      install_args="$install_args $1 $2"
+      [ "$1" = --scope ] || doctor_args="$doctor_args $1 $2"
+      shift 2 ;;
+    --trust) install_args="$install_args --trust"; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+missing() {
+  echo "install.sh: $1" >&2
   exit 1
 }
+command -v cargo >/dev/null 2>&1 ||
+  missing "cargo is not installed: install the Rust toolchain (https://rustup.rs), then run this again"
+command -v cc >/dev/null 2>&1 ||
+  missing "no C compiler/linker (cc): install one (Debian/Ubuntu: apt-get install build-essential)"
+if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+  echo "adding the Rust target $target..."
+  rustup target add "$target"
+fi
 
 echo "building static release binaries (target $target)..."
 (cd "$here" && cargo build --release --locked --target "$target")
 
 mkdir -p "$bindir"
-for h in $hooks; do
-  install -m 0755 "$here/target/$target/release/$h" "$bindir/$h"
-  echo "installed $bindir/$h"
+for b in $bins; do
+  # Copy beside, then rename: a host running a hook meanwhile never sees half a binary.
+  cp "$here/target/$target/release/$b" "$bindir/.$b.new"
+  chmod 0755 "$bindir/.$b.new"
+  mv -f "$bindir/.$b.new" "$bindir/$b"
 done
-
-demo=$(mktemp -d "${TMPDIR:-/tmp}/wazir-demo.XXXXXX")
-trap 'rm -rf "$demo"' EXIT
-mkdir -p "$demo/roles" "$demo/src"
-printf 'protected_paths:\n  - roles\n  - "**/.env"\n' > "$demo/wazir.hooks.yaml"
-echo "executor" > "$demo/roles/executor.md"
-
-show() {
-  host=$1 payload=$2
-  printf '\n$ echo %s | protected-path-write-guard --host %s\n' "'$payload'" "$host"
-  set +e
-  out=$(printf '%s' "$payload" | "$bindir/protected-path-write-guard" --host "$host" 2>&1)
-  code=$?
-  set -e
-  printf '%s\n[exit %s]\n' "${out:-(no output: allowed)}" "$code"
-}
+echo "installed $bins"
+echo "     into $bindir"
 
 echo
-echo "demo project: $demo (protects roles/ and **/.env)"
-show claude "{\"hook_event_name\":\"PreToolUse\",\"cwd\":\"$demo\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"sed -i s/a/b/ roles/executor.md\"}}"
-show codex "{\"hook_event_name\":\"PreToolUse\",\"turn_id\":\"1\",\"cwd\":\"$demo\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"cd src && echo KEY=1 > .env\"}}"
-show gemini "{\"hook_event_name\":\"BeforeTool\",\"cwd\":\"$demo\",\"tool_name\":\"write_file\",\"tool_input\":{\"file_path\":\"$demo/roles/new.md\",\"content\":\"x\"}}"
-show cursor "{\"hook_event_name\":\"beforeShellExecution\",\"cwd\":\"$demo\",\"command\":\"cargo test 2>&1 | tail -5\"}"
+echo "wiring the hooks: wazir-hooks install$install_args"
+# shellcheck disable=SC2086 # the options are words on purpose
+"$bindir/wazir-hooks" install $install_args
+
+echo
+echo "checking: wazir-hooks doctor$doctor_args"
+set +e
+# shellcheck disable=SC2086
+"$bindir/wazir-hooks" doctor $doctor_args
+code=$?
+set -e
 
 case ":$PATH:" in
   *":$bindir:"*) ;;
-  *) echo; echo "note: $bindir is not on your PATH" ;;
+  *) echo; echo "note: $bindir is not on your PATH (the hosts use full paths; your shell does not)" ;;
+esac
+
+case $code in
+  0) echo; echo "done: every wired host runs the hooks and every guard denies." ;;
+  3) echo; echo "done: the hooks are wired and every guard denies; do the TODO lines above so each host runs them." ;;
+  *) echo; echo "install.sh: doctor found a problem (the FAIL lines above)" >&2; exit 1 ;;
 esac

@@ -9,6 +9,7 @@
 //! - [`state`]: the state root, runs, locks, atomic files and the event log; the only
 //!   code that touches the state directory.
 //! - [`hooks`]: one module per hook, wiring an event through policy and state to an answer.
+//! - [`install`]: the hosts' registration templates, settings merge, doctor, contracts.
 //! - `runtime` and `output`: the fixed process sequence (panic hook, watchdog, bounded
 //!   stdin) and the one place that writes to stdout/stderr.
 
@@ -17,6 +18,7 @@ pub mod error;
 pub mod event;
 pub mod hooks;
 pub mod hosts;
+pub mod install;
 mod output;
 pub mod policy;
 mod runtime;

@@ -24,7 +24,9 @@ mod error;
 mod log;
 mod loops;
 mod out;
+mod setup;
 mod table;
+mod validate;
 mod views;
 
 use std::path::PathBuf;
@@ -45,6 +47,9 @@ pub enum ExitStatus {
     Success = 0,
     /// Any error: a missing run, a bad option, a file that cannot be read or written.
     Failure = 1,
+    /// `doctor`: everything is wired and works, but a host holds the hooks back until a
+    /// person acts (trusts them).
+    NeedsAction = 3,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -65,7 +70,7 @@ pub fn main() -> ExitCode {
             for note in &report.notes {
                 out::message(note);
             }
-            ExitStatus::Success.into()
+            report.status.into()
         }
         Err(e) => {
             out::message(&e.to_string());
@@ -74,10 +79,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What a command has to say: stdout, and notes for stderr.
+/// What a command has to say: stdout, notes for stderr, and how the process ends.
 pub(crate) struct Report {
     pub stdout: String,
     pub notes: Vec<String>,
+    pub status: ExitStatus,
 }
 
 impl Report {
@@ -85,6 +91,7 @@ impl Report {
         Report {
             stdout,
             notes: Vec::new(),
+            status: ExitStatus::Success,
         }
     }
 
@@ -171,6 +178,39 @@ enum Command {
     /// The original Wazir capture commands
     #[command(subcommand)]
     Capture(CaptureCommand),
+    /// Checks the hook contracts (definitions/), wazir.manifest.yaml and wazir.hooks.yaml
+    Validate {
+        /// The contracts to check (default: definitions/ at the project root, else the
+        /// copy built into wazir-hooks)
+        #[arg(long, value_name = "DIR")]
+        definitions: Option<PathBuf>,
+    },
+    /// Wires the hooks into each host's settings (merging; other entries are kept)
+    Install {
+        #[command(flatten)]
+        target: setup::Target,
+        /// project: the project's settings files; user: your own
+        #[arg(long, value_enum, default_value = "project")]
+        scope: setup::ScopeArg,
+        /// Print the change as a diff; write nothing
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+    },
+    /// Checks each host runs our hooks, and proves every guard denies
+    Doctor {
+        #[command(flatten)]
+        target: setup::Target,
+    },
+    /// Removes exactly the entries install added
+    Uninstall {
+        #[command(flatten)]
+        target: setup::Target,
+        #[arg(long, value_enum, default_value = "project")]
+        scope: setup::ScopeArg,
+        /// Print the change as a diff; write nothing
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -266,6 +306,18 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         json: cli.common.json,
     })?;
     match cli.command {
+        Command::Validate { definitions } => validate::run(&ctx, definitions.as_deref()),
+        Command::Install {
+            target,
+            scope,
+            dry_run,
+        } => setup::install(&target.request(&ctx.cwd, scope, dry_run)?),
+        Command::Doctor { target } => setup::doctor(&target, &ctx.cwd),
+        Command::Uninstall {
+            target,
+            scope,
+            dry_run,
+        } => setup::uninstall(&target.request(&ctx.cwd, scope, dry_run)?),
         Command::Status => views::status(&ctx),
         Command::Events { tail } => views::events(&ctx, tail),
         Command::Summary => views::summary(&ctx),

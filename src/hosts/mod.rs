@@ -6,6 +6,7 @@ mod claude;
 mod codex;
 mod cursor;
 mod gemini;
+pub mod probe;
 mod wazir;
 
 use serde_json::Value;
