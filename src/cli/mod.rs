@@ -195,6 +195,10 @@ enum Command {
         /// Print the change as a diff; write nothing
         #[arg(long = "dry-run")]
         dry_run: bool,
+        /// Record Codex's trust in these hooks (and the project) in $CODEX_HOME/config.toml,
+        /// instead of trusting them by hand in Codex's /hooks
+        #[arg(long)]
+        trust: bool,
     },
     /// Checks each host runs our hooks, and proves every guard denies
     Doctor {
@@ -311,13 +315,14 @@ fn run(cli: Cli) -> Result<Report, CliError> {
             target,
             scope,
             dry_run,
-        } => setup::install(&target.request(&ctx.cwd, scope, dry_run)?),
+            trust,
+        } => setup::install(&target.request(&ctx.cwd, scope, dry_run, trust)?),
         Command::Doctor { target } => setup::doctor(&target, &ctx.cwd),
         Command::Uninstall {
             target,
             scope,
             dry_run,
-        } => setup::uninstall(&target.request(&ctx.cwd, scope, dry_run)?),
+        } => setup::uninstall(&target.request(&ctx.cwd, scope, dry_run, false)?),
         Command::Status => views::status(&ctx),
         Command::Events { tail } => views::events(&ctx, tail),
         Command::Summary => views::summary(&ctx),

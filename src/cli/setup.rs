@@ -108,6 +108,7 @@ impl Target {
         cwd: &Path,
         scope: ScopeArg,
         dry_run: bool,
+        trust: bool,
     ) -> Result<Request, CliError> {
         Ok(Request {
             hosts: self.hosts(),
@@ -116,6 +117,7 @@ impl Target {
             home: self.home()?,
             bin_dir: self.bin_dir()?,
             dry_run,
+            trust,
         })
     }
 }
@@ -177,6 +179,15 @@ fn outcome_report(req: &Request, outcomes: &[Outcome]) -> Report {
                 out.push('\n');
                 for w in &done.warnings {
                     let _ = writeln!(out, "        warning: {w}");
+                }
+                for t in &done.trusted {
+                    let verb = match (req.dry_run, req.trust) {
+                        (true, true) => "would record Codex's trust for",
+                        (false, true) => "recorded Codex's trust for",
+                        (true, false) => "would take back",
+                        (false, false) => "took back",
+                    };
+                    let _ = writeln!(out, "        {verb} {t}");
                 }
                 if req.dry_run && !done.diff.is_empty() {
                     out.push_str(&done.diff);

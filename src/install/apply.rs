@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::files::{self, Snapshot, WriteError};
 use super::layout::{HOSTS, Home, Layout, Scope};
-use super::{Error, settings};
+use super::{Error, settings, trust};
 use crate::event::Host;
 use crate::hooks::Hook;
 
@@ -23,6 +23,8 @@ pub struct Request {
     pub bin_dir: PathBuf,
     /// Compute and show the change; write nothing.
     pub dry_run: bool,
+    /// Record Codex's trust in our hooks (and the project) ourselves.
+    pub trust: bool,
 }
 
 impl Request {
@@ -84,6 +86,10 @@ pub struct Done {
     /// The unified diff of the change (empty when unchanged).
     pub diff: String,
     pub warnings: Vec<String>,
+    /// What `--trust` recorded (Codex), or what uninstall took back.
+    pub trusted: Vec<String>,
+    /// The document install leaves (also on a dry run); `None` when unchanged.
+    pub after: Option<Map<String, Value>>,
 }
 
 /// Checks the hook binaries are where the settings will point.
@@ -100,16 +106,52 @@ pub fn check_binaries(bin_dir: &Path) -> Result<(), Error> {
 }
 
 pub fn install(req: &Request) -> Vec<Outcome> {
-    each_host(req, install_one)
+    each_host(req, |req, layout, file| {
+        let mut done = install_one(req, layout, file)?;
+        if req.trust && layout.host == Host::Codex {
+            let doc = match &done.after {
+                Some(doc) => doc.clone(),
+                None => read(layout, file)?.doc,
+            };
+            done.trusted =
+                trust::trust_codex(&req.home, &req.project, req.scope, file, &doc, req.dry_run)?;
+        }
+        if req.trust && layout.host == Host::Gemini && req.scope == Scope::Project {
+            done.trusted = trust::trust_gemini(&req.home, &req.project, req.dry_run)?;
+        }
+        Ok(done)
+    })
 }
 
 pub fn uninstall(req: &Request) -> Vec<Outcome> {
-    each_host(req, uninstall_one)
+    each_host(req, |req, layout, file| {
+        let before = read(layout, file)?.doc;
+        let mut done = uninstall_one(req, layout, file)?;
+        if layout.host == Host::Codex
+            && trust::untrust_codex(&req.home, &req.project, file, &before, req.dry_run)?
+        {
+            let config = trust::codex_config(&req.home);
+            done.trusted.push(format!(
+                "Codex's trust records for these hooks in {}",
+                config.display()
+            ));
+        }
+        if layout.host == Host::Gemini
+            && req.scope == Scope::Project
+            && done.change != Change::Unchanged
+            && trust::untrust_gemini(&req.home, &req.project, req.dry_run)?
+        {
+            let path = trust::gemini_trust_file(&req.home);
+            done.trusted
+                .push(format!("the folder's entry in {}", path.display()));
+        }
+        Ok(done)
+    })
 }
 
 fn each_host(
     req: &Request,
-    f: fn(&Request, &Layout, &Path) -> Result<Done, Error>,
+    f: impl Fn(&Request, &Layout, &Path) -> Result<Done, Error>,
 ) -> Vec<Outcome> {
     req.hosts()
         .into_iter()
@@ -226,7 +268,9 @@ fn install_one(req: &Request, layout: &Layout, file: &Path) -> Result<Done, Erro
             Change::Created
         };
         if req.dry_run {
-            return Ok(Ok(done(change, None, diff, warnings)));
+            let mut d = done(change, None, diff, warnings);
+            d.after = Some(doc);
+            return Ok(Ok(d));
         }
         let mut backup = None;
         if let Some(bytes) = &old.snapshot {
@@ -236,8 +280,13 @@ fn install_one(req: &Request, layout: &Layout, file: &Path) -> Result<Done, Erro
                 backup = files::backup_once(file, bytes).map_err(|e| Error::io(file, e))?;
             }
         }
-        Ok(files::replace(file, &old.snapshot, text.as_bytes())
-            .map(|()| done(change, backup, diff, warnings)))
+        Ok(
+            files::replace(file, &old.snapshot, text.as_bytes()).map(|()| {
+                let mut d = done(change, backup, diff, warnings);
+                d.after = Some(doc);
+                d
+            }),
+        )
     })
 }
 
@@ -307,5 +356,7 @@ fn done(change: Change, backup: Option<PathBuf>, diff: String, warnings: Vec<Str
         backup,
         diff,
         warnings,
+        trusted: Vec::new(),
+        after: None,
     }
 }

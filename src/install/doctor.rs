@@ -1,7 +1,7 @@
 //! `doctor`: for each host wired here, whether our hooks are registered for every role,
 //! whether each registered command runs, and proof that each guard denies — the
 //! registered command is run exactly as its host runs it (exec form, `sh -c`, or Codex's
-//! login shell), fed that host's payload, and its answer read by that host's rules.
+//! `bash -c`), fed that host's payload, and its answer read by that host's rules.
 //!
 //! The probes run in a scratch project with its own `wazir.hooks.yaml` and state root, so
 //! doctor never records anything in the user's runs; then the project's own protected
@@ -143,6 +143,7 @@ fn check_host(
         findings: Vec::new(),
     };
     let mut wired = Vec::new();
+    let mut docs = Vec::new();
     for scope in [Scope::Project, Scope::User] {
         let file = files::resolve(&layout.settings_file(scope, &req.project, &req.home));
         match read_doc(&file) {
@@ -159,6 +160,9 @@ fn check_host(
                             scope.name()
                         ),
                     );
+                }
+                if !regs.is_empty() {
+                    docs.push((scope, file.clone(), doc.clone()));
                 }
                 wired.extend(regs.into_iter().map(|reg| Wired {
                     scope,
@@ -191,20 +195,9 @@ fn check_host(
     if let Some(target) = target {
         check_project(&mut report, req, layout, &wired, scratch, target);
     }
-    for finding in trust::check(layout.host, &req.project, &req.home, &wired_files(&wired)) {
-        report.findings.push(finding);
-    }
+    let trusted = trust::check(layout.host, &req.project, &req.home, &docs);
+    report.findings.extend(trusted);
     report
-}
-
-fn wired_files(wired: &[Wired]) -> Vec<(Scope, PathBuf)> {
-    let mut out: Vec<(Scope, PathBuf)> = Vec::new();
-    for w in wired {
-        if !out.iter().any(|(_, f)| *f == w.file) {
-            out.push((w.scope, w.file.clone()));
-        }
-    }
-    out
 }
 
 fn read_doc(file: &Path) -> Result<Option<Map<String, Value>>, String> {
@@ -675,10 +668,14 @@ impl Runner<'_> {
                 c.args(args.iter().filter_map(Value::as_str));
                 c
             }
-            (Launch::LoginShell, _) => {
-                let shell = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
-                let mut c = Command::new(shell);
-                c.arg("-lc").arg(command);
+            (Launch::Bash, _) => {
+                let bash = Path::new("/bin/bash");
+                let mut c = Command::new(if bash.exists() {
+                    bash
+                } else {
+                    Path::new("/bin/sh")
+                });
+                c.arg("-c").arg(command);
                 c
             }
             _ => {

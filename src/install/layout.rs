@@ -34,10 +34,11 @@ pub enum Launch {
     /// Claude Code's exec form: `command` is the program, `args` its arguments, no shell
     /// (so a shell profile cannot spoil stdout).
     Exec,
-    /// `sh -c <command>` (Cursor, Gemini CLI).
+    /// `sh -c <command>` (Cursor).
     Shell,
-    /// `$SHELL -lc <command>`: a login shell, whose profile may print (Codex).
-    LoginShell,
+    /// `bash -c <command>`, not a login shell (Gemini CLI 0.61.0; Codex 0.169.0, whatever
+    /// `$SHELL` says).
+    Bash,
 }
 
 /// How a host reads a matcher (HOSTS.md §1.3, §3.2, §4.2).
@@ -117,7 +118,7 @@ const GEMINI: Layout = Layout {
     template_path: "hooks/gemini/settings.json",
     project_file: ".gemini/settings.json",
     grouped: true,
-    launch: Launch::Shell,
+    launch: Launch::Bash,
     matching: Matching::Gemini,
     guarded_tools: &[
         ("BeforeTool", "write_file"),
@@ -133,7 +134,7 @@ const CODEX: Layout = Layout {
     template_path: "hooks/codex/hooks.json",
     project_file: ".codex/hooks.json",
     grouped: true,
-    launch: Launch::LoginShell,
+    launch: Launch::Bash,
     matching: Matching::Codex,
     guarded_tools: &[("PreToolUse", "Bash"), ("PreToolUse", "apply_patch")],
 };
@@ -190,18 +191,23 @@ impl Layout {
                 }
             }
             Host::Gemini => {
+                notes.push(
+                    "Gemini CLI: it runs settings hooks (project and user) only in a trusted \
+                     folder: trust the project when Gemini CLI asks, or install with --trust; \
+                     the first run warns about new project hooks and runs them.",
+                );
                 if scope == Scope::Project {
                     notes.push(
-                        "Gemini CLI: project hooks load only in a trusted folder (trust it when \
-                         Gemini CLI asks, or with /permissions); the first run shows a warning \
-                         about new project hooks.",
+                        "Gemini CLI: it reads project hooks only from the folder it starts in: \
+                         start it at the project root.",
                     );
                 }
             }
             Host::Codex => notes.push(
                 "Codex: hooks run only once trusted: open `codex`, run /hooks and trust them \
                  (again after every change to them), or install with --trust to record the \
-                 trust yourself. Project hooks also need the project trusted.",
+                 trust yourself. Project hooks also need the project trusted. Untrusted hooks \
+                 are skipped without a word.",
             ),
             Host::Wazir => {}
         }

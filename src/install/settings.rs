@@ -64,7 +64,7 @@ fn fill(layout: &Layout, command: &str, bin_dir: &str) -> String {
     let path = format!("{bin_dir}{program}");
     let program = match layout.launch {
         Launch::Exec => path,
-        Launch::Shell | Launch::LoginShell => shell_quote(&path),
+        Launch::Shell | Launch::Bash => shell_quote(&path),
     };
     if args.is_empty() {
         program

@@ -553,3 +553,92 @@ fn doctor_fails_when_a_registered_guard_is_missing_or_not_wired() {
         .code(1)
         .stdout(predicate::str::contains("does not see Write on PreToolUse"));
 }
+
+#[test]
+fn doctor_says_what_a_person_must_do_until_codex_and_gemini_trust_the_hooks() {
+    let s = Setup::new();
+    s.cli(&["install", "--host", "codex", "--host", "gemini"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("run /hooks and trust them"));
+    s.cli(&["doctor"])
+        .env_remove("GEMINI_CLI_TRUST_WORKSPACE")
+        .env_remove("GEMINI_CLI_TRUSTED_FOLDERS_PATH")
+        .assert()
+        .code(3)
+        .stdout(
+            predicate::str::contains("TODO Codex ignores")
+                .and(predicate::str::contains(
+                    "Codex will not run 9 of the 9 hooks",
+                ))
+                .and(predicate::str::contains(
+                    "TODO Gemini CLI runs no settings hooks",
+                ))
+                .and(predicate::str::contains("FAIL").not()),
+        );
+}
+
+#[test]
+fn trust_is_recorded_on_request_and_taken_back_by_uninstall() {
+    let s = Setup::new();
+    let config = s.home.join(".codex/config.toml");
+    let original = "# my codex settings\nmodel = \"gpt-5.5\"\n\n[projects.\"/somewhere/else\"]\ntrust_level = \"trusted\"\n";
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::write(&config, original).unwrap();
+    s.cli(&["install", "--host", "codex", "--host", "gemini", "--trust"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("recorded Codex's trust for the project")
+                .and(predicate::str::contains(
+                    "recorded Codex's trust for 9 hooks",
+                ))
+                .and(predicate::str::contains("(Gemini CLI)")),
+        );
+    let toml = fs::read_to_string(&config).unwrap();
+    assert!(toml.starts_with(original), "foreign TOML changed:\n{toml}");
+    let root = s.project.display().to_string();
+    assert!(toml.contains(&format!("[projects.\"{root}\"]\ntrust_level = \"trusted\"")));
+    assert_eq!(toml.matches("trusted_hash = \"sha256:").count(), 9);
+    let hooks_file = s.project.join(".codex/hooks.json");
+    assert!(toml.contains(&format!(
+        "[hooks.state.\"{}:pre_tool_use:0:0\"]",
+        hooks_file.display()
+    )));
+    let folders: Value = serde_json::from_str(
+        &fs::read_to_string(s.home.join(".gemini/trustedFolders.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(folders[&root], "TRUST_FOLDER");
+
+    s.cli(&["doctor"])
+        .env_remove("GEMINI_CLI_TRUST_WORKSPACE")
+        .env_remove("GEMINI_CLI_TRUSTED_FOLDERS_PATH")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Codex trusts all 9 hooks")
+                .and(predicate::str::contains("Gemini CLI trusts"))
+                .and(predicate::str::contains("TODO").not()),
+        );
+    // A changed hook is no longer trusted.
+    let changed = s
+        .read(".codex/hooks.json")
+        .replace("--host codex\"", "--host codex \"");
+    s.write(".codex/hooks.json", &changed);
+    s.cli(&["doctor", "--host", "codex"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("changed since they were trusted"));
+    s.write(
+        ".codex/hooks.json",
+        &changed.replace("--host codex \"", "--host codex\""),
+    );
+
+    s.cli(&["uninstall", "--host", "codex", "--host", "gemini"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("took back"));
+    assert_eq!(fs::read_to_string(&config).unwrap(), original);
+    assert!(!s.home.join(".gemini/trustedFolders.json").exists());
+}
