@@ -11,6 +11,9 @@
 //!   (phase → cap, in `Status::extra`); loop-cap-guard reads it from there, and a raised
 //!   cap wins over `loop_caps.phases` and `loop_caps.default` (see `loops`).
 //! - `status`, `events`, `summary`: tables of what a run did; `--json` for scripts.
+//! - `install`, `uninstall`, `doctor`: wiring the hooks into hosts' settings and proving
+//!   they work (`setup`, over `crate::install`); `validate`: the contracts and the
+//!   project's configuration.
 //!
 //! Common options: `--run <id>` (else the run in `runs/latest`), `--state-root <path>`
 //! (else `WAZIR_STATE_ROOT`, else the project's configured or platform default), `--json`.

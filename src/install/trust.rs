@@ -362,7 +362,7 @@ fn check_codex(
                 out.push(finding(
                     Level::Action,
                     format!(
-                        "Codex ignores {} until the project {} is trusted: {fix}",
+                        "Codex ignores {} until the project {} is trusted: start `codex` there and trust it when asked, or `wazir-hooks install --host codex --trust`",
                         file.display(),
                         root.display()
                     ),
