@@ -225,9 +225,11 @@ fn our_units(layout: &Layout, list: &[Value]) -> Option<Vec<Value>> {
 }
 
 /// Merges the rendered template `desired` into `doc`. Event lists whose part of ours is
-/// already `desired`'s are left exactly as they are; others lose our old entries and get
-/// the new ones at their end (after everybody else's, so other tools' entries keep their
-/// positions: Codex ties its trust to a hook's position). Top-level settings the template
+/// already `desired`'s are left exactly as they are; where ours changed but not in
+/// number, they are replaced in place; otherwise the list loses our old entries and gets
+/// the new ones at its end, after everybody else's. So other tools' entries keep their
+/// positions unless the number of ours changes (Codex ties a hook's trust to its
+/// position). Top-level settings the template
 /// carries (Cursor's `version`, Gemini's `hooksConfig.enabled`) are added when missing
 /// and never overwritten; a different value is reported in the returned warnings.
 pub fn merge(
@@ -276,13 +278,23 @@ pub fn merge(
     for (event, wanted) in want {
         let wanted = wanted.as_array().cloned().unwrap_or_default();
         match events.get_mut(event).and_then(Value::as_array_mut) {
-            Some(list) => {
-                if our_units(layout, list).as_ref() == Some(&wanted) {
-                    continue;
+            Some(list) => match our_units(layout, list) {
+                Some(ours) if ours == wanted => continue,
+                // As many entries as before: replace them where they are, so nobody's
+                // entry moves (Codex ties a hook's trust to its position).
+                Some(ours) if ours.len() == wanted.len() => {
+                    let mut next = wanted.into_iter();
+                    for unit in list.iter_mut() {
+                        if handlers(layout, unit).iter().any(|h| is_ours(h)) {
+                            *unit = next.next().unwrap_or(Value::Null);
+                        }
+                    }
                 }
-                strip_list(layout, list);
-                list.extend(wanted);
-            }
+                _ => {
+                    strip_list(layout, list);
+                    list.extend(wanted);
+                }
+            },
             None => {
                 events.insert(event.clone(), Value::Array(wanted));
             }

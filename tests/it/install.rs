@@ -73,7 +73,7 @@ impl Setup {
         fs::create_dir_all(project.join(".git")).unwrap();
         let built = Path::new(CLI).parent().unwrap();
         for name in HOOKS.iter().chain(["wazir-hooks"].iter()) {
-            fs::copy(built.join(name), bin.join(name)).unwrap();
+            link_or_copy(&built.join(name), &bin.join(name));
         }
         Setup {
             project: project.canonicalize().unwrap(),
@@ -108,6 +108,15 @@ impl Setup {
 
     fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.settings(rel)).unwrap()
+    }
+}
+
+/// A hard link where it can be: a copy is open for writing for a moment, and a process
+/// another test forks meanwhile inherits that descriptor until it execs, so running the
+/// copy can fail with "text file busy".
+fn link_or_copy(from: &Path, to: &Path) {
+    if fs::hard_link(from, to).is_err() {
+        fs::copy(from, to).unwrap();
     }
 }
 
@@ -452,14 +461,33 @@ fn a_moved_install_replaces_our_entries_instead_of_adding_more() {
     let old_bin = s.project.parent().unwrap().join("old-bin");
     fs::create_dir_all(&old_bin).unwrap();
     for h in HOOKS {
-        fs::copy(s.bin.join(h), old_bin.join(h)).unwrap();
+        link_or_copy(&s.bin.join(h), &old_bin.join(h));
     }
     let old = old_bin.to_string_lossy().into_owned();
     s.cli(&["install", "--host", "codex", "--bin-dir", &old])
         .assert()
         .success();
+    // Another tool adds a hook after ours: moving our install must not move it (Codex
+    // keys its trust by position).
+    let mut doc: Value = serde_json::from_str(&s.read(rel)).unwrap();
+    let later = serde_json::json!({"matcher": "Bash", "hooks": [{"type": "command", "command": "later-tool"}]});
+    doc["hooks"]["PreToolUse"]
+        .as_array_mut()
+        .unwrap()
+        .push(later.clone());
+    let at = doc["hooks"]["PreToolUse"].as_array().unwrap().len() - 1;
+    s.write(rel, &serde_json::to_string_pretty(&doc).unwrap());
     s.cli(&["install", "--host", "codex"]).assert().success();
     let doc: Value = serde_json::from_str(&s.read(rel)).unwrap();
+    assert_eq!(
+        doc["hooks"]["PreToolUse"][at], later,
+        "another tool's hook moved"
+    );
+    let mut doc = doc;
+    doc["hooks"]["PreToolUse"]
+        .as_array_mut()
+        .unwrap()
+        .remove(at);
     assert!(
         our_commands(&doc, &old_bin).is_empty(),
         "old entries left behind"
