@@ -192,12 +192,8 @@ enum Command {
     Install {
         #[command(flatten)]
         target: setup::Target,
-        /// project: the project's settings files; user: your own
-        #[arg(long, value_enum, default_value = "project")]
-        scope: setup::ScopeArg,
-        /// Print the change as a diff; write nothing
-        #[arg(long = "dry-run")]
-        dry_run: bool,
+        #[command(flatten)]
+        change: setup::Change,
         /// Record Codex's trust in these hooks (and the project) in $CODEX_HOME/config.toml,
         /// instead of trusting them by hand in Codex's /hooks
         #[arg(long)]
@@ -212,11 +208,8 @@ enum Command {
     Uninstall {
         #[command(flatten)]
         target: setup::Target,
-        #[arg(long, value_enum, default_value = "project")]
-        scope: setup::ScopeArg,
-        /// Print the change as a diff; write nothing
-        #[arg(long = "dry-run")]
-        dry_run: bool,
+        #[command(flatten)]
+        change: setup::Change,
     },
 }
 
@@ -316,16 +309,13 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Validate { definitions } => validate::run(&ctx, definitions.as_deref()),
         Command::Install {
             target,
-            scope,
-            dry_run,
+            change,
             trust,
-        } => setup::install(&target.request(&ctx.cwd, scope, dry_run, trust)?),
+        } => setup::install(&target.request(&ctx.cwd, &change, trust)?),
         Command::Doctor { target } => setup::doctor(&target, &ctx.cwd),
-        Command::Uninstall {
-            target,
-            scope,
-            dry_run,
-        } => setup::uninstall(&target.request(&ctx.cwd, scope, dry_run, false)?),
+        Command::Uninstall { target, change } => {
+            setup::uninstall(&target.request(&ctx.cwd, &change, false)?)
+        }
         Command::Status => views::status(&ctx),
         Command::Events { tail } => views::events(&ctx, tail),
         Command::Summary => views::summary(&ctx),

@@ -41,8 +41,19 @@ enum HostArg {
     Codex,
 }
 
+/// Which settings files, and whether to write them.
+#[derive(Args, Clone, Debug)]
+pub(crate) struct Change {
+    /// project: the project's settings files; user: your own
+    #[arg(long, value_enum, default_value = "project")]
+    scope: ScopeArg,
+    /// Print the change as a diff; write nothing
+    #[arg(long = "dry-run")]
+    dry_run: bool,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub(crate) enum ScopeArg {
+enum ScopeArg {
     /// The project's settings files (shared with everyone who opens it)
     Project,
     /// Your own settings files (every project on this machine)
@@ -106,17 +117,16 @@ impl Target {
     pub(crate) fn request(
         &self,
         cwd: &Path,
-        scope: ScopeArg,
-        dry_run: bool,
+        change: &Change,
         trust: bool,
     ) -> Result<Request, CliError> {
         Ok(Request {
             hosts: self.hosts(),
-            scope: scope.into(),
+            scope: change.scope.into(),
             project: self.project(cwd),
             home: self.home()?,
             bin_dir: self.bin_dir()?,
-            dry_run,
+            dry_run: change.dry_run,
             trust,
         })
     }

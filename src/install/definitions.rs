@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::ConfigError;
 use crate::hooks::Hook;
-use crate::policy::config::{backticked_field, key_at_line, line_of};
+use crate::policy::config::{backticked_field, key_at_line, line_of, without_position};
 
 /// The repository's `definitions/`, as built into this binary: (file name, text).
 pub const EMBEDDED: [(&str, &str); 7] = [
@@ -385,12 +385,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Contract, ConfigError> {
             }
             _ => (line, at),
         };
-        let message = message
-            .strip_prefix("error: ")
-            .unwrap_or(&message)
-            .split_once(": ")
-            .filter(|(head, _)| head.starts_with("line "))
-            .map_or(message.clone(), |(_, rest)| rest.to_owned());
+        let message = without_position(&message);
         ConfigError::Invalid {
             file: path.to_path_buf(),
             line,

@@ -449,7 +449,7 @@ fn prove_path_guard(
     let event = &runner.wired.reg.event;
     let target = scratch.project.join(PROBE_DIR).join("probe.txt");
     let target_text = target.to_string_lossy().into_owned();
-    let shell = format!("echo probe > {}", shell_path(PROBE_DIR));
+    let shell = format!("echo probe > {PROBE_DIR}/probe.txt");
     let mut calls = vec![("a shell write", Call::Shell(&shell))];
     if event != "beforeShellExecution" {
         calls.push(("a file-tool write", Call::WriteFile(&target_text)));
@@ -458,10 +458,6 @@ fn prove_path_guard(
         let verdict = runner.ask(event, &scratch.project, session, call, scratch);
         judge_deny(report, runner, what, verdict);
     }
-}
-
-fn shell_path(dir: &str) -> String {
-    format!("{dir}/probe.txt")
 }
 
 fn prove_loop_guard(

@@ -213,12 +213,7 @@ fn parse_yaml<T: for<'de> Deserialize<'de> + Default>(
         let message = full.lines().next().unwrap_or("").trim().to_owned();
         let line = line_of(&message).unwrap_or(1);
         let key = backticked_field(&message).unwrap_or_else(|| key_at_line(text, line));
-        let message = message
-            .strip_prefix("error: ")
-            .unwrap_or(&message)
-            .split_once(": ")
-            .filter(|(head, _)| head.starts_with("line "))
-            .map_or(message.clone(), |(_, rest)| rest.to_owned());
+        let message = without_position(&message);
         ConfigError::Invalid {
             file: path.to_path_buf(),
             line,
@@ -264,6 +259,17 @@ fn check_entries(path: &Path, text: &str, entries: &[String]) -> Result<(), Conf
         }
     }
     Ok(())
+}
+
+/// A YAML error message without its `error: line N column M: ` head (the line is
+/// reported on its own).
+pub(crate) fn without_position(message: &str) -> String {
+    message
+        .strip_prefix("error: ")
+        .unwrap_or(message)
+        .split_once(": ")
+        .filter(|(head, _)| head.starts_with("line "))
+        .map_or(message.to_owned(), |(_, rest)| rest.to_owned())
 }
 
 pub(crate) fn line_of(message: &str) -> Option<usize> {

@@ -369,6 +369,24 @@ fn an_unparsable_settings_file_is_refused_and_left_untouched() {
 }
 
 #[test]
+fn every_host_refuses_a_file_cut_off_mid_way() {
+    for (host, rel, text) in HOSTS {
+        let s = Setup::new();
+        let cut = &text[..text.len() / 2];
+        s.write(rel, cut);
+        for command in ["install", "uninstall"] {
+            s.cli(&[command, "--host", host]).assert().failure().stdout(
+                predicate::str::contains(format!("{}:", s.settings(rel).display()))
+                    .and(predicate::str::contains("not valid JSON"))
+                    .and(predicate::str::contains("left untouched")),
+            );
+            assert_eq!(s.read(rel), cut, "{host}: {command} touched a broken file");
+        }
+        assert!(!s.settings(&format!("{rel}.wazir-hooks.bak")).exists());
+    }
+}
+
+#[test]
 fn dry_run_prints_the_diff_and_writes_nothing() {
     let s = Setup::new();
     let (_, rel, text) = HOSTS[2];
