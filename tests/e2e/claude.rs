@@ -1,0 +1,1 @@
+//! Scenarios on the real claude client. Being written.

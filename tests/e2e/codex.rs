@@ -1,0 +1,1 @@
+//! Scenarios on the real codex client. Being written.

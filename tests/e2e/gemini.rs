@@ -1,0 +1,1 @@
+//! Scenarios on the real gemini client. Being written.
