@@ -92,8 +92,9 @@ impl Hook {
     }
 
     /// The answer when the hook cannot evaluate its input: guards fail closed in the
-    /// host's own channel (unless `on_error: allow`); capture hooks say why on stderr and
-    /// let the call go on; the canonical protocol gets exit 1.
+    /// host's own channel (unless `on_error: allow`), except at a stop, which they let
+    /// happen; capture hooks say why on stderr and let the call go on; the canonical
+    /// protocol gets exit 1.
     pub(crate) fn failure(self, ctx: &Context, problem: &str) -> Answer {
         self.failure_with(ctx, problem, false)
     }
@@ -106,6 +107,17 @@ impl Hook {
         if !self.is_guard() {
             let mut a = hosts::render_quiet(host, &ctx.kind);
             a.stderr = format!("{}: {problem} (nothing was blocked)", self.name());
+            return a;
+        }
+        if matches!(ctx.kind, EventKind::Stop) {
+            // A guard blocks tool calls. Blocking a stop means "keep going" on Claude Code
+            // (exit 2 at Stop), which would keep a broken setup running turn after turn:
+            // failing safe here is letting the agent stop.
+            let mut a = hosts::render_quiet(host, &ctx.kind);
+            a.stderr = format!(
+                "{}: {problem} (the agent is let stop: blocking a stop would keep it going)",
+                self.name()
+            );
             return a;
         }
         let decision = if allow {

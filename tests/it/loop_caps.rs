@@ -253,3 +253,48 @@ fn gemini_continuation_cap_stops_without_asking_for_a_retry() {
         "on AfterAgent a deny would force another turn: {v}"
     );
 }
+
+/// A broken configuration makes the guard deny tool calls, but at a stop it lets the
+/// agent stop: "blocking" a Stop means "keep going" (exit 2 at Claude Code's Stop,
+/// `decision: deny` at Gemini's AfterAgent), which would keep a broken setup running.
+#[test]
+fn a_broken_configuration_never_keeps_the_agent_going() {
+    let p = Project::new();
+    caps(&p, "protected_paths: [unclosed\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Deny);
+    let stops = [
+        (
+            "claude",
+            json!({"session_id": "r", "cwd": p.root, "hook_event_name": "Stop", "stop_hook_active": false}),
+        ),
+        (
+            "codex",
+            json!({"session_id": "r", "turn_id": "1", "model": "m", "cwd": p.root, "hook_event_name": "Stop", "stop_hook_active": false}),
+        ),
+        (
+            "gemini",
+            json!({"session_id": "r", "cwd": p.root, "hook_event_name": "AfterAgent", "timestamp": "2026-01-01T00:00:00Z", "prompt": "p", "prompt_response": "r", "stop_hook_active": false}),
+        ),
+        (
+            "cursor",
+            json!({"conversation_id": "r", "generation_id": "g", "cursor_version": "2", "workspace_roots": [p.root], "hook_event_name": "stop", "status": "completed", "loop_count": 0}),
+        ),
+    ];
+    for (host, payload) in stops {
+        let out = p.run("loop-cap-guard", host, &payload);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{host}: a stop must not be blocked"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for word in ["deny", "block", "followup_message", "\"continue\""] {
+            assert!(!stdout.contains(word), "{host}: {stdout}");
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("configuration") && stderr.contains("let stop"),
+            "{host}: {stderr}"
+        );
+    }
+}
