@@ -108,6 +108,9 @@ pub struct Event {
     pub exit_code: Option<i64>,
     pub duration_ms: Option<u64>,
     pub failed: bool,
+    /// Whether the host said how the tool ended. Codex's PostToolUse carries only the
+    /// command's output, so a failed shell command looks like a successful one there.
+    pub outcome_known: bool,
     /// The tool's structured response (Claude), kept to rewrite it in the same shape.
     pub response: Option<serde_json::Value>,
     /// Stop: the agent is already continuing because of a Stop hook.
@@ -139,6 +142,7 @@ impl Event {
             exit_code: None,
             duration_ms: None,
             failed: false,
+            outcome_known: true,
             response: None,
             stop_hook_active: false,
             last_message: None,

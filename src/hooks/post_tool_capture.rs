@@ -33,7 +33,11 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
     let redactor = capture::redactor(&s.config);
     let text = capture::redact(redactor.as_ref(), &text).into_owned();
     let bytes = text.len() as u64;
-    let exit_code = event.exit_code.or(Some(i64::from(event.failed)));
+    let exit_code = match (event.exit_code, event.outcome_known) {
+        (Some(code), _) => Some(code),
+        (None, true) => Some(i64::from(event.failed)),
+        (None, false) => None,
+    };
     let subject = event
         .command
         .clone()
@@ -75,7 +79,7 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             ls.recent_failures.push(truncate(&subject, 160));
             let excess = ls.recent_failures.len().saturating_sub(5);
             ls.recent_failures.drain(..excess);
-        } else {
+        } else if event.outcome_known {
             ls.failure_streaks.remove(&key);
         }
         fields.insert("tool".into(), json!(tool));
@@ -94,7 +98,8 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         };
         fields.insert("kind".into(), json!(kind));
         fields.insert("exit_code".into(), json!(exit_code));
-        fields.insert("success".into(), json!(!event.failed));
+        let success = event.outcome_known.then_some(!event.failed);
+        fields.insert("success".into(), json!(success));
         if let Some(d) = event.duration_ms {
             fields.insert("duration_ms".into(), json!(d));
         }

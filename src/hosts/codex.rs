@@ -7,10 +7,17 @@ use serde_json::Value;
 
 use super::{parse_tool_event, set_command, str_field};
 use crate::error::PayloadError;
-use crate::event::{Answer, Decision, Event, Host, ToolKind};
+use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
 pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
-    parse_tool_event(Host::Codex, payload, &["last_assistant_message"], classify)
+    let mut event = parse_tool_event(Host::Codex, payload, &["last_assistant_message"], classify)?;
+    // Codex 0.169.0 sends a shell command's PostToolUse with its output as a plain string
+    // and no exit status, failed or not (seen in the end-to-end runs); apply_patch's
+    // output starts `Exit code: N`. Without either, nobody can tell how it ended.
+    if event.kind == EventKind::PostTool && event.exit_code.is_none() && !event.failed {
+        event.outcome_known = false;
+    }
+    Ok(event)
 }
 
 fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {

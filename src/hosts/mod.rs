@@ -202,7 +202,9 @@ fn response_exit(v: &Value) -> Option<i64> {
 
 /// The `N` of an error text starting `Exit code N` (how Claude reports a failed shell).
 fn exit_code_in(text: &str) -> Option<i64> {
-    let rest = text.trim_start().strip_prefix("Exit code ")?;
+    // `Exit code 1` (Claude Code's failures), `Exit code: 0` (Codex's apply_patch).
+    let rest = text.trim_start().strip_prefix("Exit code")?;
+    let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
     rest.split(|c: char| !c.is_ascii_digit() && c != '-')
         .next()?
         .parse()

@@ -99,25 +99,21 @@ impl Diagnosis {
 }
 
 pub fn run(req: &Request) -> Diagnosis {
-    let (project, target) = project_config(req);
-    let hosts = check_hosts(req, target.as_deref());
+    let (mut project, target) = project_config(req);
+    let hosts = match Scratch::new() {
+        Ok(scratch) => check_hosts(req, target.as_deref(), &scratch),
+        Err(e) => {
+            project.push(Finding {
+                level: Level::Fail,
+                text: format!("cannot make a scratch project to probe the hooks in: {e}"),
+            });
+            Vec::new()
+        }
+    };
     Diagnosis { project, hosts }
 }
 
-fn check_hosts(req: &Request, target: Option<&Path>) -> Vec<HostReport> {
-    let scratch = match Scratch::new() {
-        Ok(s) => s,
-        Err(e) => {
-            return vec![HostReport {
-                host: Host::Wazir,
-                wired: false,
-                findings: vec![Finding {
-                    level: Level::Fail,
-                    text: format!("cannot make a scratch project to probe the hooks in: {e}"),
-                }],
-            }];
-        }
-    };
+fn check_hosts(req: &Request, target: Option<&Path>, scratch: &Scratch) -> Vec<HostReport> {
     let hosts = if req.hosts.is_empty() {
         HOSTS.to_vec()
     } else {
@@ -126,7 +122,7 @@ fn check_hosts(req: &Request, target: Option<&Path>) -> Vec<HostReport> {
     hosts
         .into_iter()
         .filter_map(Layout::of)
-        .map(|layout| check_host(req, layout, &scratch, !req.hosts.is_empty(), target))
+        .map(|layout| check_host(req, layout, scratch, !req.hosts.is_empty(), target))
         .collect()
 }
 
@@ -160,8 +156,6 @@ fn check_host(
                             scope.name()
                         ),
                     );
-                }
-                if !regs.is_empty() {
                     docs.push((scope, file.clone(), doc.clone()));
                 }
                 wired.extend(regs.into_iter().map(|reg| Wired {
@@ -514,7 +508,7 @@ fn judge_deny(
 fn first_sentence(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     let cut = line.find(". ").map_or(line.len(), |i| i + 1);
-    let mut s: String = line[..cut].chars().take(140).collect();
+    let mut s: String = line[..cut].chars().take(200).collect();
     if s.len() < line[..cut].len() {
         s.push('…');
     }

@@ -77,7 +77,13 @@ pub(crate) fn client(c: Client) -> PathBuf {
     }
     let spec = format!("{}@{}", c.package, c.version);
     let out = Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
         .arg(&dir)
         .arg(&spec)
         .output()
@@ -188,7 +194,13 @@ impl Sandbox {
             .env("NO_PROXY", "127.0.0.1,localhost")
             .env("DISABLE_TELEMETRY", "1")
             .stdin(Stdio::null());
-        for var in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"] {
+        for var in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "ALL_PROXY",
+        ] {
             cmd.env_remove(var);
         }
         cmd
@@ -234,9 +246,26 @@ impl Sandbox {
     }
 }
 
-/// Runs a client to the end, killing it after `limit`.
-pub(crate) fn run(mut cmd: Command, limit: Duration) -> Output {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+/// Runs a client to the end, killing it after `limit`; a client that overruns fails the
+/// test with what it printed.
+pub(crate) fn run(cmd: Command, limit: Duration) -> Output {
+    run_limited(cmd, limit).unwrap_or_else(|out| {
+        panic!(
+            "the client did not finish within {limit:?}; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Runs a client to the end in a process group of its own, killing the whole group after
+/// `limit` (`Err` then holds what it printed until then). The npm launchers start the
+/// native client as a child under Node 20: killing the launcher alone would leave that
+/// child holding the output pipes, and reading them would never end.
+pub(crate) fn run_limited(mut cmd: Command, limit: Duration) -> Result<Output, Output> {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the client starts");
     let collect = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -250,23 +279,25 @@ pub(crate) fn run(mut cmd: Command, limit: Duration) -> Output {
     let out = collect(child.stdout.take().map(|p| Box::new(p) as _));
     let err = collect(child.stderr.take().map(|p| Box::new(p) as _));
     let start = Instant::now();
+    let mut timed_out = false;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
         if start.elapsed() > limit {
-            let _ = child.kill();
-            let status = child.wait().unwrap();
-            let stderr = String::from_utf8_lossy(&err.join().unwrap()).into_owned();
-            panic!("the client did not finish within {limit:?} ({status}); stderr:\n{stderr}");
+            timed_out = true;
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            break child.wait().unwrap();
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    Output {
+    let output = Output {
         status,
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
-    }
+    };
+    if timed_out { Err(output) } else { Ok(output) }
 }
 
 /// One HTTP request the model server received.
@@ -411,11 +442,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, log_file: &Path, handler:
             }
         }
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let request = Request {
-            method,
-            path,
-            body,
-        };
+        let request = Request { method, path, body };
         {
             let mut log = log.lock().unwrap();
             log.push(request.clone());
@@ -434,12 +461,15 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, log_file: &Path, handler:
         let head = format!(
             "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n\r\n",
             reply.status,
-            if reply.status == 200 { "OK" } else { "Not Found" },
+            if reply.status == 200 {
+                "OK"
+            } else {
+                "Not Found"
+            },
             reply.content_type,
             reply.body.len()
         );
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&reply.body).is_err()
-        {
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&reply.body).is_err() {
             return;
         }
         let _ = writer.flush();

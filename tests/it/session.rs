@@ -676,3 +676,50 @@ fn huge_claude_output_is_offloaded_and_secrets_redacted() {
         "tool_input": {"command": "make"}, "error": format!("Exit code 2\n{}", "e".repeat(50_000)), "tool_use_id": "big2"}));
     assert!(out.stdout.is_empty());
 }
+
+/// Codex's PostToolUse carries a shell command's output and nothing about how it ended
+/// (seen on Codex 0.169.0 in the end-to-end runs): the event says "unknown" rather than
+/// inventing a success, and a failure streak is neither grown nor ended by it.
+/// apply_patch's output starts `Exit code: N`, which is read.
+#[test]
+fn codex_post_tool_use_does_not_invent_how_a_command_ended() {
+    let p = Project::new();
+    let post = |tool: &str, input: Value, response: &str| {
+        let payload = json!({"session_id": "cx", "turn_id": "1", "model": "m", "cwd": p.root,
+            "hook_event_name": "PostToolUse", "tool_name": tool, "tool_input": input,
+            "tool_response": response, "tool_use_id": format!("call_{}", response.len())});
+        assert!(
+            p.run("post-tool-capture", "codex", &payload)
+                .status
+                .success()
+        );
+    };
+    post(
+        "Bash",
+        json!({"command": "ls /nonexistent-dir"}),
+        "ls: cannot access '/nonexistent-dir': No such file or directory\n",
+    );
+    post(
+        "apply_patch",
+        json!({"command": "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\n"}),
+        "Exit code: 1\nWall time: 0 seconds\nOutput:\nfailed to apply\n",
+    );
+    post(
+        "apply_patch",
+        json!({"command": "*** Begin Patch\n*** Add File: b.txt\n+x\n*** End Patch\n"}),
+        "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nA b.txt\n",
+    );
+    let events: Vec<Value> = p
+        .events("cx")
+        .into_iter()
+        .filter(|e| e["event"] == "post_tool_capture")
+        .collect();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0]["success"], Value::Null, "{}", events[0]);
+    assert_eq!(events[0]["exit_code"], Value::Null);
+    assert_eq!(events[1]["success"], false);
+    assert_eq!(events[1]["exit_code"], 1);
+    assert_eq!(events[2]["success"], true);
+    assert_eq!(events[2]["exit_code"], 0);
+    assert_eq!(p.status("cx")["counters"]["failures"], 1);
+}
