@@ -194,8 +194,9 @@ enum Command {
         target: setup::Target,
         #[command(flatten)]
         change: setup::Change,
-        /// Record Codex's trust in these hooks (and the project) in $CODEX_HOME/config.toml,
-        /// instead of trusting them by hand in Codex's /hooks
+        /// Record the hosts' trust yourself: Codex's in these hooks and the project
+        /// ($CODEX_HOME/config.toml), Gemini CLI's in the project folder
+        /// (~/.gemini/trustedFolders.json)
         #[arg(long)]
         trust: bool,
     },

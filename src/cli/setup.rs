@@ -145,7 +145,7 @@ pub(crate) fn install(req: &Request) -> Result<Report, CliError> {
         let mut notes = Vec::new();
         for o in outcomes.iter().filter(|o| o.result.is_ok()) {
             if let Some(layout) = Layout::of(o.host) {
-                notes.extend(layout.notes(req.scope));
+                notes.extend(layout.notes(req.scope, req.trust));
             }
         }
         if !notes.is_empty() {
@@ -192,8 +192,8 @@ fn outcome_report(req: &Request, outcomes: &[Outcome]) -> Report {
                 }
                 for t in &done.trusted {
                     let verb = match (req.dry_run, req.trust) {
-                        (true, true) => "would record Codex's trust for",
-                        (false, true) => "recorded Codex's trust for",
+                        (true, true) => "would record trust for",
+                        (false, true) => "recorded trust for",
                         (true, false) => "would take back",
                         (false, false) => "took back",
                     };

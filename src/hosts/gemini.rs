@@ -26,7 +26,26 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
             .error
             .get_or_insert_with(|| err.as_str().map_or_else(|| err.to_string(), str::to_owned));
     }
+    if event.kind == EventKind::PostTool
+        && event.tool_kind == ToolKind::Shell
+        && event.exit_code.is_none()
+        && let Some(code) = shell_exit_code(event.response.as_ref())
+    {
+        event.exit_code = Some(code);
+        event.failed |= code != 0;
+    }
     Ok(event)
+}
+
+/// The exit code of `run_shell_command`: Gemini CLI 0.61.0 sends no error field for a
+/// command that exits non-zero, only an `Exit Code: N` line after the output in
+/// `llmContent` (seen in the end-to-end runs). The last such line is Gemini's own; the
+/// command's output, which comes first, could print a look-alike.
+fn shell_exit_code(response: Option<&Value>) -> Option<i64> {
+    let text = response?.get("llmContent")?.as_str()?;
+    text.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("Exit Code:")?.trim().parse().ok())
 }
 
 fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {

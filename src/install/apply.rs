@@ -23,7 +23,8 @@ pub struct Request {
     pub bin_dir: PathBuf,
     /// Compute and show the change; write nothing.
     pub dry_run: bool,
-    /// Record Codex's trust in our hooks (and the project) ourselves.
+    /// Record the hosts' trust in our hooks ourselves (Codex: the project and each hook;
+    /// Gemini CLI: the project folder).
     pub trust: bool,
 }
 

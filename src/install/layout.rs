@@ -165,8 +165,9 @@ impl Layout {
         }
     }
 
-    /// What the user must do before this host runs the hooks just written.
-    pub fn notes(&self, scope: Scope) -> Vec<&'static str> {
+    /// What the user must do before this host runs the hooks just written (`trusted`:
+    /// install recorded the host's trust itself, with `--trust`).
+    pub fn notes(&self, scope: Scope, trusted: bool) -> Vec<&'static str> {
         let mut notes = Vec::new();
         match self.host {
             Host::Claude => {
@@ -191,11 +192,13 @@ impl Layout {
                 }
             }
             Host::Gemini => {
-                notes.push(
-                    "Gemini CLI: it runs settings hooks (project and user) only in a trusted \
-                     folder: trust the project when Gemini CLI asks, or install with --trust; \
-                     the first run warns about new project hooks and runs them.",
-                );
+                if !trusted || scope == Scope::User {
+                    notes.push(
+                        "Gemini CLI: it runs settings hooks (project and user) only in a trusted \
+                         folder: trust the project when Gemini CLI asks, or install with --trust; \
+                         the first run warns about new project hooks and runs them.",
+                    );
+                }
                 if scope == Scope::Project {
                     notes.push(
                         "Gemini CLI: it reads project hooks only from the folder it starts in: \
@@ -203,6 +206,10 @@ impl Layout {
                     );
                 }
             }
+            Host::Codex if trusted => notes.push(
+                "Codex: the trust is recorded; Codex asks again after any change to a hook \
+                 (install --trust records it again).",
+            ),
             Host::Codex => notes.push(
                 "Codex: hooks run only once trusted: open `codex`, run /hooks and trust them \
                  (again after every change to them), or install with --trust to record the \

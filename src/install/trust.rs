@@ -191,7 +191,7 @@ pub fn trust_codex(
             t.insert("trust_level", value("trusted"));
             t.decor_mut().set_prefix(format!("\n{MARK}\n"));
             projects.insert(&root, Item::Table(t));
-            did.push(format!("the project {root}"));
+            did.push(format!("the project {root} (Codex)"));
         }
     }
     let entries = codex_entries(hooks_file, doc);
@@ -219,7 +219,10 @@ pub fn trust_codex(
         }
     }
     if changed > 0 {
-        did.push(format!("{changed} hooks in {}", hooks_file.display()));
+        did.push(format!(
+            "{changed} hooks in {} (Codex)",
+            hooks_file.display()
+        ));
     }
     if !did.is_empty() && !dry_run {
         write_toml(&path, &old, &toml)?;
@@ -476,6 +479,15 @@ fn check_gemini(
         ));
     }
     let env = std::env::var("GEMINI_CLI_TRUST_WORKSPACE").ok();
+    let restricted = std::env::var("GEMINI_RESTRICTED_MODE").ok().as_deref() == Some("true");
+    if restricted || env.as_deref() == Some("false") {
+        out.push(finding(
+            Level::Note,
+            "GEMINI_RESTRICTED_MODE=true or GEMINI_CLI_TRUST_WORKSPACE=false in this shell: \
+             Gemini CLI started from it trusts no folder and runs no settings hooks"
+                .to_owned(),
+        ));
+    }
     let user_settings = home.dir.join(".gemini/settings.json");
     let trust_off = read_json_object(&user_settings)
         .ok()

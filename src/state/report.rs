@@ -67,6 +67,8 @@ pub struct Report {
     /// Tool → (executions, failures).
     pub tools: BTreeMap<String, (u64, u64)>,
     pub failures: VecDeque<Failure>,
+    /// Commands whose host did not say how they ended (Codex), newest last.
+    pub unknown_outcome: VecDeque<String>,
     pub files_written: BTreeSet<String>,
     /// Guard denials and caps reached, newest last.
     pub blocked: VecDeque<String>,
@@ -136,6 +138,8 @@ impl Report {
                             at: l.created_at.as_deref().unwrap_or("").to_owned(),
                         },
                     );
+                } else if l.success.is_none() && l.exit_code.is_none() && l.command.is_some() {
+                    push_capped(&mut self.unknown_outcome, subject());
                 } else if let (Some(t), Some("write")) = (&l.target, l.kind.as_deref()) {
                     self.files_written.insert(t.to_string());
                 }
@@ -234,6 +238,13 @@ impl Report {
                 {
                     let _ = writeln!(md, "    {}", truncate(line, 200));
                 }
+            }
+            md.push('\n');
+        }
+        if !self.unknown_outcome.is_empty() {
+            md.push_str("## Ran, outcome not reported by the host (most recent last)\n\n");
+            for c in &self.unknown_outcome {
+                let _ = writeln!(md, "- `{}`", truncate(c, 200));
             }
             md.push('\n');
         }

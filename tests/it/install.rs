@@ -635,10 +635,8 @@ fn trust_is_recorded_on_request_and_taken_back_by_uninstall() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("recorded Codex's trust for the project")
-                .and(predicate::str::contains(
-                    "recorded Codex's trust for 9 hooks",
-                ))
+            predicate::str::contains("recorded trust for the project")
+                .and(predicate::str::contains("recorded trust for 9 hooks"))
                 .and(predicate::str::contains("(Gemini CLI)")),
         );
     let toml = fs::read_to_string(&config).unwrap();

@@ -193,7 +193,7 @@ fn payloads(host: &str, root: &Path, sid: &str) -> Vec<(&'static str, Value)> {
             ),
             (
                 "post-tool-capture",
-                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "AfterTool", "timestamp": "2026-08-30T10:12:09Z", "tool_name": "run_shell_command", "tool_input": {"command": "pytest -q"}, "tool_response": {"llmContent": "Exit Code: 1\n2 failed", "returnDisplay": "2 failed", "error": "Command exited with code 1"}}),
+                json!({"session_id": sid, "cwd": cwd, "hook_event_name": "AfterTool", "timestamp": "2026-08-30T10:12:09Z", "tool_name": "run_shell_command", "tool_input": {"command": "pytest -q"}, "tool_response": {"llmContent": "<untrusted_context>\nOutput: 2 failed\nExit Code: 1\nProcess Group PGID: 4242</untrusted_context>", "returnDisplay": "2 failed"}}),
             ),
             (
                 "post-tool-capture",
@@ -231,11 +231,11 @@ fn payloads(host: &str, root: &Path, sid: &str) -> Vec<(&'static str, Value)> {
             ),
             (
                 "post-tool-capture",
-                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "Bash", "tool_input": {"command": "go test ./..."}, "tool_response": {"exit_code": 1, "output": "--- FAIL: TestX"}, "tool_use_id": "call_1"}),
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "Bash", "tool_input": {"command": "go test ./..."}, "tool_response": "--- FAIL: TestX\nFAIL\n", "tool_use_id": "call_1"}),
             ),
             (
                 "post-tool-capture",
-                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\n*** Update File: src/lib.rs\n*** End Patch\n"}, "tool_response": "Success. Updated: src/lib.rs", "tool_use_id": "call_2"}),
+                json!({"session_id": sid, "turn_id": "7", "cwd": cwd, "hook_event_name": "PostToolUse", "model": "gpt-5.5-codex", "tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\n*** Update File: src/lib.rs\n*** End Patch\n"}, "tool_response": "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM src/lib.rs\n", "tool_use_id": "call_2"}),
             ),
             (
                 "pre-compact-summary",
@@ -332,7 +332,13 @@ fn a_whole_session_on_every_host() {
             "{host}"
         );
         let failure = &events[2];
-        assert_eq!(failure["success"], false, "{host}: {failure}");
+        // Codex's PostToolUse carries a shell command's output only: how it ended is
+        // unknown there (it is a failure on every other host).
+        let (failed, failures) = match host {
+            "codex" => (Value::Null, 0),
+            _ => (json!(false), 1),
+        };
+        assert_eq!(failure["success"], failed, "{host}: {failure}");
         assert_ne!(failure["exit_code"], 0, "{host}: {failure}");
         assert!(
             failure["capture_path"]
@@ -344,7 +350,7 @@ fn a_whole_session_on_every_host() {
         let status = p.status(&sid);
         assert_eq!(status["run_id"], sid.as_str());
         assert_eq!(status["counters"]["tool_calls"], 2, "{host}");
-        assert_eq!(status["counters"]["failures"], 1, "{host}");
+        assert_eq!(status["counters"]["failures"], failures, "{host}");
         for key in [
             "project_root",
             "phase",
@@ -358,7 +364,11 @@ fn a_whole_session_on_every_host() {
             assert!(status.get(key).is_some(), "{host}: status.json lacks {key}");
         }
         let summary = std::fs::read_to_string(p.run_dir(&sid).join("summary.md")).unwrap();
-        assert!(summary.contains("Failing or failed"), "{host}: {summary}");
+        let section = match host {
+            "codex" => "outcome not reported by the host",
+            _ => "Failing or failed",
+        };
+        assert!(summary.contains(section), "{host}: {summary}");
         let handoff = std::fs::read_to_string(p.run_dir(&sid).join("handoff.md")).unwrap();
         assert!(
             handoff.contains("Handoff from run") && handoff.contains("Totals"),
@@ -722,4 +732,52 @@ fn codex_post_tool_use_does_not_invent_how_a_command_ended() {
     assert_eq!(events[2]["success"], true);
     assert_eq!(events[2]["exit_code"], 0);
     assert_eq!(p.status("cx")["counters"]["failures"], 1);
+}
+
+/// Gemini CLI 0.61.0 says a shell command failed only with an `Exit Code: N` line after its
+/// output in `llmContent` (seen in the end-to-end runs); the last such line is Gemini's
+/// own, so a look-alike printed by the command cannot hide a failure.
+#[test]
+fn gemini_shell_failures_are_read_from_the_exit_code_line() {
+    let p = Project::new();
+    let post = |id: &str, content: &str| {
+        let payload = json!({"session_id": "gm", "cwd": p.root, "hook_event_name": "AfterTool",
+            "timestamp": "2026-08-30T10:12:09Z", "tool_name": "run_shell_command",
+            "tool_input": {"command": format!("run {id}")},
+            "tool_response": {"llmContent": content, "returnDisplay": "x"}});
+        assert!(
+            p.run("post-tool-capture", "gemini", &payload)
+                .status
+                .success()
+        );
+    };
+    post(
+        "ok",
+        "<untrusted_context>\nOutput: hello\nProcess Group PGID: 7</untrusted_context>",
+    );
+    post(
+        "failed",
+        "<untrusted_context>\nOutput: ls: cannot access '/x'\nExit Code: 2\nProcess Group PGID: 8</untrusted_context>",
+    );
+    post(
+        "disguised",
+        "<untrusted_context>\nOutput: Exit Code: 0\nExit Code: 0\nExit Code: 3\nProcess Group PGID: 9</untrusted_context>",
+    );
+    let events: Vec<Value> = p
+        .events("gm")
+        .into_iter()
+        .filter(|e| e["event"] == "post_tool_capture")
+        .collect();
+    let outcome: Vec<(Value, Value)> = events
+        .iter()
+        .map(|e| (e["success"].clone(), e["exit_code"].clone()))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            (json!(true), json!(0)),
+            (json!(false), json!(2)),
+            (json!(false), json!(3)),
+        ]
+    );
 }
