@@ -90,6 +90,10 @@ pub(crate) fn client(c: Client) -> PathBuf {
         .unwrap_or_else(|e| {
             panic!("cannot run npm to install {spec} (is Node.js with npm installed?): {e}")
         });
+    if !(out.status.success() && exe.exists()) {
+        // Leave no half-installed client for the next run to trust.
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     assert!(
         out.status.success() && exe.exists(),
         "could not install {spec} into {}: npm exited {}:\n{}{}",
@@ -474,4 +478,17 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, log_file: &Path, handler:
         }
         let _ = writer.flush();
     }
+}
+
+/// A client that cannot be installed fails the scenario that needs it, in npm's words;
+/// nothing is skipped.
+#[test]
+#[should_panic(expected = "could not install @wazir-hooks-e2e/no-such-client@0.0.0")]
+fn a_client_that_cannot_be_installed_fails_loudly() {
+    let missing = Client {
+        package: "@wazir-hooks-e2e/no-such-client",
+        version: "0.0.0",
+        bin: "no-such-client",
+    };
+    client(missing);
 }
