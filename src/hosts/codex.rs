@@ -44,8 +44,14 @@ pub(super) fn render(decision: &Decision) -> Answer {
     if decision.allowed {
         return Answer::default();
     }
+    // Exit 2 blocks only with something on stderr: a blank reason would let the call run.
+    let stderr = if decision.reason.trim().is_empty() {
+        "Blocked by a wazir-hooks guard (it gave no reason).".to_owned()
+    } else {
+        decision.reason.clone()
+    };
     Answer {
-        stderr: decision.reason.clone(),
+        stderr,
         exit: 2,
         ..Answer::default()
     }

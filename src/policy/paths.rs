@@ -45,11 +45,14 @@ pub fn normalize(path: &Path) -> PathBuf {
             Component::Prefix(p) => out.push(p.as_os_str()),
             Component::RootDir => out.push("/"),
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() && !path.has_root() {
-                    out.push("..");
+            // A relative path keeps the `..`s it cannot cancel (`../..`).
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             Component::Normal(n) => out.push(n),
         }
     }

@@ -14,5 +14,6 @@ mod file_tools;
 mod harness;
 mod install;
 mod loop_caps;
+mod properties;
 mod session;
 mod shell_cases;
