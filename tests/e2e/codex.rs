@@ -117,6 +117,22 @@ fn codex_sandbox(
     steps: Vec<Step>,
     last_words: &'static str,
 ) -> (Sandbox, ModelServer) {
+    let (sandbox, server) = codex_sandbox_untrusted(config, steps, last_words);
+    sandbox.install_hooks("codex");
+    let config_toml = std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap();
+    assert!(
+        config_toml.contains("model_provider = \"mock\"") && config_toml.contains("trusted_hash"),
+        "install --trust must keep the provider settings and add the hooks' trust:\n{config_toml}"
+    );
+    (sandbox, server)
+}
+
+/// The same sandbox with Codex's provider settings but no hooks installed yet.
+fn codex_sandbox_untrusted(
+    config: &str,
+    steps: Vec<Step>,
+    last_words: &'static str,
+) -> (Sandbox, ModelServer) {
     let sandbox = Sandbox::new(config);
     let server = ModelServer::start(
         sandbox.home.join("requests.ndjson"),
@@ -152,12 +168,6 @@ fn codex_sandbox(
         ),
     )
     .unwrap();
-    sandbox.install_hooks("codex");
-    let config_toml = std::fs::read_to_string(codex_home.join("config.toml")).unwrap();
-    assert!(
-        config_toml.contains("model_provider = \"mock\"") && config_toml.contains("trusted_hash"),
-        "install --trust must keep the provider settings and add the hooks' trust:\n{config_toml}"
-    );
     (sandbox, server)
 }
 
@@ -575,4 +585,63 @@ fn codex_broken_configuration_blocks_harmless_calls() {
             && out.contains("wazir.hooks.yaml:1"),
         "the harmless call should have been denied for the broken configuration:\n{out}"
     );
+}
+
+/// What a user must do on Codex, shown by Codex itself: hooks installed without trust do
+/// not run at all (the protected write happens), and doctor says so; recording the trust
+/// (what a person does in /hooks) makes the same hooks block the same call.
+#[test]
+fn codex_runs_no_hook_until_it_is_trusted() {
+    let (sandbox, server) = codex_sandbox_untrusted(
+        CONFIG,
+        vec![Step::Shell("echo pwned > roles/executor.md")],
+        "Done.",
+    );
+    let install = sandbox.wazir(&["install", "--host", "codex"]);
+    assert!(install.status.success());
+    let doctor = sandbox.wazir(&["doctor", "--host", "codex"]);
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    assert_eq!(doctor.status.code(), Some(3), "{report}");
+    assert!(report.contains("TODO Codex ignores"), "{report}");
+
+    let run = exec(&sandbox, &server, "Edit the role.");
+    assert_eq!(
+        sandbox.read("roles/executor.md").as_deref(),
+        Some("pwned\n"),
+        "untrusted hooks ran after all:\n{}",
+        run.report()
+    );
+    assert!(
+        sandbox.events().is_empty(),
+        "an untrusted hook recorded events"
+    );
+
+    std::fs::write(sandbox.project.join("roles/executor.md"), "executor\n").unwrap();
+    sandbox.install_hooks("codex");
+    let server = ModelServer::start(
+        sandbox.home.join("requests-2.ndjson"),
+        scripted(vec![Step::Shell("echo pwned > roles/executor.md")], "Done."),
+    );
+    // The provider's address changes with the new server.
+    let config = sandbox.home.join(".codex/config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let old_url = text
+        .lines()
+        .find_map(|l| l.strip_prefix("base_url = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        &config,
+        text.replace(&old_url, &format!("{}/v1", server.url())),
+    )
+    .unwrap();
+    let run = exec(&sandbox, &server, "Edit the role.");
+    assert_eq!(
+        sandbox.read("roles/executor.md").as_deref(),
+        Some("executor\n"),
+        "trusted hooks did not block:\n{}",
+        run.report()
+    );
+    assert!(run.output_of(0).starts_with(BLOCKED), "{}", run.report());
 }

@@ -138,6 +138,14 @@ fn scripted(
 /// A sandbox whose project has our Gemini CLI hooks installed with `--trust`, and a user
 /// settings file that selects API-key auth (a custom base URL needs it).
 fn gemini_sandbox(config: &str) -> Sandbox {
+    let sb = gemini_sandbox_untrusted(config);
+    sb.install_hooks("gemini");
+    assert_trusted(&sb);
+    sb
+}
+
+/// The same sandbox with Gemini CLI's user settings but no hooks installed yet.
+fn gemini_sandbox_untrusted(config: &str) -> Sandbox {
     let sb = Sandbox::new(config);
     let user = sb.home.join(".gemini");
     std::fs::create_dir_all(&user).unwrap();
@@ -150,8 +158,6 @@ fn gemini_sandbox(config: &str) -> Sandbox {
         .unwrap(),
     )
     .unwrap();
-    sb.install_hooks("gemini");
-    assert_trusted(&sb);
     sb
 }
 
@@ -646,4 +652,34 @@ fn gemini_unreadable_config_blocks_guarded_call() {
     // And the session still ends: failing closed must not keep the agent going.
     s.assert_ended();
     assert_eq!(s.report()["stats"]["tools"]["totalFail"], 1);
+}
+
+/// What a user must do on Gemini CLI, shown by Gemini CLI itself: in a folder nobody
+/// trusted, a headless run refuses to start (exit 55) and no hook runs; doctor says so.
+/// Once the folder is trusted (what `install --trust` records), the same hooks block.
+#[test]
+fn gemini_runs_no_hook_until_the_folder_is_trusted() {
+    let sb = gemini_sandbox_untrusted(CONFIG);
+    let install = sb.wazir(&["install", "--host", "gemini"]);
+    assert!(install.status.success());
+    let checked = doctor(&sb);
+    let report = String::from_utf8_lossy(&checked.stdout);
+    assert_eq!(checked.status.code(), Some(3), "{report}");
+    assert!(
+        report.contains("TODO Gemini CLI runs no settings hooks"),
+        "{report}"
+    );
+
+    let script = || vec![shell("echo pwned > roles/executor.md")];
+    let refused = run_gemini(&sb, "untrusted", "Edit the role.", script());
+    assert_eq!(refused.out.status.code(), Some(55), "{}", refused.stderr());
+    assert!(refused.stderr().contains("trusted"), "{}", refused.stderr());
+    assert!(sb.events().is_empty(), "a hook ran in an untrusted folder");
+
+    sb.install_hooks("gemini");
+    assert_trusted(&sb);
+    let trusted = run_gemini(&sb, "trusted", "Edit the role.", script());
+    trusted.assert_ended();
+    assert_blocked(&trusted, 0, "the role edit", "protected-path-write-guard");
+    assert_eq!(sb.read("roles/executor.md").as_deref(), Some("executor\n"));
 }
