@@ -56,6 +56,11 @@ pub(crate) fn run(hook: Hook) -> ExitCode {
         });
     }
     std::panic::set_hook(Box::new(move |info| {
+        if catching() {
+            // `catch_panic` below turns it into an error; under `panic = "abort"` it
+            // cannot, and this hook must answer.
+            return;
+        }
         let message = info
             .payload()
             .downcast_ref::<&str>()
@@ -145,6 +150,25 @@ fn parse_host_arg(args: &[String]) -> Result<Option<Host>, String> {
         learn(h, &EventKind::PreTool);
     }
     problem.map_or(Ok(host), Err)
+}
+
+thread_local! {
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into `None` instead of the panic hook's failure
+/// answer: for third-party code (the bash parser) whose panic only means that it could
+/// not read its input. Under `panic = "abort"` the hook still answers.
+pub(crate) fn catch_panic<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let before = CATCHING.with(|c| c.replace(cfg!(panic = "unwind")));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    CATCHING.with(|c| c.set(before));
+    result
+}
+
+/// Whether a panic on this thread is being caught by [`catch_panic`].
+pub(crate) fn catching() -> bool {
+    CATCHING.with(std::cell::Cell::get)
 }
 
 /// All of stdin, or the reason it cannot be had. Endless stdin is the watchdog's job.

@@ -156,7 +156,14 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
             .collect(),
         ToolKind::Patch => {
             let text = event.patch.as_deref().unwrap_or("");
-            let targets = patch::any_targets(text);
+            let Ok(targets) = patch::any_targets(text) else {
+                return Ok(Decision::deny(format!(
+                    "Blocked: {tool} sent a patch naming more than {} possible target paths, \
+                     too many for the guard to check, so it cannot tell whether it writes a \
+                     protected path. Split it into smaller patches.",
+                    patch::MAX_CANDIDATES
+                )));
+            };
             if targets.is_empty() {
                 return Ok(Decision::deny(format!(
                     "Blocked: {tool} sent a patch in which no target file could be found \

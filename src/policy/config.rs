@@ -126,21 +126,33 @@ impl Config {
 
     /// Loads the configuration of the project rooted at `root`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let manifest = read_optional(&root.join(MANIFEST_FILE))?;
+        let hooks = read_optional(&root.join(HOOKS_FILE))?;
+        Config::from_texts(root, manifest.as_deref(), hooks.as_deref())
+    }
+
+    /// The configuration of the project rooted at `root`, from the texts of its two files
+    /// (`None` for a file that does not exist), without touching the disk.
+    pub fn from_texts(
+        root: &Path,
+        manifest_text: Option<&str>,
+        hooks_text: Option<&str>,
+    ) -> Result<Config, ConfigError> {
         let mut config = Config::empty(root);
         let manifest_path = root.join(MANIFEST_FILE);
-        if let Some(text) = read_optional(&manifest_path)? {
-            let manifest: Manifest = parse_yaml(&manifest_path, &text)?;
+        if let Some(text) = manifest_text {
+            let manifest: Manifest = parse_yaml(&manifest_path, text)?;
             config.protected_paths = manifest.protected_paths.unwrap_or_default();
             config.project_name = manifest.project.and_then(|p| p.name);
             config.state_root_default = manifest.paths.and_then(|p| p.state_root_default);
-            check_entries(&manifest_path, &text, &config.protected_paths)?;
+            check_entries(&manifest_path, text, &config.protected_paths)?;
             config.sources.push(manifest_path);
         }
         let hooks_path = root.join(HOOKS_FILE);
-        if let Some(text) = read_optional(&hooks_path)? {
-            let hooks: HooksFile = parse_yaml(&hooks_path, &text)?;
+        if let Some(text) = hooks_text {
+            let hooks: HooksFile = parse_yaml(&hooks_path, text)?;
             if let Some(extra) = &hooks.protected_paths {
-                check_entries(&hooks_path, &text, extra)?;
+                check_entries(&hooks_path, text, extra)?;
                 config.protected_paths.extend(extra.iter().cloned());
             }
             if let Some(flows) = &hooks.approved_flows {
@@ -152,7 +164,7 @@ impl Config {
             {
                 return Err(invalid(
                     &hooks_path,
-                    &text,
+                    text,
                     "max_chars",
                     format!("must be at most 10000 (hosts cap injected context there), got {max}"),
                 ));
@@ -161,7 +173,7 @@ impl Config {
                 if let Err(e) = regex::Regex::new(pattern) {
                     return Err(invalid(
                         &hooks_path,
-                        &text,
+                        text,
                         "redact",
                         format!("`{pattern}` is not a valid regular expression: {e}"),
                     ));

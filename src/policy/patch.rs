@@ -2,6 +2,8 @@
 //! `*** Update File:`, `*** Delete File:`, `*** Move to:`) and unified diffs (`---`/`+++`,
 //! `diff --git`, rename and copy headers) as read by `patch` and `git apply`.
 
+use std::collections::HashSet;
+
 /// Targets named by an `apply_patch` envelope, in order. Paths are as written (relative
 /// to the tool's cwd unless absolute).
 pub fn envelope_targets(text: &str) -> Vec<String> {
@@ -27,6 +29,7 @@ pub fn envelope_targets(text: &str) -> Vec<String> {
 /// (creation or deletion) is left out.
 pub fn diff_paths(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     for line in text.lines() {
         let path = if let Some(rest) = line
             .strip_prefix("+++ ")
@@ -38,7 +41,7 @@ pub fn diff_paths(text: &str) -> Vec<String> {
             Some(rest.split('\t').next().unwrap_or("").trim_end())
         } else if let Some(rest) = line.strip_prefix("diff --git ") {
             for part in rest.split_whitespace() {
-                push(&mut out, part);
+                push(&mut out, &mut seen, part);
             }
             None
         } else {
@@ -47,15 +50,15 @@ pub fn diff_paths(text: &str) -> Vec<String> {
                 .find_map(|h| line.strip_prefix(h))
         };
         if let Some(p) = path {
-            push(&mut out, p);
+            push(&mut out, &mut seen, p);
         }
     }
     out
 }
 
-fn push(out: &mut Vec<String>, raw: &str) {
+fn push(out: &mut Vec<String>, seen: &mut HashSet<String>, raw: &str) {
     let p = raw.trim().trim_matches('"');
-    if !p.is_empty() && p != "/dev/null" && !out.iter().any(|o| o == p) {
+    if !p.is_empty() && p != "/dev/null" && seen.insert(p.to_owned()) {
         out.push(p.to_owned());
     }
 }
@@ -63,6 +66,11 @@ fn push(out: &mut Vec<String>, raw: &str) {
 /// A diff path with `n` leading components removed, as `patch -pN` does.
 pub fn strip_components(path: &str, n: usize) -> Option<String> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    strip_parts(path, &parts, n)
+}
+
+/// [`strip_components`] for a path already split into its `parts`.
+fn strip_parts(path: &str, parts: &[&str], n: usize) -> Option<String> {
     (n < parts.len()).then(|| {
         let rest = parts[n..].join("/");
         if n == 0 && path.starts_with('/') {
@@ -73,36 +81,56 @@ pub fn strip_components(path: &str, n: usize) -> Option<String> {
     })
 }
 
+/// Most candidate paths, and bytes of them, one diff may yield. Past either, a diff is
+/// [`TooLarge`], which every caller treats as a patch that could write anything:
+/// enumerating every strip level of a hostile diff (a path 40 KB deep, a million headers)
+/// would take minutes and gigabytes.
+pub const MAX_CANDIDATES: usize = 50_000;
+const MAX_CANDIDATE_BYTES: usize = 8 * 1024 * 1024;
+
 /// Every path a diff could write under `patch`'s or `git apply`'s rules: with an explicit
 /// strip count, exactly that; without one, every strip level and the bare file name
 /// (GNU patch's default), since a guard must cover whichever the tool picks.
-pub fn diff_targets(text: &str, strip: Option<usize>) -> Vec<String> {
+pub fn diff_targets(text: &str, strip: Option<usize>) -> Result<Vec<String>, TooLarge> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let (mut count, mut bytes) = (0usize, 0usize);
     for path in diff_paths(text) {
-        let depth = path.split('/').filter(|p| !p.is_empty()).count();
-        let levels: Vec<usize> = match strip {
-            Some(n) => vec![n],
-            None => (0..depth).collect(),
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let levels = match strip {
+            Some(n) => n..n.saturating_add(1),
+            None => 0..parts.len(),
         };
         for n in levels {
-            if let Some(p) = strip_components(&path, n)
-                && !out.contains(&p)
-            {
+            let Some(p) = strip_parts(&path, &parts, n) else {
+                continue;
+            };
+            count += 1;
+            bytes += p.len();
+            if count > MAX_CANDIDATES || bytes > MAX_CANDIDATE_BYTES {
+                return Err(TooLarge);
+            }
+            if seen.insert(p.clone()) {
                 out.push(p);
             }
         }
     }
-    out
+    Ok(out)
 }
+
+/// A diff naming more candidate paths than [`MAX_CANDIDATES`] (or their bytes): the files
+/// it writes are not enumerated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
 
 /// Targets of a patch of unknown flavour (Cursor's ApplyPatch): an envelope if it has
 /// envelope headers, else a unified diff at every strip level.
-pub fn any_targets(text: &str) -> Vec<String> {
+pub fn any_targets(text: &str) -> Result<Vec<String>, TooLarge> {
     let envelope = envelope_targets(text);
     if envelope.is_empty() {
         diff_targets(text, None)
     } else {
-        envelope
+        Ok(envelope)
     }
 }
 
@@ -122,8 +150,16 @@ mod tests {
     #[test]
     fn unified_diff_strip_levels() {
         let d = "diff --git a/roles/x.md b/roles/x.md\n--- a/roles/x.md\t2020\n+++ b/roles/x.md\n@@ -1 +1 @@\n-a\n+b\n";
-        assert_eq!(diff_targets(d, Some(1)), ["roles/x.md"]);
-        let all = diff_targets(d, None);
+        assert_eq!(diff_targets(d, Some(1)).unwrap(), ["roles/x.md"]);
+        let all = diff_targets(d, None).unwrap();
         assert!(all.contains(&"roles/x.md".to_owned()) && all.contains(&"x.md".to_owned()));
+    }
+
+    #[test]
+    fn too_many_candidates_are_not_enumerated() {
+        let deep = format!("+++ {}\n", "d/".repeat(MAX_CANDIDATES + 1));
+        assert_eq!(diff_targets(&deep, None), Err(TooLarge));
+        assert_eq!(diff_targets(&deep, Some(1)).map(|t| t.len()), Ok(1));
+        assert_eq!(any_targets(&deep), Err(TooLarge));
     }
 }

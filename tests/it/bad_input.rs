@@ -248,3 +248,163 @@ fn pathological_nesting_is_denied_not_crashed() {
     );
     assert_eq!(verdict("claude", &out), Verdict::Allow);
 }
+
+/// Runs `cmd` through the Claude Code Bash payload and returns the verdict and the whole
+/// answer, which must not be the watchdog's (the analysis itself finished in time).
+fn bash_answer(fx: &Fixture, cmd: &str) -> (Verdict, String) {
+    let p = payload(
+        "claude/pre_tool_use_bash.json",
+        &fx.root,
+        Some(cmd),
+        None,
+        None,
+    );
+    let out = fx.run("claude", &p);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("no answer within"), "{cmd:.80}: {text}");
+    assert!(!text.contains("internal error"), "{cmd:.80}: {text}");
+    (verdict("claude", &out), text)
+}
+
+#[test]
+fn fuzz_brace_words_cost_linear_time_and_never_panic() {
+    // Found by the shell_command fuzz target: brush-parser's brace parser backtracks, its
+    // time tripling with each nested `{` that opens no expression (this took minutes),
+    // and it panicked on a sequence bound beyond i64.
+    let fx = Fixture::new();
+    let braces = "{".repeat(56);
+    let (v, text) = bash_answer(&fx, &format!("cp -a{braces} src/. build/"));
+    assert_eq!(v, Verdict::Deny, "{text}");
+    assert!(text.contains("build/.env"), "analysed to the end: {text}");
+    let (v, text) = bash_answer(&fx, &format!("touch a{}b", "{,".repeat(40)));
+    assert_eq!(v, Verdict::Allow, "{text}");
+    let (v, text) = bash_answer(
+        &fx,
+        "echo {99999999999999999999..1} {1..-99999999999999999999}",
+    );
+    assert_eq!(v, Verdict::Allow, "{text}");
+    // A sequence whose size overflows i64 (a debug build panicked computing it).
+    bash_answer(&fx, "touch src/{-9223372036854775807..9223372036854775807}");
+    // Expressions beside the literal braces still expand.
+    let (v, text) = bash_answer(&fx, &format!("rm -r a{braces}b {{x,roles}}"));
+    assert_eq!(v, Verdict::Deny);
+    assert!(text.contains("roles"), "{text}");
+}
+
+#[test]
+fn fuzz_diffs_too_large_to_enumerate_are_denied_quickly() {
+    // Every strip level of every header path was enumerated with quadratic dedup: a path
+    // 20 KB deep or 60,000 headers took minutes and gigabytes.
+    let fx = Fixture::new();
+    let deep = format!(
+        "patch <<'EOF'\n+++ {}x\n@@ -0,0 +1 @@\n+y\nEOF",
+        "a/".repeat(10_000)
+    );
+    let many: String = (0..60_000).map(|i| format!("+++ p{i}\n")).collect();
+    let many = format!("patch <<'EOF'\n{many}EOF");
+    for cmd in [deep, many] {
+        let (v, text) = bash_answer(&fx, &cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains("cannot be read before it runs"), "{text}");
+    }
+    // The same diff through Cursor's patch tool: denied, and the reason says why.
+    let deep = format!("+++ {}x\n@@ -0,0 +1 @@\n+y\n", "a/".repeat(60_000));
+    let out = fx.run(
+        "cursor",
+        &payload(
+            "cursor/pre_tool_use_applypatch.json",
+            &fx.root,
+            None,
+            None,
+            Some(&deep),
+        ),
+    );
+    assert_eq!(verdict("cursor", &out), Verdict::Deny);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("too many for the guard to check"), "{text}");
+}
+
+#[test]
+fn fuzz_globs_multiplied_by_braces_are_bounded() {
+    // Found by the shell_command fuzz target: brace expansion turned one word into 512
+    // globs, each listing `/` several levels deep (seconds, up to the watchdog). All the
+    // globs of a command now share one budget of directory entries; past it a glob is a
+    // target under its literal prefix, which for `/` may be protected. (`bash_answer`
+    // fails if the watchdog had to answer.)
+    let fx = Fixture::new();
+    let word = "{,a}/*".repeat(9);
+    let (v, text) = bash_answer(&fx, &format!("rm -f {word}"));
+    assert_eq!(v, Verdict::Deny, "{text}");
+    // An ordinary glob is still listed and checked file by file.
+    let (v, text) = bash_answer(&fx, "rm -f src/*.rs");
+    assert_eq!(v, Verdict::Allow, "{text}");
+    let (v, text) = bash_answer(&fx, "rm -f r*/*.md");
+    assert_eq!(v, Verdict::Deny, "{text}");
+    assert!(text.contains("roles/"), "{text}");
+}
+
+#[test]
+fn fuzz_numbers_the_parser_would_overflow_on_are_denied_not_crashed() {
+    // Found by the shell_command fuzz target (inside a `trap` handler): brush-parser
+    // unwraps a redirection's fd number and a tilde's directory-stack index, and panicked.
+    let fx = Fixture::new();
+    for cmd in [
+        "echo x 99999999999999>f",
+        "trap 'cat 44444444444444444444>roles/x' EXIT",
+        "ls ~+99999999999999999999",
+        "ls ~-99999999999999999999",
+        "ls ~99999999999999999999",
+    ] {
+        let (v, text) = bash_answer(&fx, cmd);
+        assert_eq!(v, Verdict::Deny, "{cmd}: {text}");
+        assert!(text.contains("too large"), "{cmd}: {text}");
+    }
+}
+
+#[test]
+fn fuzz_unclosed_parentheses_are_denied_quickly() {
+    // Found by the shell_command fuzz target: brush-parser's time grows 1.7- to 3-fold
+    // with each `(` left open; 111 of them (well under the nesting cap) never finished,
+    // nor 16 inside a quoted command substitution.
+    let fx = Fixture::new();
+    for cmd in [
+        format!("{}dearuc x)", "(".repeat(111)),
+        format!("echo x; {} x )", "( ".repeat(60)),
+        format!("f() {} x)", "(".repeat(60)),
+        // Inside a command substitution inside double quotes.
+        format!("echo \"$SAFE_$({} x\"", "$(".repeat(30)),
+        format!("echo \"$(x {} x)\"", "( ".repeat(30)),
+        String::from_utf8(
+            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+                "fuzz/regressions/shell_command/timeout-a53a8c3fd691c1640b7ce0772f7525a22b2eb370",
+            ))
+            .unwrap(),
+        )
+        .unwrap(),
+    ] {
+        let (v, text) = bash_answer(&fx, &cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains("never closed"), "{text}");
+    }
+    // Quoted parentheses are text, and balanced ones parse.
+    let quoted = format!("echo '{0}' \"{0}\" > src/x", "(".repeat(60));
+    assert_eq!(bash_answer(&fx, &quoted).0, Verdict::Allow);
+    let balanced = format!("{}echo x{}", "(".repeat(60), ")".repeat(60));
+    assert_eq!(bash_answer(&fx, &balanced).0, Verdict::Allow);
+}
+
+#[test]
+fn fuzz_a_parser_panic_is_a_reasoned_deny() {
+    // Found by the shell_command fuzz target: brush-parser's tokenizer unwraps a missing
+    // character when a `$(` on a heredoc's line is never closed. The panic is caught
+    // around the parse and answered as a command that cannot be read.
+    let fx = Fixture::new();
+    let cmd = "cat <<EOF > notes/todo.md$(cat roles/echo cm9sexecutorZXM= .odmd|b\u{2}$(d)\nEOF";
+    let (v, text) = bash_answer(&fx, cmd);
+    assert_eq!(v, Verdict::Deny, "{text}");
+    assert!(text.contains("the bash parser failed"), "{text}");
+}

@@ -91,6 +91,11 @@ impl Builder {
 
 const MAX_BRACE_WORDS: usize = 512;
 const MAX_GLOB_MATCHES: usize = 4096;
+/// Most directory entries all the globs of one command may list. Brace expansion can turn
+/// one word into hundreds of globs, each several levels deep over `/`: a command must not
+/// be able to choose a walk that outlasts the host's timeout. Past it, a glob is a
+/// partial target (its literal prefix), which the guard treats as possibly protected.
+pub(super) const MAX_GLOB_ENTRIES: usize = 20_000;
 
 impl Walker<'_> {
     /// Expands one word into fields.
@@ -505,10 +510,29 @@ impl Walker<'_> {
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
         let mut current: Vec<(std::path::PathBuf, String)> =
             vec![(base, if absolute { "/".into() } else { String::new() })];
+        // Too many to list, or too costly to: what matters is where they are.
+        let partial = || {
+            let prefix = &pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)];
+            Some(vec![Field::Partial {
+                prefix: unescape(prefix),
+                suffix: String::new(),
+            }])
+        };
         for (i, comp) in comps.iter().enumerate() {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();
-            let is_pattern = comp.contains(['*', '?', '[']);
+            let matcher = if comp.contains(['*', '?', '[']) {
+                let Ok(glob) = globset::GlobBuilder::new(comp)
+                    .literal_separator(true)
+                    .backslash_escape(true)
+                    .build()
+                else {
+                    return None;
+                };
+                Some(glob.compile_matcher())
+            } else {
+                None
+            };
             for (dir, shown) in &current {
                 let join = |name: &str| {
                     if shown.is_empty() || shown.ends_with('/') {
@@ -517,23 +541,20 @@ impl Walker<'_> {
                         format!("{shown}/{name}")
                     }
                 };
-                if is_pattern {
-                    let Ok(glob) = globset::GlobBuilder::new(comp)
-                        .literal_separator(true)
-                        .backslash_escape(true)
-                        .build()
-                    else {
-                        return None;
-                    };
-                    let m = glob.compile_matcher();
+                if let Some(m) = &matcher {
                     let Ok(entries) = std::fs::read_dir(dir) else {
                         continue;
                     };
-                    let mut names: Vec<String> = entries
-                        .flatten()
-                        .map(|e| e.file_name().to_string_lossy().into_owned())
-                        .filter(|n| (comp.starts_with('.') || !n.starts_with('.')) && m.is_match(n))
-                        .collect();
+                    let mut names = Vec::new();
+                    for entry in entries.flatten() {
+                        if !self.spend_glob_entry() {
+                            return partial();
+                        }
+                        let n = entry.file_name().to_string_lossy().into_owned();
+                        if (comp.starts_with('.') || !n.starts_with('.')) && m.is_match(&n) {
+                            names.push(n);
+                        }
+                    }
                     names.sort();
                     for n in names {
                         let p = dir.join(&n);
@@ -546,13 +567,7 @@ impl Walker<'_> {
                     next.push((dir.join(&lit), join(&lit)));
                 }
                 if next.len() > MAX_GLOB_MATCHES {
-                    // Too many to list: what matters is where they are.
-                    let prefix: String =
-                        pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)].to_owned();
-                    return Some(vec![Field::Partial {
-                        prefix: unescape(&prefix),
-                        suffix: String::new(),
-                    }]);
+                    return partial();
                 }
             }
             current = next;
@@ -652,9 +667,8 @@ fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
     if !word.contains('{') {
         return Ok(vec![word.to_owned()]);
     }
-    let Ok(Some(parts)) =
-        word::parse_brace_expansions(word, &brush_parser::ParserOptions::default())
-    else {
+    // Not brush's own brace parser: it backtracks exponentially (see `braces`).
+    let Some(parts) = super::braces::parse(word) else {
         return Ok(vec![word.to_owned()]);
     };
     fn expand_parts(parts: &[T]) -> Result<Vec<String>, ShellError> {
@@ -674,7 +688,7 @@ fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
                             } => {
                                 let step = increment.unsigned_abs().max(1) as usize;
                                 let (lo, hi) = ((*start).min(*end), (*start).max(*end));
-                                if (hi - lo) as usize / step > MAX_BRACE_WORDS {
+                                if hi.abs_diff(lo) / step as u64 > MAX_BRACE_WORDS as u64 {
                                     return Err(ShellError::TooComplex(
                                         "brace expansion too large".into(),
                                     ));

@@ -8,10 +8,12 @@
 //! [`Target::Partial`], so the caller can deny when it could be protected.
 
 mod args;
+mod braces;
 mod code;
 mod commands;
 mod expand;
 mod find;
+mod prescan;
 mod walk;
 
 use std::path::{Path, PathBuf};

@@ -132,6 +132,9 @@ pub(super) struct Walker<'a> {
     /// `expand_aliases` (and only on later lines); they are expanded here regardless,
     /// since an alias that is not expanded runs nothing.
     pub aliases: HashMap<String, String>,
+    /// Directory entries the globs of this command may still list
+    /// ([`super::expand::MAX_GLOB_ENTRIES`]).
+    glob_entries: std::cell::Cell<usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -149,7 +152,15 @@ impl<'a> Walker<'a> {
             hashed: HashMap::new(),
             active_functions: HashMap::new(),
             locals: Vec::new(),
+            glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),
         }
+    }
+
+    /// Takes one directory entry from the globs' budget; `false` once it is spent.
+    pub(super) fn spend_glob_entry(&self) -> bool {
+        let left = self.glob_entries.get();
+        self.glob_entries.set(left.saturating_sub(1));
+        left > 0
     }
 
     pub(super) fn into_writes(self) -> Vec<Write> {
@@ -185,11 +196,22 @@ impl<'a> Walker<'a> {
                 "it nests {depth} levels deep (brackets, quotes and compound commands; the limit is {MAX_NESTING})"
             )));
         }
+        if let Some(n) = super::prescan::overflowing_number(text) {
+            return Err(ShellError::TooComplex(format!(
+                "the number {n:.24} is too large for a file descriptor or a directory-stack index"
+            )));
+        }
+        let open = super::prescan::unclosed_parens(text);
+        if open > super::prescan::MAX_UNCLOSED_PARENS {
+            return Err(ShellError::Parse(format!("{open} `(` are never closed")));
+        }
         let options = brush_parser::ParserOptions::default();
         let mut parser =
             brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
-        let program = parser
-            .parse_program()
+        // brush-parser's tokenizer still unwraps in places (an unclosed `$(` on a heredoc's
+        // line panicked under fuzzing): its panic is a command it cannot read.
+        let program = crate::runtime::catch_panic(|| parser.parse_program())
+            .ok_or_else(|| ShellError::Parse("the bash parser failed on it".into()))?
             .map_err(|e| ShellError::Parse(e.to_string()))?;
         self.depth += 1;
         let mut out = Out::Nothing;

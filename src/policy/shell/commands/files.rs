@@ -494,9 +494,11 @@ impl Walker<'_> {
         scope: &Scope,
         how: &str,
     ) {
+        // Unreadable (no text), too large to enumerate, or naming no file: it could
+        // write anything.
         let targets = text
             .as_deref()
-            .map(|t| crate::policy::patch::diff_targets(t, strip))
+            .and_then(|t| crate::policy::patch::diff_targets(t, strip).ok())
             .unwrap_or_default();
         if targets.is_empty() {
             self.write_under_cwd(
