@@ -16,6 +16,8 @@
 pub mod cli;
 pub mod error;
 pub mod event;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hooks;
 pub mod hosts;
 pub mod install;

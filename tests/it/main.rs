@@ -11,6 +11,7 @@ mod config;
 mod contracts;
 mod detection;
 mod file_tools;
+mod fuzz_corpus;
 mod harness;
 mod install;
 mod loop_caps;
