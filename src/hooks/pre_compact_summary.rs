@@ -18,7 +18,7 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         "pre_compact_summary",
         |locked, status, fields| {
             status.counters.compactions += 1;
-            let report = Report::from_run(&s.run)?;
+            let report = Report::updated(locked)?;
             let path = locked.write_file("summary.md", &report.summary_markdown(status))?;
             status.artifacts.insert("summary_path".into(), json!(path));
             fields.insert("trigger".into(), json!(trigger));

@@ -44,7 +44,7 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
         },
         // After the stop event is in the log, so the handoff includes it.
         |locked, status| {
-            let report = Report::from_run(&s.run)?;
+            let report = Report::updated(locked)?;
             let path =
                 locked.write_file("handoff.md", &report.handoff_markdown(status, &reason))?;
             status.artifacts.insert("handoff_path".into(), json!(path));

@@ -1,33 +1,58 @@
 //! What a run did, streamed from its event log in one pass (each line parsed into a
 //! borrowed struct, unknown fields ignored, torn or foreign lines skipped), and the two
 //! markdown files made from it: `summary.md` before compaction and `handoff.md` at stop.
+//!
+//! The hooks that write those files run again and again on one growing log (Stop at every
+//! turn, Gemini CLI's PreCompress before every model call), so past [`CACHE_FROM_BYTES`]
+//! they keep the report in `report.cache.json` with the log offset it covers, and read
+//! only what was appended since. The cache is used only while the bytes just before its
+//! offset are still the ones it saw; otherwise the log is read from the start.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
-use std::io::BufRead;
+use std::io::{BufRead, Read, Seek, SeekFrom};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::run::Run;
+use super::run::{LockedRun, Run};
 use super::status::Status;
 
 const KEEP: usize = 10;
+
+/// A log shorter than this is read whole (a few milliseconds at most): the cache file
+/// would cost more than it saves.
+pub const CACHE_FROM_BYTES: u64 = 256 * 1024;
+const CACHE_FILE: &str = "report.cache.json";
+const CACHE_VERSION: u32 = 1;
+/// How many bytes before the cached offset must still match.
+const CACHE_TAIL: u64 = 64;
+
+/// What `report.cache.json` holds.
+#[derive(Serialize, Deserialize)]
+struct Cache {
+    version: u32,
+    /// The report covers the log's complete lines before this byte.
+    offset: u64,
+    /// The log's bytes just before `offset`, as they were.
+    tail: Vec<u8>,
+    report: Report,
+}
 
 #[derive(Deserialize)]
 struct Line<'a> {
     #[serde(borrow)]
     event: Cow<'a, str>,
     #[serde(borrow, default)]
-    created_at: Option<Cow<'a, str>>,
+    created_at: Option<Text<'a>>,
     #[serde(borrow, default)]
-    tool: Option<Cow<'a, str>>,
+    tool: Option<Text<'a>>,
     #[serde(borrow, default)]
-    command: Option<Cow<'a, str>>,
+    command: Option<Text<'a>>,
     #[serde(borrow, default)]
-    target: Option<Cow<'a, str>>,
+    target: Option<Text<'a>>,
     #[serde(borrow, default)]
-    kind: Option<Cow<'a, str>>,
+    kind: Option<Text<'a>>,
     #[serde(default)]
     exit_code: Option<i64>,
     #[serde(default)]
@@ -35,21 +60,56 @@ struct Line<'a> {
     #[serde(default)]
     output_bytes: Option<u64>,
     #[serde(borrow, default)]
-    capture_path: Option<Cow<'a, str>>,
+    capture_path: Option<Text<'a>>,
     #[serde(borrow, default)]
-    error_tail: Option<Cow<'a, str>>,
+    error_tail: Option<Text<'a>>,
     #[serde(borrow, default)]
-    reason: Option<Cow<'a, str>>,
+    reason: Option<Text<'a>>,
     #[serde(borrow, default)]
-    cap: Option<Cow<'a, str>>,
+    cap: Option<Text<'a>>,
     #[serde(borrow, default)]
-    evidence: Option<Cow<'a, str>>,
+    evidence: Option<Text<'a>>,
     #[serde(borrow, default)]
-    last_assistant_message: Option<Cow<'a, str>>,
+    last_assistant_message: Option<Text<'a>>,
+}
+
+/// A string field of a log line, borrowed from the line unless it has escapes. serde
+/// borrows a `Cow<str>` field only when it is not inside an `Option`; as `Option<Cow>`
+/// every field of every line was allocated and freed (a fifth of a summary's time).
+struct Text<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Text<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(Visitor(std::marker::PhantomData))
+    }
 }
 
 /// A failed tool execution.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Failure {
     pub tool: String,
     pub subject: String,
@@ -59,7 +119,7 @@ pub struct Failure {
 }
 
 /// A run's history, aggregated.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Report {
     pub events: u64,
     pub skipped_lines: u64,
@@ -95,23 +155,95 @@ impl Report {
             if reader.read_until(b'\n', &mut buf)? == 0 {
                 break;
             }
-            match serde_json::from_slice::<Line>(&buf) {
-                Ok(line) => report.add(&line),
-                Err(_) if buf.iter().all(u8::is_ascii_whitespace) => {}
-                Err(_) => report.skipped_lines += 1,
-            }
+            report.line(&buf);
         }
         Ok(report)
     }
 
+    /// The same report as [`Report::from_run`], for a hook holding the run's lock: read
+    /// on from the cached report when there is a valid one, and the cache brought up to
+    /// date for the next call (see the module docs).
+    pub fn updated(locked: &LockedRun) -> std::io::Result<Report> {
+        let run = locked.run;
+        let mut file = match std::fs::File::open(run.events_path()) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Report::default()),
+            Err(e) => return Err(e),
+        };
+        let len = file.metadata()?.len();
+        if len < CACHE_FROM_BYTES {
+            return Report::from_run(run);
+        }
+        let (mut report, mut offset) = match Cache::load(run, &mut file, len) {
+            Some(cache) => (cache.report, cache.offset),
+            None => (Report::default(), 0),
+        };
+        file.seek(SeekFrom::Start(offset))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut buf = Vec::new();
+        let mut torn = None;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if buf.last() != Some(&b'\n') {
+                // A line still being written: in this report, not in the cache.
+                torn = Some(std::mem::take(&mut buf));
+                break;
+            }
+            report.line(&buf);
+            offset += n as u64;
+        }
+        let mut file = reader.into_inner();
+        let tail_len = offset.min(CACHE_TAIL);
+        let mut tail = vec![0; tail_len as usize];
+        file.seek(SeekFrom::Start(offset - tail_len))?;
+        file.read_exact(&mut tail)?;
+        let cache = Cache {
+            version: CACHE_VERSION,
+            offset,
+            tail,
+            report,
+        };
+        // Only an optimisation: a cache that cannot be written is read around next time.
+        if let Ok(text) = serde_json::to_string(&cache) {
+            let _ = locked.write_file(CACHE_FILE, &text);
+        }
+        let mut report = cache.report;
+        if let Some(line) = torn {
+            report.line(&line);
+        }
+        Ok(report)
+    }
+
+    /// Adds one line of the log.
+    fn line(&mut self, buf: &[u8]) {
+        // One UTF-8 check of the whole line, then a parse that trusts it: serde_json's
+        // byte parser checks every string on its own, which costs more (profiled).
+        let parsed = std::str::from_utf8(buf)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Line>(text).ok());
+        match parsed {
+            Some(line) => self.add(&line),
+            None if buf.iter().all(u8::is_ascii_whitespace) => {}
+            None => self.skipped_lines += 1,
+        }
+    }
+
     fn add(&mut self, l: &Line) {
+        // Called once per event of a log that may hold 100,000: no allocation for what
+        // is already known.
         self.events += 1;
-        *self.by_event.entry(l.event.to_string()).or_default() += 1;
+        bump(&mut self.by_event, &l.event, 1);
         if let Some(at) = &l.created_at {
             if self.first_at.is_none() {
                 self.first_at = Some(at.to_string());
             }
-            self.last_at = Some(at.to_string());
+            let last = self.last_at.get_or_insert_with(String::new);
+            last.clear();
+            last.push_str(at);
         }
         let subject = || {
             l.command
@@ -122,16 +254,19 @@ impl Report {
         };
         match l.event.as_ref() {
             "post_tool_capture" => {
-                let tool = l.tool.as_deref().unwrap_or("(command)").to_owned();
+                let tool = l.tool.as_deref().unwrap_or("(command)");
                 let failed = l.success == Some(false) || l.exit_code.is_some_and(|c| c != 0);
-                let entry = self.tools.entry(tool.clone()).or_default();
-                entry.0 += 1;
+                match self.tools.get_mut(tool) {
+                    Some(entry) => *entry = (entry.0 + 1, entry.1 + u64::from(failed)),
+                    None => {
+                        self.tools.insert(tool.to_owned(), (1, u64::from(failed)));
+                    }
+                }
                 if failed {
-                    entry.1 += 1;
                     push_capped(
                         &mut self.failures,
                         Failure {
-                            tool,
+                            tool: tool.to_owned(),
                             subject: subject(),
                             exit_code: l.exit_code,
                             error_tail: l.error_tail.as_deref().unwrap_or("").to_owned(),
@@ -140,16 +275,23 @@ impl Report {
                     );
                 } else if l.success.is_none() && l.exit_code.is_none() && l.command.is_some() {
                     push_capped(&mut self.unknown_outcome, subject());
-                } else if let (Some(t), Some("write")) = (&l.target, l.kind.as_deref()) {
+                } else if let (Some(t), Some("write")) = (&l.target, l.kind.as_deref())
+                    && !self.files_written.contains(&**t)
+                {
                     self.files_written.insert(t.to_string());
                 }
                 if let (Some(p), Some(n)) = (&l.capture_path, l.output_bytes) {
-                    self.captures.insert(p.to_string(), n);
+                    match self.captures.get_mut(&**p) {
+                        Some(bytes) => *bytes = n,
+                        None => {
+                            self.captures.insert(p.to_string(), n);
+                        }
+                    }
                 }
             }
             "pre_tool_capture_route" => {
                 if let Some(p) = &l.capture_path {
-                    self.captures.entry(p.to_string()).or_insert(0);
+                    bump(&mut self.captures, p, 0);
                 }
             }
             "guard_denied" => push_capped(
@@ -295,6 +437,37 @@ impl Report {
                 "({} unreadable event lines skipped.)",
                 self.skipped_lines
             );
+        }
+    }
+}
+
+impl Cache {
+    /// The run's cache, if there is one, it is ours, and the log still holds the bytes it
+    /// was made from.
+    fn load(run: &Run, log: &mut std::fs::File, len: u64) -> Option<Cache> {
+        let text = std::fs::read(run.dir.join(CACHE_FILE)).ok()?;
+        let cache: Cache = serde_json::from_slice(&text).ok()?;
+        let tail_len = cache.tail.len() as u64;
+        if cache.version != CACHE_VERSION
+            || cache.offset > len
+            || tail_len > cache.offset
+            || tail_len != cache.offset.min(CACHE_TAIL)
+        {
+            return None;
+        }
+        let mut seen = vec![0; cache.tail.len()];
+        log.seek(SeekFrom::Start(cache.offset - tail_len)).ok()?;
+        log.read_exact(&mut seen).ok()?;
+        (seen == cache.tail).then_some(cache)
+    }
+}
+
+/// Adds `n` to `key`'s count, allocating the key only the first time.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    match map.get_mut(key) {
+        Some(count) => *count += n,
+        None => {
+            map.insert(key.to_owned(), n);
         }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use wazir_hooks::event::{Answer, Decision, EventKind, Host};
 use wazir_hooks::hosts;
 use wazir_hooks::policy::paths::{self, Matcher};
-use wazir_hooks::state::report::Report;
+use wazir_hooks::state::report::{self, Report};
 use wazir_hooks::state::{Counters, LoopState, Status, Store};
 
 /// `cases` cases, no regression files (a failure found here is kept as a named test).
@@ -878,6 +878,44 @@ fn event() -> impl Strategy<Value = Value> {
         })
 }
 
+/// An event of a kind the report aggregates, with the fields it reads.
+fn report_event() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(vec![
+            "post_tool_capture",
+            "pre_tool_capture_route",
+            "guard_denied",
+            "loop_cap_reached",
+            "session_stop",
+            "session_start",
+        ]),
+        prop::sample::select(vec!["Bash", "Write", "Edit"]),
+        text(),
+        prop::option::of(-2i64..3),
+        prop::option::of(any::<bool>()),
+        prop::option::of(0u64..5000),
+    )
+        .prop_map(|(name, tool, text, exit_code, success, bytes)| {
+            json!({
+                "event": name,
+                "created_at": format!("2026-11-28T06:09:{:02}.005Z", text.len() % 60),
+                "tool": tool,
+                "command": text,
+                "target": format!("src/{}.rs", text.len()),
+                "kind": if tool == "Bash" { "shell" } else { "write" },
+                "exit_code": exit_code,
+                "success": success,
+                "output_bytes": bytes,
+                "capture_path": bytes.map(|b| format!("captures/{}.log", b % 7)),
+                "error_tail": text,
+                "reason": text,
+                "cap": "max_identical_calls",
+                "evidence": text,
+                "last_assistant_message": text,
+            })
+        })
+}
+
 /// A scratch state root.
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::Builder::new()
@@ -946,6 +984,56 @@ proptest! {
         prop_assert_eq!(report.events, events.len() as u64);
         let torn_counts = torn.as_ref().is_some_and(|t| !t.bytes().all(|b| b.is_ascii_whitespace()));
         prop_assert_eq!(report.skipped_lines, u64::from(torn_counts));
+    }
+
+    /// The hooks' cached, incremental report (`Report::updated`) always equals a full
+    /// read of the log: as the log grows chunk by chunk, with lines torn mid-write and
+    /// completed later, and after the log is replaced by another of the same length.
+    #[test]
+    fn the_cached_report_equals_a_full_read(
+        chunks in prop::collection::vec(
+            prop::collection::vec((report_event(), prop::option::of("[^\n]{1,30}")), 0..6),
+            1..6,
+        ),
+        replace_with in prop::collection::vec(report_event(), 1..4),
+    ) {
+        let (_dir, store) = store();
+        let run = store.run("cached");
+        let locked = run.lock().unwrap();
+        // Past the size from which the cache is kept.
+        let padding = "x".repeat(report::CACHE_FROM_BYTES as usize);
+        locked.append(&json!({"event": "post_tool_capture", "tool": "Bash", "command": padding})).unwrap();
+        let same = |locked| {
+            let cached = Report::updated(locked).unwrap();
+            let full = Report::from_run(&run).unwrap();
+            (format!("{cached:?}"), format!("{full:?}"))
+        };
+        for chunk in &chunks {
+            for (event, torn) in chunk {
+                locked.append(event).unwrap();
+                if let Some(torn) = torn {
+                    let mut f = std::fs::OpenOptions::new().append(true).open(run.events_path()).unwrap();
+                    std::io::Write::write_all(&mut f, torn.as_bytes()).unwrap();
+                }
+            }
+            let (cached, full) = same(&locked);
+            prop_assert_eq!(cached, full);
+        }
+        // Another log of exactly the same length: the cache no longer matches its bytes.
+        let len = std::fs::metadata(run.events_path()).unwrap().len() as usize;
+        let mut text = String::new();
+        for e in &replace_with {
+            text.push_str(&serde_json::to_string(e).unwrap());
+            text.push('\n');
+        }
+        if text.len() < len {
+            // Padded with a line that is not JSON (skipped by both reads).
+            text.push_str(&"z".repeat(len - text.len() - 1));
+            text.push('\n');
+            std::fs::write(run.events_path(), &text).unwrap();
+            let (cached, full) = same(&locked);
+            prop_assert_eq!(cached, full);
+        }
     }
 
     /// status.json keeps every field through a save and a read, other tools' fields
