@@ -104,6 +104,12 @@ impl Walker<'_> {
         word: &str,
         scope: &mut Scope,
     ) -> Result<Vec<Field>, ShellError> {
+        if is_plain(word) {
+            // Nothing in it expands: the word is its own single field. Most words of a
+            // command are like this, and the word parser costs more than the rest of
+            // the analysis of a large command (profiled).
+            return Ok(vec![Field::Known(word.to_owned())]);
+        }
         let mut fields = Vec::new();
         for w in brace_expand(word)? {
             let pieces = word::parse(&w, &brush_parser::ParserOptions::default())
@@ -579,6 +585,15 @@ impl Walker<'_> {
             .collect();
         (!found.is_empty()).then_some(found)
     }
+}
+
+/// Whether `word` is made only of characters that no expansion (parameters, commands,
+/// arithmetic, quotes, escapes, tildes, braces, globs, extended globs) gives a meaning.
+fn is_plain(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./,:=+@%^".contains(&b))
 }
 
 fn is_null(v: &[Val], test: &ParameterTestType) -> bool {
