@@ -339,6 +339,23 @@ fn fuzz_globs_multiplied_by_braces_are_bounded() {
     let word = "{,a}/*".repeat(9);
     let (v, text) = bash_answer(&fx, &format!("rm -f {word}"));
     assert_eq!(v, Verdict::Deny, "{text}");
+    // The same inside a command substitution, where the 512 globs over directories that
+    // do not exist compiled each of their components again (seconds; found by the second
+    // fuzzing campaign): patterns are compiled once per command, each compile charged
+    // to the same budget.
+    let (v, text) = bash_answer(
+        &fx,
+        "echo `ls {,a}/*{,b}/*x{,c}/*y{,d}/*z{,e}0*a.k{,f}/*{,g}/*{,h}/*{,i}/*` > roles/x",
+    );
+    assert_eq!(v, Verdict::Deny, "{text}");
+    // `${v%%pattern}` patterns share the budget: past a hundred distinct ones, a value
+    // made with one is unknown, so a write to it is denied.
+    let strip = "x=src/a.rs; rm -f ${x%%/*}/b.rs";
+    let (v, text) = bash_answer(&fx, strip);
+    assert_eq!(v, Verdict::Allow, "{text}");
+    let strips: String = (0..300).map(|i| format!(" ${{x%%{i}*}}")).collect();
+    let (v, text) = bash_answer(&fx, &format!("x=1; echo{strips}; {strip}"));
+    assert_eq!(v, Verdict::Deny, "{text}");
     // An ordinary glob is still listed and checked file by file.
     let (v, text) = bash_answer(&fx, "rm -f src/*.rs");
     assert_eq!(v, Verdict::Allow, "{text}");

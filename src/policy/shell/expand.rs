@@ -344,9 +344,11 @@ impl Walker<'_> {
                 };
                 let pattern = self.expand_joined(pattern.as_deref().unwrap_or(""), scope)?;
                 match (self.lookup(parameter, scope).as_deref(), pattern) {
-                    (Some([Val::Known(v)]), Val::Known(p)) => {
-                        vec![strip_pattern(v, &p, prefix, largest).map_or(Val::Unknown, Val::Known)]
-                    }
+                    (Some([Val::Known(v)]), Val::Known(p)) => match self.glob_matcher(&p, false) {
+                        Ok(Some(m)) => vec![Val::Known(strip_pattern(v, &m, prefix, largest))],
+                        // Not a pattern bash would read the same way, or too many of them.
+                        Ok(None) | Err(_) => vec![Val::Unknown],
+                    },
                     _ => vec![Val::Unknown],
                 }
             }
@@ -528,14 +530,11 @@ impl Walker<'_> {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();
             let matcher = if comp.contains(['*', '?', '[']) {
-                let Ok(glob) = globset::GlobBuilder::new(comp)
-                    .literal_separator(true)
-                    .backslash_escape(true)
-                    .build()
-                else {
-                    return None;
-                };
-                Some(glob.compile_matcher())
+                match self.glob_matcher(comp, true) {
+                    Ok(Some(m)) => Some(m),
+                    Ok(None) => return None,
+                    Err(_) => return partial(),
+                }
             } else {
                 None
             };
@@ -553,7 +552,7 @@ impl Walker<'_> {
                     };
                     let mut names = Vec::new();
                     for entry in entries.flatten() {
-                        if !self.spend_glob_entry() {
+                        if !self.spend_glob_entries(1) {
                             return partial();
                         }
                         let n = entry.file_name().to_string_lossy().into_owned();
@@ -789,13 +788,8 @@ pub(super) fn decode_ansi_c(s: &str) -> String {
 }
 
 /// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`: `v` without the shortest or longest prefix or
-/// suffix matching the glob `p`. `None` when the pattern cannot be compiled.
-fn strip_pattern(v: &str, pattern: &str, prefix: bool, largest: bool) -> Option<String> {
-    let m = globset::GlobBuilder::new(pattern)
-        .backslash_escape(true)
-        .build()
-        .ok()?
-        .compile_matcher();
+/// suffix matching the glob `p`.
+fn strip_pattern(v: &str, m: &globset::GlobMatcher, prefix: bool, largest: bool) -> String {
     let mut cuts: Vec<usize> = (0..=v.len()).filter(|i| v.is_char_boundary(*i)).collect();
     // Prefixes grow with the cut, suffixes shrink: order the cuts shortest match first.
     if prefix == largest {
@@ -808,8 +802,8 @@ fn strip_pattern(v: &str, pattern: &str, prefix: bool, largest: bool) -> Option<
             (&v[i..], &v[..i])
         };
         if m.is_match(part) {
-            return Some(rest.to_owned());
+            return rest.to_owned();
         }
     }
-    Some(v.to_owned())
+    v.to_owned()
 }

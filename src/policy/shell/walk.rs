@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
+use globset::GlobMatcher;
+
 use brush_parser::ast::{
     self, Command, CommandPrefixOrSuffixItem, CompoundCommand, IoFileRedirectKind,
     IoFileRedirectTarget, IoRedirect,
@@ -133,9 +135,25 @@ pub(super) struct Walker<'a> {
     /// since an alias that is not expanded runs nothing.
     pub aliases: HashMap<String, String>,
     /// Directory entries the globs of this command may still list
-    /// ([`super::expand::MAX_GLOB_ENTRIES`]).
+    /// ([`super::expand::MAX_GLOB_ENTRIES`]); each glob compiled costs
+    /// [`GLOB_COMPILE_COST`] of them.
     glob_entries: std::cell::Cell<usize>,
+    /// The glob patterns compiled for this command, by pattern and whether `*` stops at
+    /// `/` (`None`: it does not compile). Brace expansion repeats the same few patterns
+    /// hundreds of times, and compiling one costs as much as listing a directory.
+    globs: std::cell::RefCell<GlobCache>,
 }
+
+/// Compiled glob patterns by (pattern, `*` stops at `/`); `None` for one that does not
+/// compile.
+type GlobCache = HashMap<(String, bool), Option<Rc<GlobMatcher>>>;
+
+/// What compiling one glob pattern costs, in directory entries of the glob budget: a
+/// regex compile takes about as long as listing and checking a few hundred entries.
+const GLOB_COMPILE_COST: usize = 200;
+
+/// The glob budget of a command is spent.
+pub(super) struct Spent;
 
 impl<'a> Walker<'a> {
     pub(super) fn new(ctx: &'a Context<'a>) -> Walker<'a> {
@@ -153,14 +171,40 @@ impl<'a> Walker<'a> {
             active_functions: HashMap::new(),
             locals: Vec::new(),
             glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),
+            globs: std::cell::RefCell::default(),
         }
     }
 
-    /// Takes one directory entry from the globs' budget; `false` once it is spent.
-    pub(super) fn spend_glob_entry(&self) -> bool {
+    /// Takes `n` directory entries from the globs' budget; `false` once it is spent.
+    pub(super) fn spend_glob_entries(&self, n: usize) -> bool {
         let left = self.glob_entries.get();
-        self.glob_entries.set(left.saturating_sub(1));
-        left > 0
+        self.glob_entries.set(left.saturating_sub(n));
+        left >= n
+    }
+
+    /// `pattern` compiled as bash matches it (backslash escapes; `*` stopping at `/`
+    /// when `literal_separator`), from this command's cache: `Ok(None)` when it does
+    /// not compile, `Err` once the glob budget is spent.
+    pub(super) fn glob_matcher(
+        &self,
+        pattern: &str,
+        literal_separator: bool,
+    ) -> Result<Option<Rc<GlobMatcher>>, Spent> {
+        let key = (pattern.to_owned(), literal_separator);
+        if let Some(m) = self.globs.borrow().get(&key) {
+            return Ok(m.clone());
+        }
+        if !self.spend_glob_entries(GLOB_COMPILE_COST) {
+            return Err(Spent);
+        }
+        let m = globset::GlobBuilder::new(pattern)
+            .literal_separator(literal_separator)
+            .backslash_escape(true)
+            .build()
+            .ok()
+            .map(|g| Rc::new(g.compile_matcher()));
+        self.globs.borrow_mut().insert(key, m.clone());
+        Ok(m)
     }
 
     pub(super) fn into_writes(self) -> Vec<Write> {
