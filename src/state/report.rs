@@ -19,6 +19,7 @@ use super::run::{LockedRun, Run};
 use super::status::Status;
 
 const KEEP: usize = 10;
+const KEEP_CAPTURES: usize = 50;
 
 /// A log shorter than this is read whole (a few milliseconds at most): the cache file
 /// would cost more than it saves.
@@ -132,8 +133,10 @@ pub struct Report {
     pub files_written: BTreeSet<String>,
     /// Guard denials and caps reached, newest last.
     pub blocked: VecDeque<String>,
-    /// Capture file → bytes.
-    pub captures: BTreeMap<String, u64>,
+    /// Capture files and their bytes (0 until the output is in), newest last, at most
+    /// [`KEEP_CAPTURES`]: a long run makes tens of thousands, and the summary lists
+    /// them (the status counts them all).
+    pub captures: VecDeque<(String, u64)>,
     pub last_message: Option<String>,
     pub first_at: Option<String>,
     pub last_at: Option<String>,
@@ -281,17 +284,12 @@ impl Report {
                     self.files_written.insert(t.to_string());
                 }
                 if let (Some(p), Some(n)) = (&l.capture_path, l.output_bytes) {
-                    match self.captures.get_mut(&**p) {
-                        Some(bytes) => *bytes = n,
-                        None => {
-                            self.captures.insert(p.to_string(), n);
-                        }
-                    }
+                    self.capture(p, Some(n));
                 }
             }
             "pre_tool_capture_route" => {
                 if let Some(p) = &l.capture_path {
-                    bump(&mut self.captures, p, 0);
+                    self.capture(p, None);
                 }
             }
             "guard_denied" => push_capped(
@@ -317,6 +315,21 @@ impl Report {
             }
             _ => {}
         }
+    }
+
+    /// Records a capture file, with its size once known; a known one keeps its place.
+    fn capture(&mut self, path: &str, bytes: Option<u64>) {
+        if let Some(entry) = self.captures.iter_mut().rev().find(|(p, _)| p == path) {
+            if let Some(n) = bytes {
+                entry.1 = n;
+            }
+            return;
+        }
+        if self.captures.len() == KEEP_CAPTURES {
+            self.captures.pop_front();
+        }
+        self.captures
+            .push_back((path.to_owned(), bytes.unwrap_or(0)));
     }
 
     /// `summary.md`: what a resumed session needs after compaction.
@@ -425,7 +438,12 @@ impl Report {
             md.push('\n');
         }
         if !self.captures.is_empty() {
-            md.push_str("## Captured output\n\n");
+            let _ = writeln!(
+                md,
+                "## Captured output ({} files in all; the newest {} here)\n",
+                c.captures.max(self.captures.len() as u64),
+                self.captures.len()
+            );
             for (p, n) in &self.captures {
                 let _ = writeln!(md, "- {p} ({n} bytes)");
             }
