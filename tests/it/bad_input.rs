@@ -415,6 +415,31 @@ fn fuzz_unclosed_parentheses_are_denied_quickly() {
 }
 
 #[test]
+fn fuzz_unclosed_subscripts_are_denied_quickly() {
+    // Found by the third shell_command campaign: array subscripts and legacy `$[…]`
+    // arithmetic left open inside an assignment's subscript made brush-parser's word
+    // grammar backtrack (2.4 s in a release build for 14 of them).
+    let fx = Fixture::new();
+    let artifact = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions/shell_command/timeout-0ca8e55fd0d3abc9127a5f3b7af5059720a27767");
+    for cmd in [
+        String::from_utf8_lossy(&std::fs::read(artifact).unwrap()).into_owned(),
+        format!("a[{}0]=1 > roles/x", "$[b[".repeat(7)),
+    ] {
+        let (v, text) = bash_answer(&fx, &cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains("never closed"), "{text}");
+    }
+    // Closed subscripts and arithmetic parse and are checked as usual.
+    let closed = format!(
+        "a[{}0{}]=1; echo $[1+2] > src/x",
+        "$[b[".repeat(7),
+        "]]".repeat(7)
+    );
+    assert_eq!(bash_answer(&fx, &closed).0, Verdict::Allow);
+}
+
+#[test]
 fn fuzz_a_parser_panic_is_a_reasoned_deny() {
     // Found by the shell_command fuzz target: brush-parser's tokenizer unwraps a missing
     // character when a `$(` on a heredoc's line is never closed. The panic is caught

@@ -8,22 +8,33 @@
 //! 1.7- to 3-fold with each `(` left open (24 take seconds, 111 forever), though bash
 //! refuses such a script anyway.
 
-/// Most `(` a script may leave open. Each one left open multiplies the parse time by up
-/// to about 3 (a fuzzed command with 10 took 0.9 s); at this count it stays near 10 ms.
-pub(super) const MAX_UNCLOSED_PARENS: usize = 6;
+/// Most `(`, and most subscripts (`name[`, `$[`), a script may leave open. Each one left
+/// open multiplies the parse time by up to about 3 (a fuzzed command with 10 `(` took
+/// 0.9 s, one with 14 subscripts 2.4 s); at this count it stays near 10 ms.
+pub(super) const MAX_UNCLOSED: usize = 6;
 
-/// How many `(` (and `$(`, inside double quotes too) are never closed. Quotes and
-/// backslashes are followed; comments and heredoc bodies are not, so parentheses there
-/// count too.
-pub(super) fn unclosed_parens(text: &str) -> usize {
+/// What a script leaves open.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Unclosed {
+    /// `(` and `$(`, inside double quotes too.
+    pub parens: usize,
+    /// `[` right after a name or a `$` (an array subscript, a legacy `$[…]` arithmetic):
+    /// brush-parser's word grammar backtracks over each one left open.
+    pub subscripts: usize,
+}
+
+/// How many `(` and subscripts are never closed. Quotes and backslashes are followed;
+/// comments and heredoc bodies are not, so brackets there count too.
+pub(super) fn unclosed(text: &str) -> Unclosed {
     #[derive(PartialEq)]
     enum Open {
         Paren,
+        Subscript,
         Quote,
     }
     let b = text.as_bytes();
     let mut stack = Vec::new();
-    let (mut i, mut dollar) = (0, false);
+    let (mut i, mut dollar, mut name) = (0, false, false);
     while i < b.len() {
         let quoted = stack.last() == Some(&Open::Quote);
         match b[i] {
@@ -42,12 +53,22 @@ pub(super) fn unclosed_parens(text: &str) -> usize {
             b')' if !quoted && stack.last() == Some(&Open::Paren) => {
                 stack.pop();
             }
+            b'[' if dollar || (name && !quoted) => stack.push(Open::Subscript),
+            b']' if stack.last() == Some(&Open::Subscript) => {
+                stack.pop();
+            }
             _ => {}
         }
-        dollar = b.get(i) == Some(&b'$') && b[i] != b'\\';
+        let c = b.get(i).copied();
+        dollar = c == Some(b'$');
+        name = c.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
         i += 1;
     }
-    stack.iter().filter(|o| **o == Open::Paren).count()
+    let count = |kind: Open| stack.iter().filter(|o| **o == kind).count();
+    Unclosed {
+        parens: count(Open::Paren),
+        subscripts: count(Open::Subscript),
+    }
 }
 
 /// The first number in `text` that brush-parser would overflow on, if any. Quoting is not
@@ -78,7 +99,11 @@ pub(super) fn overflowing_number(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{overflowing_number, unclosed_parens};
+    use super::{overflowing_number, unclosed};
+
+    fn unclosed_parens(text: &str) -> usize {
+        unclosed(text).parens
+    }
 
     #[test]
     fn open_parentheses_outside_quotes() {
@@ -90,6 +115,16 @@ mod tests {
         assert_eq!(unclosed_parens("echo \"a\\\"(\" (x"), 1);
         assert_eq!(unclosed_parens("echo \"$( ( ( x )"), 2);
         assert_eq!(unclosed_parens("echo \"$(echo \")\" (x))\""), 0);
+    }
+
+    #[test]
+    fn open_subscripts_after_names_and_dollars() {
+        let open = |t: &str| unclosed(t).subscripts;
+        assert_eq!(open("a[1]=x b[$[2+3]]=y echo ${c[0]} \"$[1]\""), 0);
+        // Globs and tests open no subscript.
+        assert_eq!(open("ls [abc [ -f x ] '[' \"a[\""), 0);
+        assert_eq!(open("ar[:$[Tokr[:$[Tqk"), 4);
+        assert_eq!(open("x=$[1 \"$[2\""), 2);
     }
 
     #[test]

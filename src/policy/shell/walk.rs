@@ -245,9 +245,18 @@ impl<'a> Walker<'a> {
                 "the number {n:.24} is too large for a file descriptor or a directory-stack index"
             )));
         }
-        let open = super::prescan::unclosed_parens(text);
-        if open > super::prescan::MAX_UNCLOSED_PARENS {
-            return Err(ShellError::Parse(format!("{open} `(` are never closed")));
+        let open = super::prescan::unclosed(text);
+        if open.parens > super::prescan::MAX_UNCLOSED {
+            return Err(ShellError::Parse(format!(
+                "{} `(` are never closed",
+                open.parens
+            )));
+        }
+        if open.subscripts > super::prescan::MAX_UNCLOSED {
+            return Err(ShellError::Parse(format!(
+                "{} `[` of subscripts or `$[` are never closed",
+                open.subscripts
+            )));
         }
         let options = brush_parser::ParserOptions::default();
         let mut parser =
