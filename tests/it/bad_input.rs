@@ -415,6 +415,29 @@ fn fuzz_unclosed_parentheses_are_denied_quickly() {
 }
 
 #[test]
+fn fuzz_heredoc_delimiters_that_exhaust_memory_are_refused() {
+    // Found by the fifth shell_command run: a here-document delimiter starting with a
+    // carriage return or a form feed sends brush-parser's tokenizer into a loop that
+    // allocates without end (24 GB before the watchdog's answer on this machine); a
+    // hook killed for its memory lets the call through.
+    let fx = Fixture::new();
+    let artifact = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions/shell_command/oom-55e84ed309691afd47d997e1c7d485d843438eb8");
+    for cmd in [
+        String::from_utf8_lossy(&std::fs::read(artifact).unwrap()).into_owned(),
+        "cat <<\r > roles/x".to_owned(),
+        "cat <<- \x0c x".to_owned(),
+    ] {
+        let (v, text) = bash_answer(&fx, &cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains("carriage return or a form feed"), "{text}");
+    }
+    // CRLF line endings and a delimiter ending in one still parse.
+    let (v, text) = bash_answer(&fx, "cat <<EOF\r\nx\r\nEOF\r\n");
+    assert_eq!(v, Verdict::Allow, "{text}");
+}
+
+#[test]
 fn fuzz_unclosed_subscripts_are_denied_quickly() {
     // Found by the third shell_command campaign: array subscripts and legacy `$[…]`
     // arithmetic left open inside an assignment's subscript made brush-parser's word

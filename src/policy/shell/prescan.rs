@@ -71,6 +71,35 @@ pub(super) fn unclosed(text: &str) -> Unclosed {
     }
 }
 
+/// Whether a here-document's delimiter starts with a carriage return or a form feed
+/// (`cat <<\r …`): brush-parser's tokenizer then loops, allocating until the memory is
+/// gone (gigabytes in seconds, found by fuzzing), and a hook the kernel kills for it lets
+/// the call through. Quoting is not looked at: such a delimiter is refused wherever the
+/// `<<` stands.
+pub(super) fn heredoc_tag_starts_with_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("<<").map(|i| i + from) {
+        from = at + 2;
+        let mut i = at + 2;
+        if b.get(i) == Some(&b'<') {
+            // A here-string (`<<<`).
+            from = i + 1;
+            continue;
+        }
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        if matches!(b.get(i), Some(b'\r' | b'\x0c')) {
+            return true;
+        }
+    }
+    false
+}
+
 /// The first number in `text` that brush-parser would overflow on, if any. Quoting is not
 /// looked at: a number that large is refused wherever it stands.
 pub(super) fn overflowing_number(text: &str) -> Option<&str> {
@@ -125,6 +154,22 @@ mod tests {
         assert_eq!(open("ls [abc [ -f x ] '[' \"a[\""), 0);
         assert_eq!(open("ar[:$[Tokr[:$[Tqk"), 4);
         assert_eq!(open("x=$[1 \"$[2\""), 2);
+    }
+
+    #[test]
+    fn heredoc_delimiters_starting_with_control_characters() {
+        use super::heredoc_tag_starts_with_control as bad;
+        for text in ["cat <<\r ", "<<\r", "cat <<- \x0c x", "x=1 <<\r\x0c "] {
+            assert!(bad(text), "{text:?}");
+        }
+        for text in [
+            "cat <<EOF\r\nx\r\nEOF\r\n",
+            "cat <<a\r ",
+            "cat <<<\r ",
+            "cat <<\"\r\" ",
+        ] {
+            assert!(!bad(text), "{text:?}");
+        }
     }
 
     #[test]
