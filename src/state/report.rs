@@ -145,12 +145,16 @@ pub struct Report {
 impl Report {
     /// Reads a run's event log.
     pub fn from_run(run: &Run) -> std::io::Result<Report> {
+        match std::fs::File::open(run.events_path()) {
+            Ok(file) => Report::from_log(file),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Report::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads a whole event log from its start.
+    fn from_log(file: std::fs::File) -> std::io::Result<Report> {
         let mut report = Report::default();
-        let file = match std::fs::File::open(run.events_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
-            Err(e) => return Err(e),
-        };
         let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
         let mut buf = Vec::new();
         loop {
@@ -175,7 +179,7 @@ impl Report {
         };
         let len = file.metadata()?.len();
         if len < CACHE_FROM_BYTES {
-            return Report::from_run(run);
+            return Report::from_log(file);
         }
         let (mut report, mut offset) = match Cache::load(run, &mut file, len) {
             Some(cache) => (cache.report, cache.offset),
