@@ -463,6 +463,45 @@ fn fuzz_unclosed_subscripts_are_denied_quickly() {
 }
 
 #[test]
+fn fuzz_nested_or_open_parameter_subscripts_are_denied_quickly() {
+    // Found by the seventh shell_command run: brush-parser's word grammar parses each
+    // `${name[…` again for each of ~25 forms of `${…}`, so nested or unclosed ones cost
+    // it 16-fold each (a word with six took 13 s in a release build; the fuzzer's two
+    // inputs 2 s and over 60 s). Each command's words get a budget of that work.
+    let fx = Fixture::new();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/shell_command");
+    let mut hostile: Vec<String> = [
+        "slow-unit-c80ea9c79494cb098f0963e538c51f049a2fd142",
+        "timeout-2b0c40e63ec1eb892cf1d41e949b56d2a0b074a5",
+    ]
+    .iter()
+    .map(|f| String::from_utf8_lossy(&std::fs::read(dir.join(f)).unwrap()).into_owned())
+    .collect();
+    hostile.extend([
+        format!("echo \"{}\"", "${a[}x ".repeat(6)),
+        format!("echo {}0{}", "${a[".repeat(6), "]}".repeat(6)),
+        // Three nested fit once, not thirty times in one command.
+        format!("echo{}", " ${a[${b[${c[0]}]}]}".repeat(30)),
+    ]);
+    for cmd in &hostile {
+        let (v, text) = bash_answer(&fx, cmd);
+        assert_eq!(v, Verdict::Deny, "{cmd:.80}: {text}");
+        assert!(text.contains("subscripts nest too deep"), "{text}");
+    }
+    // Ordinary subscripts, by the thousand, and three nested are read as usual.
+    let ordinary = format!(
+        "x=${{a[${{b[${{c[0]}}]}}]}}; echo \"$x\"{} > src/out",
+        " \"${a[$i]}\"".repeat(1000)
+    );
+    let (v, text) = bash_answer(&fx, &ordinary);
+    assert_eq!(v, Verdict::Allow, "{text}");
+    let (v, text) = bash_answer(&fx, "echo \"${a[${b[0]}]}\" > roles/x");
+    assert_eq!(v, Verdict::Deny, "{text}");
+    assert!(text.contains("roles/x"), "{text}");
+}
+
+#[test]
 fn fuzz_a_parser_panic_is_a_reasoned_deny() {
     // Found by the shell_command fuzz target: brush-parser's tokenizer unwraps a missing
     // character when a `$(` on a heredoc's line is never closed. The panic is caught

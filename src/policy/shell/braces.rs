@@ -11,8 +11,8 @@
 //! text. Quoted text, escapes and `$…` expansions are units whose braces are not syntax.
 
 use brush_parser::word::{
-    self, BraceExpression, BraceExpressionMember as Member, BraceExpressionOrText as Piece,
-    WordPiece,
+    BraceExpression, BraceExpressionMember as Member, BraceExpressionOrText as Piece, WordPiece,
+    WordPieceWithSource,
 };
 
 /// One unit of the word: an unquoted character (which may be brace syntax) or a piece
@@ -35,12 +35,11 @@ impl<'a> Tok<'a> {
     }
 }
 
-/// The word's pieces for brace expansion, or `None` when it holds no expression (or does
-/// not parse as a word, which the expansion after reports).
-pub(super) fn parse(word: &str) -> Option<Vec<Piece>> {
-    let pieces = word::parse(word, &brush_parser::ParserOptions::default()).ok()?;
+/// The brace-expansion parts of `word`, whose word pieces are `pieces`, or `None` when it
+/// holds no expression.
+pub(super) fn parse(word: &str, pieces: &[WordPieceWithSource]) -> Option<Vec<Piece>> {
     let mut toks = Vec::new();
-    for p in &pieces {
+    for p in pieces {
         let source = word.get(p.start_index..p.end_index)?;
         match &p.piece {
             WordPiece::Text(_) => toks.extend(
@@ -225,6 +224,13 @@ impl Builder<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use brush_parser::word;
+
+    /// `word`'s brace-expansion parts, from its word pieces as the expansion parses them.
+    fn parse(w: &str) -> Option<Vec<Piece>> {
+        let pieces = word::parse(w, &brush_parser::ParserOptions::default()).unwrap();
+        super::parse(w, &pieces)
+    }
 
     /// The expansion, rendered back as a brace word, to compare with brush's parse.
     fn show(pieces: &[Piece]) -> String {

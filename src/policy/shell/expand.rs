@@ -5,6 +5,7 @@
 
 use brush_parser::word::{
     self, Parameter, ParameterExpr, ParameterTestType, SpecialParameter, WordPiece,
+    WordPieceWithSource,
 };
 
 use super::ShellError;
@@ -97,7 +98,37 @@ const MAX_GLOB_MATCHES: usize = 4096;
 /// partial target (its literal prefix), which the guard treats as possibly protected.
 pub(super) const MAX_GLOB_ENTRIES: usize = 20_000;
 
+/// What brush-parser's word grammar may spend on the words of one command, in the units
+/// of [`super::prescan::word_parse_cost`] (about a microsecond each): about 0.1 s. Nested
+/// or unclosed `${name[` subscripts cost it exponential time (six nested take seconds),
+/// and a guard that outlasts the host's timeout lets the call through. A word with four
+/// nested fits once; ordinary subscripts (`${a[$i]}`) fit by the thousand.
+pub(super) const MAX_WORD_PARSE_COST: u64 = 100_000;
+
 impl Walker<'_> {
+    /// `word`'s pieces by brush-parser's word grammar (of a here-document body when
+    /// `heredoc`), paid for from the command's [`MAX_WORD_PARSE_COST`].
+    fn parse_word(
+        &self,
+        word: &str,
+        heredoc: bool,
+    ) -> Result<Vec<WordPieceWithSource>, ShellError> {
+        if !self.spend_word_parse(super::prescan::word_parse_cost(word)) {
+            return Err(ShellError::TooComplex(
+                "its `${name[…]}` subscripts nest too deep, are left open or are too many \
+                 (the bash word parser's time grows 16-fold with each level of them)"
+                    .into(),
+            ));
+        }
+        let options = brush_parser::ParserOptions::default();
+        if heredoc {
+            word::parse_heredoc(word, &options)
+        } else {
+            word::parse(word, &options)
+        }
+        .map_err(|e| ShellError::Parse(e.to_string()))
+    }
+
     /// Expands one word into fields.
     pub(super) fn expand(
         &mut self,
@@ -110,12 +141,18 @@ impl Walker<'_> {
             // the analysis of a large command (profiled).
             return Ok(vec![Field::Known(word.to_owned())]);
         }
+        let pieces = self.parse_word(word, false)?;
         let mut fields = Vec::new();
-        for w in brace_expand(word)? {
-            let pieces = word::parse(&w, &brush_parser::ParserOptions::default())
-                .map_err(|e| ShellError::Parse(e.to_string()))?;
+        for w in brace_expand(word, &pieces)? {
+            let expanded;
+            let pieces = if w == word {
+                &pieces
+            } else {
+                expanded = self.parse_word(&w, false)?;
+                &expanded
+            };
             let mut b = Builder::default();
-            for p in &pieces {
+            for p in pieces {
                 self.piece(&p.piece, false, scope, &mut b)?;
             }
             for segs in b.finish() {
@@ -131,8 +168,7 @@ impl Walker<'_> {
         word: &str,
         scope: &mut Scope,
     ) -> Result<Val, ShellError> {
-        let pieces = word::parse(word, &brush_parser::ParserOptions::default())
-            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        let pieces = self.parse_word(word, false)?;
         let mut b = Builder::default();
         for p in &pieces {
             self.piece(&p.piece, true, scope, &mut b)?;
@@ -147,8 +183,7 @@ impl Walker<'_> {
         body: &str,
         scope: &mut Scope,
     ) -> Result<String, ShellError> {
-        let pieces = word::parse_heredoc(body, &brush_parser::ParserOptions::default())
-            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        let pieces = self.parse_word(body, true)?;
         let mut out = String::new();
         for p in &pieces {
             let mut b = Builder::default();
@@ -675,14 +710,15 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Brace expansion (`a{b,c}`, `{1..3}`), bounded.
-fn brace_expand(word: &str) -> Result<Vec<String>, ShellError> {
+/// Brace expansion (`a{b,c}`, `{1..3}`) of `word`, whose word pieces are `pieces`,
+/// bounded.
+fn brace_expand(word: &str, pieces: &[WordPieceWithSource]) -> Result<Vec<String>, ShellError> {
     use brush_parser::word::{BraceExpressionMember as M, BraceExpressionOrText as T};
     if !word.contains('{') {
         return Ok(vec![word.to_owned()]);
     }
     // Not brush's own brace parser: it backtracks exponentially (see `braces`).
-    let Some(parts) = super::braces::parse(word) else {
+    let Some(parts) = super::braces::parse(word, pieces) else {
         return Ok(vec![word.to_owned()]);
     };
     fn expand_parts(parts: &[T]) -> Result<Vec<String>, ShellError> {

@@ -23,6 +23,95 @@ pub(super) struct Unclosed {
     pub subscripts: usize,
 }
 
+/// What brush-parser's word grammar does with a `${name[` (or `${!name[`): it tries some
+/// 25 forms of `${…}` in turn, and each parses the parameter again, subscript and all, so
+/// each costs about 16 times what it contains; one whose `[` is never closed contains the
+/// rest of the word. Measured in a release build: a word with three nested costs ~5 ms,
+/// four ~70 ms, five ~1 s, six ~13 s; open ones alike.
+const SUBSCRIPT_FACTOR: u64 = 16;
+/// Inside such a subscript, an open `[` or `"` multiplies the time again (by 1.5 to 2.5
+/// in measurements; the whole word is the region the alternatives parse over again).
+const INNER_FACTOR: u64 = 4;
+
+/// About how long brush-parser's word grammar takes on `word`, in units of about a
+/// microsecond (release build; the model over-counts up to about threefold), counting
+/// only what grows exponentially: each `${name[` costs the product of the factors of the
+/// subscript it opens and of what it sits in ([`SUBSCRIPT_FACTOR`] for each enclosing
+/// such subscript, [`INNER_FACTOR`] for each `[` or `"` open inside one). The rest of a
+/// word parses in linear time and is not counted. Single quotes are not followed, so a
+/// subscript in them counts too: that only over-counts.
+pub(super) fn word_parse_cost(word: &str) -> u64 {
+    #[derive(PartialEq)]
+    enum Open {
+        Param,
+        Subscript,
+        Bracket,
+        Quote,
+    }
+    let b = word.as_bytes();
+    // Each open construct with the product of the factors up to it.
+    let mut stack: Vec<(Open, u64)> = Vec::new();
+    let (mut cost, mut i) = (0u64, 0);
+    let mut open = |stack: &mut Vec<(Open, u64)>, kind: Open| {
+        let below = stack.last().map_or(1, |(_, f)| *f);
+        let inside = stack.iter().any(|(k, _)| *k == Open::Subscript);
+        let factor = match kind {
+            Open::Subscript => SUBSCRIPT_FACTOR,
+            Open::Bracket | Open::Quote if inside => INNER_FACTOR,
+            _ => 1,
+        };
+        let product = below.saturating_mul(factor);
+        if kind == Open::Subscript {
+            cost = cost.saturating_add(product);
+        }
+        stack.push((kind, product));
+    };
+    let closes = |stack: &mut Vec<(Open, u64)>, kind: Open| {
+        if stack.last().is_some_and(|(k, _)| *k == kind) {
+            stack.pop();
+            true
+        } else {
+            false
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                open(&mut stack, Open::Param);
+                i += 2;
+                if b.get(i) == Some(&b'!') {
+                    i += 1;
+                }
+                let name = i;
+                while b
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
+                    i += 1;
+                }
+                if i > name && b.get(i) == Some(&b'[') {
+                    open(&mut stack, Open::Subscript);
+                    i += 1;
+                }
+                continue;
+            }
+            // A `"` closes the quote open on top, or else opens one.
+            b'"' if !closes(&mut stack, Open::Quote) => open(&mut stack, Open::Quote),
+            b'[' => open(&mut stack, Open::Bracket),
+            b']' => {
+                let _ = closes(&mut stack, Open::Subscript) || closes(&mut stack, Open::Bracket);
+            }
+            b'}' => {
+                closes(&mut stack, Open::Param);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    cost
+}
+
 /// How many `(` and subscripts are never closed. Quotes and backslashes are followed;
 /// comments and heredoc bodies are not, so brackets there count too.
 pub(super) fn unclosed(text: &str) -> Unclosed {
@@ -128,7 +217,31 @@ pub(super) fn overflowing_number(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{overflowing_number, unclosed};
+    use super::{overflowing_number, unclosed, word_parse_cost};
+
+    #[test]
+    fn word_parse_cost_grows_with_nested_and_open_parameter_subscripts() {
+        for (word, cost) in [
+            ("plain ${a} ${a:-[x]} $[1] a[1] ${#a[1]} '${a}'", 0),
+            ("${a[1]} ${!b[@]} \"${c[$i]}\"", 3 * 16),
+            ("${a[${b[0]}]}", 16 + 256),
+            ("${a[x[1]]}${b[0]}", 16 + 16),
+            // Left open, each one holds the next.
+            ("\"${a[}x ${a[}x ${a[}x\"", 16 + 256 + 4096),
+            ("${a[\\]}${b[1]}", 16 + 256),
+            // A `[` or `"` inside a subscript multiplies what it holds.
+            (
+                "${a[x[${b[\"${c[0]}\"]}]]}",
+                16 + 16 * 4 * 16 + 16 * 4 * 16 * 4 * 16,
+            ),
+            // Outside a subscript they do not.
+            ("\"${a[\"x\"]}\" [${b[0]}]", 16 + 16),
+        ] {
+            assert_eq!(word_parse_cost(word), cost, "{word}");
+        }
+        let deep = format!("{}0{}", "${a[".repeat(40), "]}".repeat(40));
+        assert_eq!(word_parse_cost(&deep), u64::MAX);
+    }
 
     fn unclosed_parens(text: &str) -> usize {
         unclosed(text).parens

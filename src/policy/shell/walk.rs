@@ -142,6 +142,10 @@ pub(super) struct Walker<'a> {
     /// `/` (`None`: it does not compile). Brace expansion repeats the same few patterns
     /// hundreds of times, and compiling one costs as much as listing a directory.
     globs: std::cell::RefCell<GlobCache>,
+    /// What the word parses of this command may still cost
+    /// ([`super::expand::MAX_WORD_PARSE_COST`], in the units of
+    /// [`super::prescan::word_parse_cost`]).
+    word_parse_budget: std::cell::Cell<u64>,
 }
 
 /// Compiled glob patterns by (pattern, `*` stops at `/`); `None` for one that does not
@@ -172,6 +176,7 @@ impl<'a> Walker<'a> {
             locals: Vec::new(),
             glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),
             globs: std::cell::RefCell::default(),
+            word_parse_budget: std::cell::Cell::new(super::expand::MAX_WORD_PARSE_COST),
         }
     }
 
@@ -180,6 +185,14 @@ impl<'a> Walker<'a> {
         let left = self.glob_entries.get();
         self.glob_entries.set(left.saturating_sub(n));
         left >= n
+    }
+
+    /// Takes `cost` from the word parser's budget; `false` (and the budget spent) when
+    /// not that much is left.
+    pub(super) fn spend_word_parse(&self, cost: u64) -> bool {
+        let left = self.word_parse_budget.get();
+        self.word_parse_budget.set(left.saturating_sub(cost));
+        cost <= left
     }
 
     /// `pattern` compiled as bash matches it (backslash escapes; `*` stopping at `/`
