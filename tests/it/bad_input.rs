@@ -430,10 +430,47 @@ fn fuzz_heredoc_delimiters_that_exhaust_memory_are_refused() {
     ] {
         let (v, text) = bash_answer(&fx, &cmd);
         assert_eq!(v, Verdict::Deny, "{text}");
-        assert!(text.contains("carriage return or a form feed"), "{text}");
+        assert!(text.contains("carriage return not ending a line"), "{text}");
     }
     // CRLF line endings and a delimiter ending in one still parse.
     let (v, text) = bash_answer(&fx, "cat <<EOF\r\nx\r\nEOF\r\n");
+    assert_eq!(v, Verdict::Allow, "{text}");
+}
+
+#[test]
+fn fuzz_heredocs_that_exhaust_memory_are_refused() {
+    // Found by the eighth shell_command run: a here-document delimiter that is empty
+    // once unquoted (`<<""`, `<<''`), with no line after it, sends brush-parser's
+    // tokenizer into the same endless allocation (745 MB in a second here).
+    let fx = Fixture::new();
+    let artifact = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions/shell_command/oom-0c4c1f934695d8bfb8ec5a53599ce0ba7d493834");
+    for cmd in [
+        String::from_utf8_lossy(&std::fs::read(artifact).unwrap()).into_owned(),
+        "cat <<'' ".to_owned(),
+        "cat <<- \"\"\"\" # x".to_owned(),
+        "cat <<\"\"\\\n > roles/x".to_owned(),
+    ] {
+        let (v, text) = bash_answer(&fx, &cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains("delimiter is empty"), "{text}");
+    }
+    // The sweep that followed found two more ways in: a lone carriage return elsewhere
+    // in the delimiter, and several blanks after `<<` inside a command substitution.
+    for (cmd, why) in [
+        ("cat <<x${\r ", "carriage return not ending a line"),
+        ("cat <<\\\n\r ", "carriage return not ending a line"),
+        (
+            "echo $(cat <<  x ",
+            "several blanks after a command substitution",
+        ),
+    ] {
+        let (v, text) = bash_answer(&fx, cmd);
+        assert_eq!(v, Verdict::Deny, "{text}");
+        assert!(text.contains(why), "{text}");
+    }
+    // Here-strings of an empty string are not here-documents.
+    let (v, text) = bash_answer(&fx, "cat <<< '' <<<\"\" > src/x");
     assert_eq!(v, Verdict::Allow, "{text}");
 }
 

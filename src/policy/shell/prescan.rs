@@ -160,14 +160,23 @@ pub(super) fn unclosed(text: &str) -> Unclosed {
     }
 }
 
-/// Whether a here-document's delimiter starts with a carriage return or a form feed
-/// (`cat <<\r …`): brush-parser's tokenizer then loops, allocating until the memory is
-/// gone (gigabytes in seconds, found by fuzzing), and a hook the kernel kills for it lets
-/// the call through. Quoting is not looked at: such a delimiter is refused wherever the
-/// `<<` stands.
-pub(super) fn heredoc_tag_starts_with_control(text: &str) -> bool {
+/// What in a script with here-documents brush-parser's tokenizer cannot survive, if
+/// anything. Each of these sends it into a loop that allocates until the memory is gone
+/// (gigabytes in seconds; found by fuzzing), and a hook the kernel kills for its memory
+/// lets the call through:
+/// - a carriage return not followed by a line feed, or a form feed, anywhere in a script
+///   with a here-document (`cat <<\r `, `cat <<x${\r `, `cat <<\⏎\r `);
+/// - a delimiter that is empty once unquoted (`cat <<'' `, `<<""""`, `<<""\⏎`; bash
+///   would end such a body at the first empty line);
+/// - a `<<` followed by more than one blank after a command substitution has opened
+///   (`$(cat <<  x `; brush misreads it even when closed).
+///
+/// Quoting around the `<<` is not looked at: such a script is refused wherever the
+/// `<<` stands. CRLF line endings are fine.
+pub(super) fn bad_heredoc(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     let mut from = 0;
+    let mut heredoc = false;
     while let Some(at) = text[from..].find("<<").map(|i| i + from) {
         from = at + 2;
         let mut i = at + 2;
@@ -176,17 +185,39 @@ pub(super) fn heredoc_tag_starts_with_control(text: &str) -> bool {
             from = i + 1;
             continue;
         }
+        heredoc = true;
         if b.get(i) == Some(&b'-') {
             i += 1;
         }
+        let blanks = i;
         while matches!(b.get(i), Some(b' ' | b'\t')) {
             i += 1;
         }
-        if matches!(b.get(i), Some(b'\r' | b'\x0c')) {
-            return true;
+        if i - blanks > 1
+            && ["$(", "<(", ">(", "`"]
+                .iter()
+                .any(|s| text[..at].contains(s))
+        {
+            return Some("`<<` is followed by several blanks after a command substitution");
+        }
+        // Only quotes, backslashes and line breaks up to the end of the word: nothing
+        // is left once they are removed.
+        let start = i;
+        while matches!(b.get(i), Some(b'"' | b'\'' | b'\\' | b'\n')) {
+            i += 1;
+        }
+        let word_ends = b.get(i).is_none_or(|c| b" \t;&|<>()".contains(c));
+        if i > start && word_ends {
+            return Some("a here-document delimiter is empty");
         }
     }
-    false
+    let lone_cr = |(i, c): (usize, &u8)| *c == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if heredoc && (b.contains(&b'\x0c') || b.iter().enumerate().any(lone_cr)) {
+        return Some(
+            "a script with a here-document holds a carriage return not ending a line, or a form feed",
+        );
+    }
+    None
 }
 
 /// The first number in `text` that brush-parser would overflow on, if any. Quoting is not
@@ -270,18 +301,56 @@ mod tests {
     }
 
     #[test]
-    fn heredoc_delimiters_starting_with_control_characters() {
-        use super::heredoc_tag_starts_with_control as bad;
-        for text in ["cat <<\r ", "<<\r", "cat <<- \x0c x", "x=1 <<\r\x0c "] {
-            assert!(bad(text), "{text:?}");
+    fn heredocs_brush_allocates_without_end_on() {
+        let bad = |text: &str| super::bad_heredoc(text);
+        let control = Some(
+            "a script with a here-document holds a carriage return not ending a line, or a form feed",
+        );
+        for text in [
+            "cat <<\r ",
+            "<<\r",
+            "cat <<- \x0c x",
+            "x=1 <<\r\x0c ",
+            "cat <<x${\r ",
+            "cat <<\\\n\r ",
+            "cat <<a\r ",
+            "cat <<EOF\nx\rEOF\n",
+        ] {
+            assert_eq!(bad(text), control, "{text:?}");
+        }
+        for text in [
+            "cat <<'' ",
+            "cat <<\"\" #x",
+            "cat <<- \"\"\"\"  ",
+            "cat <<\"\"\\\n ",
+            "tmpts && mv <<\"\"&&#mv",
+            "cat <<''",
+        ] {
+            assert_eq!(
+                bad(text),
+                Some("a here-document delimiter is empty"),
+                "{text:?}"
+            );
+        }
+        for text in ["$(cat <<  x ", "a `b` <<\t\tx", "x <(y) <<-  EOF"] {
+            assert_eq!(
+                bad(text),
+                Some("`<<` is followed by several blanks after a command substitution"),
+                "{text:?}"
+            );
         }
         for text in [
             "cat <<EOF\r\nx\r\nEOF\r\n",
-            "cat <<a\r ",
             "cat <<<\r ",
-            "cat <<\"\r\" ",
+            "printf 'a\rb' <<< x",
+            "cat <<< '' <<<\"\"",
+            "cat <<\"\"#",
+            "cat <<'E F'\nx\nE F\n",
+            "echo $((1<<2))",
+            "cat <<  EOF\nx\nEOF\n$(date)",
+            "$(cat << EOF\nx\nEOF\n)",
         ] {
-            assert!(!bad(text), "{text:?}");
+            assert_eq!(bad(text), None, "{text:?}");
         }
     }
 

@@ -258,10 +258,8 @@ impl<'a> Walker<'a> {
                 "the number {n:.24} is too large for a file descriptor or a directory-stack index"
             )));
         }
-        if super::prescan::heredoc_tag_starts_with_control(text) {
-            return Err(ShellError::Parse(
-                "a here-document delimiter starts with a carriage return or a form feed".into(),
-            ));
+        if let Some(what) = super::prescan::bad_heredoc(text) {
+            return Err(ShellError::Parse(what.into()));
         }
         let open = super::prescan::unclosed(text);
         if open.parens > super::prescan::MAX_UNCLOSED {
