@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::event::{EventKind, Host};
 use crate::hooks::{Hook, Invocation};
@@ -16,6 +16,14 @@ use crate::output;
 pub(crate) const STDIN_LIMIT: usize = 8 * 1024 * 1024;
 /// Default time budget for the whole process, well inside every host's hook timeout.
 const DEADLINE_MS: u64 = 5_000;
+/// Default bound on the process's resident memory. A hook uses a few MiB; brush-parser's
+/// tokenizer has loops that allocate gigabytes a second (fuzzing found several, refused
+/// in `policy::shell::prescan` since), and a hook the kernel kills for its memory, or
+/// that aborts on a failed allocation, lets the call through.
+const MEMORY_LIMIT_MIB: u64 = 512;
+/// How often the watchdog checks the clock and the memory. A typical hook has answered
+/// before the first check.
+const WATCH_EVERY: Duration = Duration::from_millis(10);
 
 /// What a failure answer needs to know, updated as the process learns it.
 #[derive(Clone, Debug)]
@@ -48,6 +56,14 @@ fn snapshot() -> Context {
         })
 }
 
+/// The process's resident memory in KiB (`VmRSS` of `/proc/self/status`); `None` where
+/// there is no such file (not Linux), which leaves only the deadline.
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 pub(crate) fn run(hook: Hook) -> ExitCode {
     if let Ok(mut ctx) = CONTEXT.lock() {
         *ctx = Some(Context {
@@ -75,19 +91,33 @@ pub(crate) fn run(hook: Hook) -> ExitCode {
         output::answer_and_exit(&hook.failure(&ctx, &format!("internal error{at}: {message}")));
     }));
 
-    let deadline = std::env::var("WAZIR_HOOK_DEADLINE_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEADLINE_MS);
+    let setting = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let deadline = setting("WAZIR_HOOK_DEADLINE_MS", DEADLINE_MS);
+    let memory_limit = setting("WAZIR_HOOK_MEMORY_MIB", MEMORY_LIMIT_MIB);
+    let started = Instant::now();
     std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(deadline));
-        let ctx = snapshot();
-        output::answer_and_exit(&hook.failure(
-            &ctx,
-            &format!(
-                "no answer within {deadline} ms (stdin never closed, or the evaluation took too long)"
-            ),
-        ));
+        let problem = loop {
+            std::thread::sleep(WATCH_EVERY.min(Duration::from_millis(deadline)));
+            if started.elapsed() >= Duration::from_millis(deadline) {
+                break format!(
+                    "no answer within {deadline} ms (stdin never closed, or the evaluation took too long)"
+                );
+            }
+            if let Some(kib) = resident_kib()
+                && kib > memory_limit * 1024
+            {
+                break format!(
+                    "the evaluation used more than {memory_limit} MiB of memory ({} MiB resident)",
+                    kib / 1024
+                );
+            }
+        };
+        output::answer_and_exit(&hook.failure(&snapshot(), &problem));
     });
 
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -122,6 +122,36 @@ fn endless_stdin_is_denied_within_the_deadline() {
 }
 
 #[test]
+fn memory_past_the_bound_is_answered_as_a_deny() {
+    // The watchdog also bounds the resident memory (512 MiB by default): a hook killed
+    // for its memory lets the call through. Here the bound is below what any hook
+    // process holds, and stdin stays open so the hook is still running when it looks.
+    let fx = Fixture::new();
+    for host in HOSTS {
+        let mut child = Command::new(GUARD)
+            .args(["--host", host])
+            .env_clear()
+            .env("HOME", &fx.home)
+            .env("WAZIR_HOOK_MEMORY_MIB", "1")
+            .current_dir(&fx.root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(b"{\"hook_event_name\": \"PreToolUse\", ");
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        let text = deny_reason(host, &out);
+        assert!(
+            text.contains("used more than 1 MiB of memory"),
+            "{host}: {text}"
+        );
+    }
+}
+
+#[test]
 fn a_panic_is_answered_as_a_deny() {
     let fx = Fixture::new();
     for host in HOSTS {
@@ -455,15 +485,14 @@ fn fuzz_heredocs_that_exhaust_memory_are_refused() {
         assert_eq!(v, Verdict::Deny, "{text}");
         assert!(text.contains("delimiter is empty"), "{text}");
     }
-    // The sweep that followed found two more ways in: a lone carriage return elsewhere
-    // in the delimiter, and several blanks after `<<` inside a command substitution.
+    // The sweep that followed found more ways in: a lone carriage return elsewhere in
+    // the delimiter, and several blanks, or a blank and no delimiter, after `<<` inside
+    // a command substitution.
     for (cmd, why) in [
         ("cat <<x${\r ", "carriage return not ending a line"),
         ("cat <<\\\n\r ", "carriage return not ending a line"),
-        (
-            "echo $(cat <<  x ",
-            "several blanks after a command substitution",
-        ),
+        ("echo $(cat <<  x ", "after a command substitution"),
+        ("echo $(cat << ;#", "after a command substitution"),
     ] {
         let (v, text) = bash_answer(&fx, cmd);
         assert_eq!(v, Verdict::Deny, "{text}");

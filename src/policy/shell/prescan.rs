@@ -168,8 +168,9 @@ pub(super) fn unclosed(text: &str) -> Unclosed {
 ///   with a here-document (`cat <<\r `, `cat <<x${\r `, `cat <<\⏎\r `);
 /// - a delimiter that is empty once unquoted (`cat <<'' `, `<<""""`, `<<""\⏎`; bash
 ///   would end such a body at the first empty line);
-/// - a `<<` followed by more than one blank after a command substitution has opened
-///   (`$(cat <<  x `; brush misreads it even when closed).
+/// - a `<<` followed by more than one blank, or by a blank and no delimiter, after a
+///   command substitution has opened (`$(cat <<  x `, `$(cat << ;`; brush misreads
+///   the first even when closed).
 ///
 /// Quoting around the `<<` is not looked at: such a script is refused wherever the
 /// `<<` stands. CRLF line endings are fine.
@@ -193,12 +194,15 @@ pub(super) fn bad_heredoc(text: &str) -> Option<&'static str> {
         while matches!(b.get(i), Some(b' ' | b'\t')) {
             i += 1;
         }
-        if i - blanks > 1
+        let no_word = b.get(i).is_none_or(|c| b"\n;&|<>()".contains(c));
+        if (i - blanks > 1 || (i > blanks && no_word))
             && ["$(", "<(", ">(", "`"]
                 .iter()
                 .any(|s| text[..at].contains(s))
         {
-            return Some("`<<` is followed by several blanks after a command substitution");
+            return Some(
+                "`<<` is followed by several blanks, or by a blank and no delimiter, after a command substitution",
+            );
         }
         // Only quotes, backslashes and line breaks up to the end of the word: nothing
         // is left once they are removed.
@@ -332,10 +336,19 @@ mod tests {
                 "{text:?}"
             );
         }
-        for text in ["$(cat <<  x ", "a `b` <<\t\tx", "x <(y) <<-  EOF"] {
+        for text in [
+            "$(cat <<  x ",
+            "a `b` <<\t\tx",
+            "x <(y) <<-  EOF",
+            "$(cat << ;#",
+            "$(cat <<\t;x ",
+            "$(cat << ",
+        ] {
             assert_eq!(
                 bad(text),
-                Some("`<<` is followed by several blanks after a command substitution"),
+                Some(
+                    "`<<` is followed by several blanks, or by a blank and no delimiter, after a command substitution"
+                ),
                 "{text:?}"
             );
         }
@@ -349,6 +362,7 @@ mod tests {
             "echo $((1<<2))",
             "cat <<  EOF\nx\nEOF\n$(date)",
             "$(cat << EOF\nx\nEOF\n)",
+            "cat << ;",
         ] {
             assert_eq!(bad(text), None, "{text:?}");
         }
