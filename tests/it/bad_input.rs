@@ -2,7 +2,7 @@
 //! closed), within a bounded time, never a crash exit code.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::harness::{Fixture, GUARD, Verdict, payload, run_guard, verdict};
@@ -90,27 +90,33 @@ fn wrong_shaped_payloads_are_denied() {
     }
 }
 
+/// The guard's answer when its stdin stays open and trickling, as a stuck host's
+/// would, with the environment variable `var` set.
+fn guard_with_stdin_left_open(fx: &Fixture, host: &str, var: (&str, &str)) -> Output {
+    let mut child = Command::new(GUARD)
+        .args(["--host", host])
+        .env_clear()
+        .env("HOME", &fx.home)
+        .env(var.0, var.1)
+        .current_dir(&fx.root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(b"{\"hook_event_name\": \"PreToolUse\", ");
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    out
+}
+
 #[test]
 fn endless_stdin_is_denied_within_the_deadline() {
     let fx = Fixture::new();
     for host in HOSTS {
         let start = Instant::now();
-        let mut child = Command::new(GUARD)
-            .args(["--host", host])
-            .env_clear()
-            .env("HOME", &fx.home)
-            .env("WAZIR_HOOK_DEADLINE_MS", "400")
-            .current_dir(&fx.root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Keep stdin open and trickling, as a stuck host would.
-        let mut stdin = child.stdin.take().unwrap();
-        let _ = stdin.write_all(b"{\"hook_event_name\": \"PreToolUse\", ");
-        let out = child.wait_with_output().unwrap();
-        drop(stdin);
+        let out = guard_with_stdin_left_open(&fx, host, ("WAZIR_HOOK_DEADLINE_MS", "400"));
         assert!(
             start.elapsed() < Duration::from_secs(5),
             "{host} took {:?}",
@@ -128,21 +134,7 @@ fn memory_past_the_bound_is_answered_as_a_deny() {
     // process holds, and stdin stays open so the hook is still running when it looks.
     let fx = Fixture::new();
     for host in HOSTS {
-        let mut child = Command::new(GUARD)
-            .args(["--host", host])
-            .env_clear()
-            .env("HOME", &fx.home)
-            .env("WAZIR_HOOK_MEMORY_MIB", "1")
-            .current_dir(&fx.root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let _ = stdin.write_all(b"{\"hook_event_name\": \"PreToolUse\", ");
-        let out = child.wait_with_output().unwrap();
-        drop(stdin);
+        let out = guard_with_stdin_left_open(&fx, host, ("WAZIR_HOOK_MEMORY_MIB", "1"));
         let text = deny_reason(host, &out);
         assert!(
             text.contains("used more than 1 MiB of memory"),
