@@ -496,6 +496,32 @@ fn fuzz_heredocs_that_exhaust_memory_are_refused() {
 }
 
 #[test]
+fn fuzz_parentheses_behind_a_quote_in_a_heredoc_body_are_counted() {
+    // Found by the ninth shell_command run: in a here-document body a `'` is a plain
+    // character, but the prescan followed it as a quote and did not count the `(` after
+    // it (20 of them behind `$'` cost 0.5 s in a release build, each one doubling it).
+    let fx = Fixture::new();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/shell_command");
+    let mut hostile: Vec<String> = [
+        "slow-unit-4083e94e96dd8ffde4c6102e94bebbb9763fec34",
+        "timeout-44e9eb6af9fa2f5e73c3467a6c08e3a4d76bd4c2",
+    ]
+    .iter()
+    .map(|f| String::from_utf8_lossy(&std::fs::read(dir.join(f)).unwrap()).into_owned())
+    .collect();
+    hostile.push(format!("cat <<EOF\n$'$({}\nEOF\n", "(".repeat(20)));
+    for cmd in &hostile {
+        let (v, text) = bash_answer(&fx, cmd);
+        assert_eq!(v, Verdict::Deny, "{cmd:.80}: {text}");
+        assert!(text.contains("are never closed"), "{text}");
+    }
+    // A body with quotes and balanced parentheses is read as usual.
+    let (v, text) = bash_answer(&fx, "cat <<EOF > src/x\nit's (fine) $(date)\nEOF\n");
+    assert_eq!(v, Verdict::Allow, "{text}");
+}
+
+#[test]
 fn fuzz_unclosed_subscripts_are_denied_quickly() {
     // Found by the third shell_command campaign: array subscripts and legacy `$[…]`
     // arithmetic left open inside an assignment's subscript made brush-parser's word
