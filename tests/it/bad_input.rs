@@ -501,15 +501,10 @@ fn fuzz_parentheses_behind_a_quote_in_a_heredoc_body_are_counted() {
     // character, but the prescan followed it as a quote and did not count the `(` after
     // it (20 of them behind `$'` cost 0.5 s in a release build, each one doubling it).
     let fx = Fixture::new();
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/shell_command");
-    let mut hostile: Vec<String> = [
+    let mut hostile = shell_regressions(&[
         "slow-unit-4083e94e96dd8ffde4c6102e94bebbb9763fec34",
         "timeout-44e9eb6af9fa2f5e73c3467a6c08e3a4d76bd4c2",
-    ]
-    .iter()
-    .map(|f| String::from_utf8_lossy(&std::fs::read(dir.join(f)).unwrap()).into_owned())
-    .collect();
+    ]);
     hostile.push(format!("cat <<EOF\n$'$({}\nEOF\n", "(".repeat(20)));
     for cmd in &hostile {
         let (v, text) = bash_answer(&fx, cmd);
@@ -546,6 +541,16 @@ fn fuzz_unclosed_subscripts_are_denied_quickly() {
     assert_eq!(bash_answer(&fx, &closed).0, Verdict::Allow);
 }
 
+/// The commands of these files of `fuzz/regressions/shell_command/`.
+fn shell_regressions(files: &[&str]) -> Vec<String> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/shell_command");
+    files
+        .iter()
+        .map(|f| String::from_utf8_lossy(&std::fs::read(dir.join(f)).unwrap()).into_owned())
+        .collect()
+}
+
 #[test]
 fn fuzz_nested_or_open_parameter_subscripts_are_denied_quickly() {
     // Found by the seventh shell_command run: brush-parser's word grammar parses each
@@ -553,15 +558,10 @@ fn fuzz_nested_or_open_parameter_subscripts_are_denied_quickly() {
     // it 16-fold each (a word with six took 13 s in a release build; the fuzzer's two
     // inputs 2 s and over 60 s). Each command's words get a budget of that work.
     let fx = Fixture::new();
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/shell_command");
-    let mut hostile: Vec<String> = [
+    let mut hostile = shell_regressions(&[
         "slow-unit-c80ea9c79494cb098f0963e538c51f049a2fd142",
         "timeout-2b0c40e63ec1eb892cf1d41e949b56d2a0b074a5",
-    ]
-    .iter()
-    .map(|f| String::from_utf8_lossy(&std::fs::read(dir.join(f)).unwrap()).into_owned())
-    .collect();
+    ]);
     hostile.extend([
         format!("echo \"{}\"", "${a[}x ".repeat(6)),
         format!("echo {}0{}", "${a[".repeat(6), "]}".repeat(6)),
