@@ -34,6 +34,47 @@ pub struct HooksFile {
     pub loop_caps: Option<LoopCaps>,
     pub capture: Option<Capture>,
     pub session_start: Option<SessionStart>,
+    /// What other tools write: `name → {read_only | writes: [argument names]}`.
+    pub tools: Option<BTreeMap<String, ToolDecl>>,
+    /// The user policy only: the credential paths protected in every project, replacing
+    /// the built-in list ([`BUILTIN_CREDENTIALS`]); `[]` protects none.
+    pub credentials: Option<Vec<String>>,
+}
+
+/// A user's declaration of what a tool the guard does not know writes (`tools:`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ToolDecl {
+    /// The tool only reads: allowed whatever its input names.
+    pub read_only: Option<bool>,
+    /// The names of the input fields that hold paths the tool writes.
+    pub writes: Option<Vec<String>>,
+}
+
+/// Credentials protected in every project unless the user policy's `credentials` says
+/// otherwise. Reading them stays allowed: the guard only stops writes.
+pub const BUILTIN_CREDENTIALS: [&str; 11] = [
+    "~/.ssh",
+    "~/.aws",
+    "~/.gnupg",
+    "~/.netrc",
+    "~/.git-credentials",
+    "~/.docker/config.json",
+    "~/.kube/config",
+    "~/.config/gh",
+    "~/.npmrc",
+    "~/.pypirc",
+    "~/.cargo/credentials.toml",
+];
+
+/// The user policy file: `$XDG_CONFIG_HOME/wazir-hooks/hooks.yaml`, else
+/// `~/.config/wazir-hooks/hooks.yaml` (on every platform: one place to document).
+pub fn user_policy_path() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    env("XDG_CONFIG_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| env("HOME").map(|h| h.join(".config")))
+        .map(|c| c.join("wazir-hooks").join("hooks.yaml"))
 }
 
 /// `loop_caps` (SPEC §5).
@@ -100,6 +141,8 @@ pub struct Config {
     pub project_name: Option<String>,
     pub state_root_default: Option<String>,
     pub hooks: HooksFile,
+    /// Tool declarations (`tools:`), the user policy's and the project's.
+    pub tools: BTreeMap<String, ToolDecl>,
     /// The files that were read, for messages.
     pub sources: Vec<PathBuf>,
 }
@@ -120,6 +163,7 @@ impl Config {
             project_name: None,
             state_root_default: None,
             hooks: HooksFile::default(),
+            tools: BTreeMap::new(),
             sources: Vec::new(),
         }
     }
@@ -178,6 +222,9 @@ impl Config {
                         format!("`{pattern}` is not a valid regular expression: {e}"),
                     ));
                 }
+            }
+            if let Some(tools) = &hooks.tools {
+                config.tools.clone_from(tools);
             }
             config.hooks = hooks;
             config.sources.push(hooks_path);
