@@ -130,7 +130,7 @@ impl Protection {
         let root = paths::normalize(&config.root);
         let scope = vec![paths::physical(&root), root, paths::normalize(cwd)];
         Protection {
-            matcher: Matcher::new(Path::new("/"), &entries, home),
+            matcher: Matcher::new(&config.root, &entries, home),
             kinds,
             scope,
         }
