@@ -162,7 +162,7 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
         }
         match protection.check(w) {
             Ok(Some((hit, kind))) => {
-                let why = match computed_edit(event, w, kind) {
+                let why = match computed_edit(event, w, kind, &cwd, home.as_deref()) {
                     Some(Ok(())) => None,
                     Some(Err(why)) => Some(why),
                     None => {
@@ -217,14 +217,20 @@ fn guarded(how: &str, hit: &Hit, kind: Guarded, why: Option<&str>, flows: &str) 
     d
 }
 
-/// For a file tool writing one guarded file whose result it says: `Ok` when the result
-/// keeps every protected key, `Err(why)` when not; `None` when the result is unknown.
-fn computed_edit(event: &Event, w: &shell::Write, kind: Guarded) -> Option<Result<(), String>> {
-    let edit = event.edit.as_ref()?;
+/// For a file tool or patch writing a guarded file whose result it says: `Ok` when the
+/// result keeps every protected key, `Err(why)` when not; `None` when the result is
+/// unknown.
+fn computed_edit(
+    event: &Event,
+    w: &shell::Write,
+    kind: Guarded,
+    cwd: &Path,
+    home: Option<&Path>,
+) -> Option<Result<(), String>> {
     let shell::Target::Path(p) = &w.target else {
         return None;
     };
-    if event.tool_kind != ToolKind::FileWrite || event.targets.len() != 1 || w.recursive {
+    if w.recursive {
         return None;
     }
     // The file as the tool will find it: following a symlink, as the tools do.
@@ -234,7 +240,17 @@ fn computed_edit(event: &Event, w: &shell::Write, kind: Guarded) -> Option<Resul
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(_) => return None,
     };
-    let after = self_protection::apply(before.as_deref(), edit)?;
+    let after = match (event.tool_kind, &event.edit, &event.patch) {
+        (ToolKind::FileWrite, Some(edit), _) if event.targets.len() == 1 => {
+            self_protection::apply(before.as_deref(), edit)?
+        }
+        (ToolKind::Patch, _, Some(text)) => {
+            let wanted = paths::normalize(p);
+            let is_file = |raw: &str| paths::normalize(&paths::join(cwd, raw, home)) == wanted;
+            patch::envelope_result(text, &is_file, before.as_deref())?
+        }
+        _ => return None,
+    };
     Some(self_protection::edit_keeps(kind, before.as_deref(), &after))
 }
 

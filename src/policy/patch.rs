@@ -134,9 +134,123 @@ pub fn any_targets(text: &str) -> Result<Vec<String>, TooLarge> {
     }
 }
 
+/// What an `apply_patch` envelope leaves in one file: the file whose section header
+/// names a path `is_file` accepts, from its current text (`None`: it does not exist).
+/// `None` when that cannot be known for sure: the file is deleted or moved, named by
+/// more than one section, or a hunk does not match the current text exactly (the real
+/// tool may match more loosely; the guard does not guess).
+pub fn envelope_result(
+    text: &str,
+    is_file: &dyn Fn(&str) -> bool,
+    before: Option<&str>,
+) -> Option<String> {
+    let mut sections = Vec::new();
+    let mut current: Option<(&str, Vec<&str>)> = None;
+    for line in text.lines() {
+        let header = ["*** Add File:", "*** Update File:", "*** Delete File:"]
+            .iter()
+            .find_map(|h| line.trim_start().strip_prefix(h).map(|p| (*h, p.trim())));
+        if let Some((kind, path)) = header {
+            sections.extend(current.take());
+            current = is_file(path).then(|| (kind, Vec::new()));
+        } else if line.starts_with("*** Move to:") {
+            if current.is_some() {
+                return None;
+            }
+        } else if line.starts_with("*** End Patch") || line.starts_with("*** Begin Patch") {
+            sections.extend(current.take());
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push(line);
+        }
+    }
+    sections.extend(current);
+    let [(kind, body)] = sections.as_slice() else {
+        return None;
+    };
+    match *kind {
+        "*** Add File:" if before.is_none() => {
+            let lines: Option<Vec<&str>> = body.iter().map(|l| l.strip_prefix('+')).collect();
+            Some(lines?.iter().map(|l| format!("{l}\n")).collect())
+        }
+        "*** Update File:" => update(before?, body),
+        _ => None,
+    }
+}
+
+/// Applies an `*** Update File:` section's hunks to `before`, exactly.
+fn update(before: &str, body: &[&str]) -> Option<String> {
+    let mut lines: Vec<String> = before.lines().map(str::to_owned).collect();
+    let mut cursor = 0;
+    let mut hunks: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    for line in body {
+        if let Some(anchor) = line.strip_prefix("@@") {
+            let anchor = anchor.trim();
+            hunks.push(((!anchor.is_empty()).then_some(anchor), Vec::new()));
+        } else if *line == "*** End of File" {
+        } else {
+            if hunks.is_empty() {
+                hunks.push((None, Vec::new()));
+            }
+            hunks.last_mut()?.1.push(line);
+        }
+    }
+    for (anchor, hunk) in hunks {
+        if let Some(a) = anchor {
+            cursor += lines[cursor..].iter().position(|l| l.trim() == a)? + 1;
+        }
+        let mut old = Vec::new();
+        let mut new = Vec::new();
+        for l in hunk {
+            match l.chars().next() {
+                Some('+') => new.push(l[1..].to_owned()),
+                Some('-') => old.push(l[1..].to_owned()),
+                Some(' ') => {
+                    old.push(l[1..].to_owned());
+                    new.push(l[1..].to_owned());
+                }
+                None => {
+                    old.push(String::new());
+                    new.push(String::new());
+                }
+                _ => return None,
+            }
+        }
+        if old.is_empty() {
+            return None;
+        }
+        let at = (cursor..=lines.len().saturating_sub(old.len()))
+            .find(|&i| lines[i..].starts_with(&old))?;
+        lines.splice(at..at + old.len(), new.iter().cloned());
+        cursor = at + new.len();
+    }
+    Some(lines.iter().map(|l| format!("{l}\n")).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn envelope_results_are_exact_or_unknown() {
+        let is = |p: &str| p == "c.toml";
+        let patch = "*** Begin Patch\n*** Update File: c.toml\n@@\n-model = \"a\"\n+model = \"b\"\n hooks = 1\n*** End Patch\n";
+        assert_eq!(
+            envelope_result(patch, &is, Some("x = 0\nmodel = \"a\"\nhooks = 1\n")).as_deref(),
+            Some("x = 0\nmodel = \"b\"\nhooks = 1\n")
+        );
+        assert_eq!(envelope_result(patch, &is, Some("model = \"z\"\n")), None);
+        let add = "*** Begin Patch\n*** Add File: c.toml\n+a\n+b\n*** End Patch\n";
+        assert_eq!(envelope_result(add, &is, None).as_deref(), Some("a\nb\n"));
+        let del = "*** Begin Patch\n*** Delete File: c.toml\n*** End Patch\n";
+        assert_eq!(envelope_result(del, &is, Some("a\n")), None);
+        let moved = "*** Begin Patch\n*** Update File: c.toml\n*** Move to: d.toml\n@@\n-a\n+b\n*** End Patch\n";
+        assert_eq!(envelope_result(moved, &is, Some("a\n")), None);
+        let other = "*** Begin Patch\n*** Update File: src/x.rs\n@@\n-a\n+b\n*** Update File: c.toml\n@@\n-a\n+b\n*** End Patch\n";
+        assert_eq!(
+            envelope_result(other, &is, Some("a\n")).as_deref(),
+            Some("b\n")
+        );
+    }
 
     #[test]
     fn envelope_headers_all_count() {
