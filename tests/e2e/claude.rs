@@ -268,6 +268,20 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// A run in `bypassPermissions` mode (`--dangerously-skip-permissions`), where Claude
+    /// Code asks about nothing, not even a write to its own settings: only the hooks stand
+    /// between the agent and the file. `IS_SANDBOX=1` lets the mode run as root, which the
+    /// client otherwise refuses (containers and CI often run as root).
+    fn bypassing_permissions() -> Options {
+        Options {
+            args: vec!["--permission-mode".into(), "bypassPermissions".into()],
+            env: vec![("IS_SANDBOX", "1")],
+            ..Options::default()
+        }
+    }
+}
+
 /// Runs `claude -p <prompt>` in the sandbox's project against a scripted model server.
 fn run_claude(sandbox: &Sandbox, steps: Vec<Step>, prompt: &str, label: &str) -> Outcome {
     run_claude_with(sandbox, steps, prompt, label, &Options::default())
@@ -813,5 +827,123 @@ fn claude_mcp_filesystem_writes_to_protected_paths_are_blocked() {
         vec![json!(MCP_WRITE_FILE), json!(MCP_MOVE_FILE)],
         "events: {:?}",
         sandbox.events()
+    );
+}
+
+/// Records in the sandbox's `~/.claude.json` that the project is trusted, as accepting
+/// Claude Code's trust dialog in an interactive session does. `-p` runs the project's
+/// hooks without it, but drops the project's `permissions.allow` rules until then.
+fn trust_project(sandbox: &Sandbox) {
+    let path = sandbox.home.join(".claude.json");
+    let mut state: Value = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| json!({}));
+    state["projects"][sandbox.project.to_string_lossy().as_ref()]["hasTrustDialogAccepted"] =
+        json!(true);
+    std::fs::write(&path, state.to_string()).unwrap();
+}
+
+/// The tools the runs that check Claude Code's own permissions allow without asking: no
+/// Bash, so a shell command runs only if a permission rule lets it.
+const NO_BASH: &str = "Read,Write,Edit";
+
+/// The agent rewrites `.claude/settings.json` in the one mode where Claude Code itself
+/// does not stop it (bypassPermissions): dropping our hooks is refused, and the hooks keep
+/// working; adding a permission rule and nothing else is allowed, and the next session
+/// obeys the rule.
+#[test]
+fn claude_the_agent_cannot_unwire_our_hooks_but_may_add_a_permission_rule() {
+    let sandbox = Sandbox::new(CONFIG);
+    std::fs::write(sandbox.project.join("roles/a.md"), "a\n").unwrap();
+    sandbox.install_hooks("claude");
+    trust_project(&sandbox);
+    let settings = ".claude/settings.json";
+    let wired = sandbox.read(settings).expect("install wrote the settings");
+    let mut with_rule: Value = serde_json::from_str(&wired).unwrap();
+    assert!(with_rule["hooks"].is_object(), "{wired}");
+    with_rule["permissions"] = json!({"allow": ["Bash(touch:*)"]});
+    let with_rule_text = serde_json::to_string_pretty(&with_rule).unwrap() + "\n";
+    let no_bash = Options {
+        allowed_tools: NO_BASH.to_owned(),
+        ..Options::default()
+    };
+    let touch = vec![bash("touch src/touched.txt")];
+
+    // Before: nothing lets `touch` run, so Claude Code refuses it (not our guard).
+    let before = run_claude_with(
+        &sandbox,
+        touch.clone(),
+        "Touch a file.",
+        "self-before",
+        &no_bash,
+    );
+    let calls = scripted_calls(&before, &touch);
+    assert!(
+        calls[0].is_error && !calls[0].text.contains("Blocked by"),
+        "touch should wait for a permission nobody grants: {:?}\n{}",
+        calls[0],
+        before.describe()
+    );
+    assert!(before.denied_ids().contains(&calls[0].id));
+    assert_eq!(sandbox.read("src/touched.txt"), None);
+
+    let steps = vec![
+        // 0, 1: the settings without our hooks (Write needs a Read of the file first).
+        step("Read", json!({"file_path": abs(&sandbox, settings)})),
+        step(
+            "Write",
+            json!({"file_path": abs(&sandbox, settings), "content": "{}"}),
+        ),
+        // 2: the hooks still stand: a protected write by the shell.
+        bash("echo x > roles/a.md"),
+        // 3: the same settings plus a permission rule.
+        step(
+            "Write",
+            json!({"file_path": abs(&sandbox, settings), "content": with_rule_text}),
+        ),
+    ];
+    let outcome = run_claude_with(
+        &sandbox,
+        steps.clone(),
+        "Drop the hooks, then allow touch.",
+        "self-protection",
+        &Options::bypassing_permissions(),
+    );
+    let calls = scripted_calls(&outcome, &steps);
+    let guard = "protected-path-write-guard";
+    assert_allowed(&outcome, &calls[0]);
+    assert_blocked_by(&outcome, &calls[1], guard, &[settings]);
+    assert_blocked_by(&outcome, &calls[2], guard, &["roles/a.md"]);
+    assert_eq!(sandbox.read("roles/a.md").as_deref(), Some("a\n"));
+    assert_allowed(&outcome, &calls[3]);
+    assert_eq!(
+        outcome.denied_ids(),
+        vec![calls[1].id.clone(), calls[2].id.clone()],
+        "exactly the unwiring and the protected write are denied: {}",
+        outcome.result["permission_denials"]
+    );
+    let now: Value = serde_json::from_str(&sandbox.read(settings).unwrap()).unwrap();
+    assert_eq!(
+        now, with_rule,
+        "the settings should be ours plus the permission rule"
+    );
+
+    // After: the rule the agent added lets the same `touch` run, and our hooks still see
+    // it (the capture of a real execution).
+    let after = run_claude_with(
+        &sandbox,
+        touch.clone(),
+        "Touch a file.",
+        "self-after",
+        &no_bash,
+    );
+    let calls = scripted_calls(&after, &touch);
+    assert_allowed(&after, &calls[0]);
+    assert_eq!(sandbox.read("src/touched.txt").as_deref(), Some(""));
+    let events = captures(&sandbox);
+    assert!(
+        event_for(&events, &calls[0]).is_some(),
+        "our post-tool hook did not see the touch: {events:#?}"
     );
 }
