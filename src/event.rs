@@ -48,6 +48,8 @@ pub enum EventKind {
     PreTool,
     /// Cursor's dedicated `beforeShellExecution`.
     BeforeShell,
+    /// Cursor's dedicated `beforeMCPExecution`.
+    BeforeMcp,
     /// A canonical (`wazir`) guard call, which has no event name.
     Canonical,
     /// A session starts, resumes, or comes back from compaction.
@@ -73,10 +75,32 @@ pub enum ToolKind {
     Patch,
     /// Runs the shell command in `command`.
     Shell,
+    /// Runs the PowerShell command in `command`.
+    PowerShell,
     /// Only reads.
     Read,
-    /// Anything else (MCP tools, web fetches, agents).
+    /// Known to touch no file (agents, plans, questions), or not a tool event at all.
     Other,
+    /// A tool the host does not document as read-only or as a writer we model (an MCP
+    /// tool of an unknown server, a host's newer tool): every string in its input that
+    /// reaches a protected path counts as written.
+    Unknown,
+}
+
+/// What a file tool leaves in its file, where its input says so: the whole new content,
+/// or replacements applied to the current content in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    Content(String),
+    Replace(Vec<Replacement>),
+}
+
+/// One `old → new` replacement of an edit tool; `all` replaces every occurrence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    pub old: String,
+    pub new: String,
+    pub all: bool,
 }
 
 /// One hook invocation, normalized.
@@ -95,6 +119,8 @@ pub struct Event {
     pub command: Option<String>,
     /// The patch text (apply_patch and friends).
     pub patch: Option<String>,
+    /// For a file tool with one target: what the file holds after the call.
+    pub edit: Option<Edit>,
     /// Fields only the canonical protocol carries.
     pub canonical: Option<Canonical>,
     /// The tool's input as the host sent it (for telling identical calls apart).
@@ -133,6 +159,7 @@ impl Event {
             targets: Vec::new(),
             command: None,
             patch: None,
+            edit: None,
             canonical: None,
             tool_input: None,
             tool_use_id: None,

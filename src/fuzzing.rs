@@ -86,6 +86,7 @@ pub fn shell_command(data: &[u8]) {
             } => {
                 let _ = matcher.check_partial(dir.as_deref(), name_prefix, suffix);
             }
+            shell::Target::Operator(_) => {}
         }
     }
 }

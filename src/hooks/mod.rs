@@ -8,6 +8,7 @@ mod post_tool_capture;
 mod pre_compact_summary;
 mod pre_tool_capture_route;
 mod protected_path_write_guard;
+mod self_protection;
 mod session_start;
 mod stop_handoff_harvest;
 

@@ -87,14 +87,16 @@ pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
             fields.insert("tool_use_id".into(), json!(id));
         }
         match event.tool_kind {
-            ToolKind::Shell => fields.insert("command".into(), json!(truncate(&subject, 2000))),
+            ToolKind::Shell | ToolKind::PowerShell => {
+                fields.insert("command".into(), json!(truncate(&subject, 2000)))
+            }
             _ => fields.insert("target".into(), json!(subject)),
         };
         let kind = match event.tool_kind {
             ToolKind::FileWrite | ToolKind::Patch => "write",
-            ToolKind::Shell => "shell",
+            ToolKind::Shell | ToolKind::PowerShell => "shell",
             ToolKind::Read => "read",
-            ToolKind::Other => "other",
+            ToolKind::Other | ToolKind::Unknown => "other",
         };
         fields.insert("kind".into(), json!(kind));
         fields.insert("exit_code".into(), json!(exit_code));

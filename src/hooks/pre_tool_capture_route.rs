@@ -14,7 +14,11 @@ use crate::state::now_rfc3339;
 pub(super) fn handle(event: &Event) -> Result<Answer, Error> {
     let quiet = hosts::render_quiet(event.host, &event.kind);
     let command = match (&event.kind, event.tool_kind, &event.command) {
-        (EventKind::PreTool | EventKind::BeforeShell, ToolKind::Shell, Some(c)) => c,
+        (
+            EventKind::PreTool | EventKind::BeforeShell,
+            ToolKind::Shell | ToolKind::PowerShell,
+            Some(c),
+        ) => c,
         _ => return Ok(quiet),
     };
     let s = Session::open(event)?;

@@ -12,6 +12,8 @@ use crate::policy::paths::{self, Hit, Matcher};
 use crate::policy::{patch, shell};
 use crate::runtime::{self, Context};
 
+use super::self_protection::{self, Guarded, Protection};
+
 pub(super) fn run(hook: Hook, inv: Invocation) -> Answer {
     let mut ctx = Context {
         host: inv.host,
@@ -112,7 +114,10 @@ pub(crate) fn evaluate(event: &Event) -> Result<(Decision, Option<Config>), Erro
     if event.host == Host::Wazir {
         return canonical(event).map(|d| (d, None));
     }
-    if !matches!(event.kind, EventKind::PreTool | EventKind::BeforeShell) {
+    if !matches!(
+        event.kind,
+        EventKind::PreTool | EventKind::BeforeShell | EventKind::BeforeMcp
+    ) {
         return Ok((
             Decision::allow("not a pre-tool event; nothing to guard"),
             None,
@@ -132,9 +137,6 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
     let cwd = cwd.to_path_buf();
     let home = home();
     let matcher = Matcher::new(&config.root, &config.protected_paths, home.as_deref());
-    if matcher.is_empty() {
-        return Ok(Decision::allow("no protected paths are configured"));
-    }
     if let Ok(flow) = std::env::var("WAZIR_APPROVED_FLOW")
         && config.approved_flows.contains(&flow)
     {
@@ -142,70 +144,38 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
             "approved flow \"{flow}\" (WAZIR_APPROVED_FLOW) may write protected paths"
         )));
     }
+    let protection = Protection::new(config, &cwd, home.as_deref());
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
-    let writes = match event.tool_kind {
-        ToolKind::FileWrite => event
-            .targets
-            .iter()
-            .map(|t| shell::Write {
-                target: shell::Target::Path(paths::join(&cwd, t, home.as_deref())),
-                recursive: false,
-                how: tool.to_owned(),
-                follow: true,
-            })
-            .collect(),
-        ToolKind::Patch => {
-            let text = event.patch.as_deref().unwrap_or("");
-            let Ok(targets) = patch::any_targets(text) else {
-                return Ok(Decision::deny(format!(
-                    "Blocked: {tool} sent a patch naming more than {} possible target paths, \
-                     too many for the guard to check, so it cannot tell whether it writes a \
-                     protected path. Split it into smaller patches.",
-                    patch::MAX_CANDIDATES
-                )));
-            };
-            if targets.is_empty() {
-                return Ok(Decision::deny(format!(
-                    "Blocked: {tool} sent a patch in which no target file could be found \
-                     (no `*** Add/Update/Delete File:` or `---`/`+++` headers), so the guard \
-                     cannot tell whether it writes a protected path. Send a well-formed patch."
-                )));
-            }
-            targets
-                .into_iter()
-                .map(|t| shell::Write {
-                    target: shell::Target::Path(paths::join(&cwd, &t, home.as_deref())),
-                    recursive: false,
-                    how: format!("{tool} (patch)"),
-                    follow: true,
-                })
-                .collect()
+    let writes = match tool_writes(event, &cwd, home.as_deref(), &matcher, config) {
+        Ok(w) => w,
+        Err(denied) => return Ok(Decision::deny(denied)),
+    };
+    let flows = config.approved_flows.join(" or ");
+    for w in &writes {
+        if let shell::Target::Operator(command) = &w.target {
+            return Ok(Decision::deny(format!(
+                "Blocked by protected-path-write-guard: `{command}` is an operator command \
+                 (it switches the agent's guard off or lifts a loop cap), so the agent may not \
+                 run it, by any tool or command. Stop and tell the operator what you need; \
+                 they run it themselves."
+            )));
         }
-        ToolKind::Shell => {
-            let command = event.command.as_deref().unwrap_or("");
-            let env = |k: &str| std::env::var(k).ok();
-            let relevant = |p: &Path| matcher.relevant(p);
-            let ctx = shell::Context {
-                cwd: cwd.clone(),
-                home: home.clone(),
-                env: &env,
-                relevant: &relevant,
-            };
-            match shell::analyze(command, &ctx) {
-                Ok(writes) => writes,
-                Err(e) => {
-                    return Ok(Decision::deny(format!(
-                        "Blocked: {e}. The guard blocks shell commands it cannot check for \
-                         writes to protected paths ({}). Rewrite the command as plain bash the \
-                         guard can parse, or ask the operator.",
-                        entries(config)
-                    )));
+        match protection.check(w) {
+            Ok(Some((hit, kind))) => {
+                let why = match computed_edit(event, w, kind) {
+                    Some(Ok(())) => None,
+                    Some(Err(why)) => Some(why),
+                    None => {
+                        return Ok(guarded(&w.how, &hit, kind, None, &flows));
+                    }
+                };
+                if let Some(why) = why {
+                    return Ok(guarded(&w.how, &hit, kind, Some(&why), &flows));
                 }
             }
+            Ok(None) => {}
+            Err(why) => return Ok(unverifiable(&w.how, &why)),
         }
-        ToolKind::Read | ToolKind::Other => Vec::new(),
-    };
-    for w in &writes {
         let found = match &w.target {
             shell::Target::Path(p) => matcher.check(p, w.recursive, w.follow),
             shell::Target::Partial {
@@ -213,20 +183,285 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
                 name_prefix,
                 suffix,
             } => Ok(matcher.check_partial(dir.as_deref(), name_prefix, suffix)),
+            shell::Target::Operator(_) => Ok(None),
         };
         match found {
-            Ok(Some(hit)) => return Ok(deny(&hit, w, config)),
-            Ok(None) => {}
-            Err(why) => {
-                return Ok(Decision::deny(format!(
-                    "Blocked: {} would reach {why}; the guard denies what it cannot verify. \
-                     Narrow the command to the paths you mean, or ask the operator.",
-                    w.how
-                )));
+            Ok(Some(hit)) => {
+                let mut d = deny(&hit, w, config);
+                if event.tool_kind == ToolKind::Unknown {
+                    d.reason.push_str(&format!(
+                        " If `{tool}` only reads, or writes only some of its arguments, the \
+                         operator can declare that under `tools:` in the policy."
+                    ));
+                }
+                return Ok(d);
             }
+            Ok(None) => {}
+            Err(why) => return Ok(unverifiable(&w.how, &why)),
         }
     }
     Ok(Decision::allow("no protected path is written"))
+}
+
+fn unverifiable(how: &str, why: &str) -> Decision {
+    Decision::deny(format!(
+        "Blocked: {how} would reach {why}; the guard denies what it cannot verify. \
+         Narrow the command to the paths you mean, or ask the operator."
+    ))
+}
+
+fn guarded(how: &str, hit: &Hit, kind: Guarded, why: Option<&str>, flows: &str) -> Decision {
+    let mut d = Decision::deny(self_protection::reason(how, hit, kind, why, flows));
+    d.protected_path = Some(hit.entry.clone());
+    d.relative_target_path = Some(hit.shown.clone());
+    d
+}
+
+/// For a file tool writing one guarded file whose result it says: `Ok` when the result
+/// keeps every protected key, `Err(why)` when not; `None` when the result is unknown.
+fn computed_edit(event: &Event, w: &shell::Write, kind: Guarded) -> Option<Result<(), String>> {
+    let edit = event.edit.as_ref()?;
+    let shell::Target::Path(p) = &w.target else {
+        return None;
+    };
+    if event.tool_kind != ToolKind::FileWrite || event.targets.len() != 1 || w.recursive {
+        return None;
+    }
+    // The file as the tool will find it: following a symlink, as the tools do.
+    let before = match std::fs::read(p) {
+        Ok(bytes) if bytes.len() <= MAX_GUARDED_FILE => Some(String::from_utf8(bytes).ok()?),
+        Ok(_) => return None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(_) => return None,
+    };
+    let after = self_protection::apply(before.as_deref(), edit)?;
+    Some(self_protection::edit_keeps(kind, before.as_deref(), &after))
+}
+
+/// Larger settings files are not read to compute an edit: such an edit is denied.
+const MAX_GUARDED_FILE: usize = 4 * 1024 * 1024;
+
+/// Every write the tool call makes, or the deny for a call that cannot be analysed.
+fn tool_writes(
+    event: &Event,
+    cwd: &Path,
+    home: Option<&Path>,
+    matcher: &Matcher,
+    config: &Config,
+) -> Result<Vec<shell::Write>, String> {
+    let tool = event.tool_name.as_deref().unwrap_or("the tool");
+    let path_write = |t: &str, how: String, recursive: bool| shell::Write {
+        target: shell::Target::Path(paths::join(cwd, t, home)),
+        recursive,
+        how,
+        follow: true,
+    };
+    if let Some(decl) = event
+        .tool_name
+        .as_deref()
+        .and_then(|n| declared(config, n, event))
+    {
+        return Ok(match decl {
+            Declared::ReadOnly => Vec::new(),
+            Declared::Writes(list) => list
+                .into_iter()
+                .map(|(key, t)| path_write(&t, format!("{tool} (argument `{key}`)"), true))
+                .collect(),
+        });
+    }
+    Ok(match event.tool_kind {
+        ToolKind::FileWrite => event
+            .targets
+            .iter()
+            .map(|t| {
+                path_write(
+                    t.strip_prefix("file://").unwrap_or(t),
+                    tool.to_owned(),
+                    false,
+                )
+            })
+            .collect(),
+        ToolKind::Patch => {
+            let text = event.patch.as_deref().unwrap_or("");
+            let Ok(targets) = patch::any_targets(text) else {
+                return Err(format!(
+                    "Blocked: {tool} sent a patch naming more than {} possible target paths, \
+                     too many for the guard to check, so it cannot tell whether it writes a \
+                     protected path. Split it into smaller patches.",
+                    patch::MAX_CANDIDATES
+                ));
+            };
+            if targets.is_empty() {
+                return Err(format!(
+                    "Blocked: {tool} sent a patch in which no target file could be found \
+                     (no `*** Add/Update/Delete File:` or `---`/`+++` headers), so the guard \
+                     cannot tell whether it writes a protected path. Send a well-formed patch."
+                ));
+            }
+            targets
+                .into_iter()
+                .map(|t| path_write(&t, format!("{tool} (patch)"), false))
+                .collect()
+        }
+        ToolKind::Shell | ToolKind::PowerShell => {
+            let command = event.command.as_deref().unwrap_or("");
+            let env = |k: &str| std::env::var(k).ok();
+            let relevant = |p: &Path| matcher.relevant(p);
+            let ctx = shell::Context {
+                cwd: cwd.to_path_buf(),
+                home: home.map(Path::to_path_buf),
+                env: &env,
+                relevant: &relevant,
+            };
+            let analysed = if event.tool_kind == ToolKind::PowerShell {
+                powershell(command, &ctx)
+            } else {
+                shell::analyze(command, &ctx)
+            };
+            analysed.map_err(|e| {
+                format!(
+                    "Blocked: {e}. The guard blocks shell commands it cannot check for \
+                     writes to protected paths ({}). Rewrite the command as plain {} the \
+                     guard can parse, or ask the operator.",
+                    entries(config),
+                    if event.tool_kind == ToolKind::PowerShell {
+                        "PowerShell"
+                    } else {
+                        "bash"
+                    }
+                )
+            })?
+        }
+        ToolKind::Unknown => unknown_tool_writes(event, tool, &path_write)?,
+        ToolKind::Read | ToolKind::Other => Vec::new(),
+    })
+}
+
+/// PowerShell, until its own analysis is wired: every call may write anything.
+fn powershell(
+    _command: &str,
+    _ctx: &shell::Context,
+) -> Result<Vec<shell::Write>, shell::ShellError> {
+    Ok(vec![shell::Write {
+        target: shell::Target::Partial {
+            dir: None,
+            name_prefix: String::new(),
+            suffix: String::new(),
+        },
+        recursive: true,
+        how: "PowerShell".into(),
+        follow: true,
+    }])
+}
+
+/// What a user or project declared about a tool in `tools:`.
+enum Declared {
+    ReadOnly,
+    /// `(argument, path)` pairs the tool writes.
+    Writes(Vec<(String, String)>),
+}
+
+/// The declaration for `name`, applied to tools the guard does not model itself (unknown
+/// tools and MCP tools): a declaration never weakens the check of a host's own tools.
+fn declared(config: &Config, name: &str, event: &Event) -> Option<Declared> {
+    let decl = config.tools.get(name)?;
+    let modelled_by_host = matches!(
+        event.tool_kind,
+        ToolKind::Shell | ToolKind::PowerShell | ToolKind::Patch
+    ) || (event.tool_kind == ToolKind::FileWrite
+        && !name.to_ascii_lowercase().contains("mcp"));
+    if modelled_by_host {
+        return None;
+    }
+    if decl.read_only == Some(true) {
+        return Some(Declared::ReadOnly);
+    }
+    let input = event.tool_input.as_ref();
+    let mut out = Vec::new();
+    for key in decl.writes.iter().flatten() {
+        match input.and_then(|i| i.get(key)) {
+            Some(serde_json::Value::String(s)) => out.push((key.clone(), s.clone())),
+            Some(serde_json::Value::Array(list)) => out.extend(
+                list.iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .map(|s| (key.clone(), s.to_owned())),
+            ),
+            _ => {}
+        }
+    }
+    Some(Declared::Writes(out))
+}
+
+/// At most this many strings of an unknown tool's input are checked; past it the call
+/// is denied as too large to check.
+const MAX_UNKNOWN_STRINGS: usize = 2_000;
+/// Strings longer than this are text, not paths (no path the kernel accepts is longer).
+const MAX_PATH_LEN: usize = 4_096;
+
+/// An unknown tool: every string in its input that could be a path is taken as one it
+/// writes, with everything beneath it (README, "Tools").
+fn unknown_tool_writes(
+    event: &Event,
+    tool: &str,
+    path_write: &dyn Fn(&str, String, bool) -> shell::Write,
+) -> Result<Vec<shell::Write>, String> {
+    let mut strings = Vec::new();
+    if let Some(input) = &event.tool_input {
+        collect_strings(input, String::new(), 0, &mut strings);
+    }
+    if strings.len() > MAX_UNKNOWN_STRINGS {
+        return Err(format!(
+            "Blocked: the tool `{tool}` is not one the guard knows, and its input holds more \
+             than {MAX_UNKNOWN_STRINGS} strings, too many to check for protected paths. \
+             Ask the operator to declare what it writes (`tools:` in the policy)."
+        ));
+    }
+    Ok(strings
+        .into_iter()
+        .filter(|(_, s)| !s.is_empty() && s.len() <= MAX_PATH_LEN && !s.contains('\0'))
+        .map(|(key, s)| {
+            let path = s.strip_prefix("file://").unwrap_or(&s).to_owned();
+            path_write(
+                &path,
+                format!("the tool `{tool}`, which the guard does not know (its argument `{key}`),"),
+                true,
+            )
+        })
+        .collect())
+}
+
+fn collect_strings(
+    v: &serde_json::Value,
+    key: String,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) {
+    use serde_json::Value;
+    if depth > 32 || out.len() > MAX_UNKNOWN_STRINGS {
+        out.push((key, String::new()));
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            out.push((if key.is_empty() { "input".into() } else { key }, s.clone()))
+        }
+        Value::Array(list) => {
+            for (i, item) in list.iter().enumerate() {
+                collect_strings(item, format!("{key}[{i}]"), depth + 1, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let key = if key.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{key}.{k}")
+                };
+                collect_strings(item, key, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn entries(config: &Config) -> String {

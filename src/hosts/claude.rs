@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{file_targets, parse_tool_event, set_command};
+use super::{mcp, parse_tool_event, set_command, set_file_write};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
@@ -13,15 +13,32 @@ pub(super) fn parse(payload: &Value) -> Result<Event, PayloadError> {
 
 fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {
     match tool {
-        "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
-            event.tool_kind = ToolKind::FileWrite;
-            event.targets = file_targets(input, tool)?;
+        "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => set_file_write(event, input, tool)?,
+        "Bash" => set_command(event, input, tool)?,
+        "PowerShell" => {
+            set_command(event, input, tool)?;
+            event.tool_kind = ToolKind::PowerShell;
         }
-        "Bash" | "PowerShell" => set_command(event, input, tool)?,
-        "Read" | "Grep" | "Glob" | "LS" | "WebFetch" | "WebSearch" => {
+        "Read"
+        | "Grep"
+        | "Glob"
+        | "LS"
+        | "NotebookRead"
+        | "WebFetch"
+        | "WebSearch"
+        | "BashOutput"
+        | "TaskOutput"
+        | "ListMcpResourcesTool"
+        | "ReadMcpResourceTool" => {
             event.tool_kind = ToolKind::Read;
         }
-        _ => {}
+        // Agents and plans: a subagent's own tool calls pass through the hooks again.
+        "Task" | "Agent" | "TodoWrite" | "ExitPlanMode" | "EnterPlanMode" | "AskUserQuestion"
+        | "KillShell" | "KillBash" | "TaskStop" => event.tool_kind = ToolKind::Other,
+        _ => match mcp::double_underscore_tool(tool) {
+            Some(name) => mcp::classify(event, name, input),
+            None => event.tool_kind = ToolKind::Unknown,
+        },
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{parse_tool_event, set_command, str_field};
+use super::{mcp, parse_tool_event, set_command, str_field};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
@@ -35,7 +35,14 @@ fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadE
                 event.cwd = Some(dir.into());
             }
         }
-        _ => {}
+        "read_file" | "list_dir" | "grep_files" | "view_image" | "web_search" => {
+            event.tool_kind = ToolKind::Read;
+        }
+        "update_plan" => event.tool_kind = ToolKind::Other,
+        _ => match mcp::double_underscore_tool(tool) {
+            Some(name) => mcp::classify(event, name, input),
+            None => event.tool_kind = ToolKind::Unknown,
+        },
     }
     Ok(())
 }

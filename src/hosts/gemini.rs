@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{file_targets, parse_tool_event, set_command, str_field};
+use super::{mcp, parse_tool_event, set_command, set_file_write, str_field};
 use crate::error::PayloadError;
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 
@@ -50,14 +50,10 @@ fn shell_exit_code(response: Option<&Value>) -> Option<i64> {
 
 fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadError> {
     match tool {
-        "write_file" | "replace" | "edit" => {
-            event.tool_kind = ToolKind::FileWrite;
-            event.targets = file_targets(input, tool)?;
-        }
+        "write_file" | "replace" | "edit" | "smart_edit" => set_file_write(event, input, tool)?,
         "run_shell_command" => {
             set_command(event, input, tool)?;
             if let Some(dir) = str_field(input, &["dir_path", "directory"]) {
-                // `dir_path` is relative to the session's cwd unless absolute.
                 event.cwd = Some(match &event.cwd {
                     Some(cwd) => cwd.join(dir),
                     None => dir.into(),
@@ -74,7 +70,13 @@ fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadE
         | "web_fetch" => {
             event.tool_kind = ToolKind::Read;
         }
-        _ => {}
+        "write_todos" | "ask_user" | "codebase_investigator" | "activate_skill" => {
+            event.tool_kind = ToolKind::Other;
+        }
+        _ => match mcp::underscore_tool(tool) {
+            Some(name) => mcp::classify(event, name, input),
+            None => event.tool_kind = ToolKind::Unknown,
+        },
     }
     Ok(())
 }

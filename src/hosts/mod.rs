@@ -6,13 +6,15 @@ mod claude;
 mod codex;
 mod cursor;
 mod gemini;
+mod mcp;
 pub mod probe;
+pub mod settings;
 mod wazir;
 
 use serde_json::Value;
 
 use crate::error::PayloadError;
-use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
+use crate::event::{Answer, Decision, Edit, Event, EventKind, Host, Replacement, ToolKind};
 
 /// Recognises the host from the payload's shape when no `--host` was given.
 pub fn detect(payload: &Value) -> Host {
@@ -101,6 +103,7 @@ fn common(host: Host, payload: &Value, session_keys: &[&str]) -> Event {
     let kind = match name.as_str() {
         "PreToolUse" | "BeforeTool" | "preToolUse" => EventKind::PreTool,
         "beforeShellExecution" => EventKind::BeforeShell,
+        "beforeMCPExecution" => EventKind::BeforeMcp,
         "SessionStart" | "sessionStart" => EventKind::SessionStart,
         "PostToolUse"
         | "PostToolUseFailure"
@@ -253,7 +256,7 @@ pub fn render_context(host: Host, text: &str) -> Answer {
 /// output as invalid JSON and is always given an object (an allow on permission events).
 pub fn render_quiet(host: Host, kind: &EventKind) -> Answer {
     let stdout = match (host, kind) {
-        (Host::Cursor, EventKind::PreTool | EventKind::BeforeShell) => {
+        (Host::Cursor, EventKind::PreTool | EventKind::BeforeShell | EventKind::BeforeMcp) => {
             r#"{"permission":"allow"}"#.into()
         }
         (Host::Cursor, _) => "{}".into(),
@@ -381,4 +384,39 @@ fn argv_to_script(parts: &[Value]) -> Result<String, PayloadError> {
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
         .collect::<Vec<_>>()
         .join(" "))
+}
+
+/// Marks a file tool's call: its targets, and what the file holds afterwards where the
+/// input says it (the whole content, or `old → new` replacements; Claude Code's
+/// `replace_all`, Gemini CLI's `allow_multiple` and `expected_replacements`).
+fn set_file_write(event: &mut Event, input: &Value, tool: &str) -> Result<(), PayloadError> {
+    event.tool_kind = ToolKind::FileWrite;
+    event.targets = file_targets(input, tool)?;
+    event.edit = file_edit(input);
+    Ok(())
+}
+
+fn file_edit(input: &Value) -> Option<Edit> {
+    if let Some(content) = str_field(input, &["content", "contents", "file_text"]) {
+        return Some(Edit::Content(content));
+    }
+    let replacement = |v: &Value| -> Option<Replacement> {
+        let old = str_field(v, &["old_string", "oldText", "old_str"])?;
+        let new = str_field(v, &["new_string", "newText", "new_str"])?;
+        let all = ["replace_all", "allow_multiple"]
+            .iter()
+            .any(|k| v.get(*k).and_then(Value::as_bool) == Some(true))
+            || v.get("expected_replacements")
+                .and_then(Value::as_u64)
+                .is_some_and(|n| n > 1);
+        Some(Replacement { old, new, all })
+    };
+    if let Some(edits) = input.get("edits").and_then(Value::as_array) {
+        return edits
+            .iter()
+            .map(replacement)
+            .collect::<Option<Vec<_>>>()
+            .map(Edit::Replace);
+    }
+    replacement(input).map(|r| Edit::Replace(vec![r]))
 }

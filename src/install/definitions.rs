@@ -124,6 +124,8 @@ pub enum Trigger {
     PreTool,
     /// Cursor's beforeShellExecution.
     BeforeShell,
+    /// Cursor's beforeMCPExecution.
+    BeforeMcp,
     /// SessionStart, sessionStart.
     SessionStart,
     /// PostToolUse, PostToolUseFailure, AfterTool, postToolUse, postToolUseFailure.

@@ -88,6 +88,8 @@ const CLAUDE: Layout = Layout {
         ("PreToolUse", "NotebookEdit"),
         ("PreToolUse", "Bash"),
         ("PreToolUse", "PowerShell"),
+        ("PreToolUse", "mcp__filesystem__write_file"),
+        ("PreToolUse", "SomeFutureTool"),
     ],
 };
 
@@ -109,6 +111,7 @@ const CURSOR: Layout = Layout {
         ("preToolUse", "EditNotebook"),
         ("preToolUse", "Shell"),
         ("beforeShellExecution", ""),
+        ("beforeMCPExecution", ""),
     ],
 };
 
@@ -125,6 +128,8 @@ const GEMINI: Layout = Layout {
         ("BeforeTool", "replace"),
         ("BeforeTool", "edit"),
         ("BeforeTool", "run_shell_command"),
+        ("BeforeTool", "mcp_filesystem_write_file"),
+        ("BeforeTool", "smart_edit"),
     ],
 };
 
@@ -136,7 +141,11 @@ const CODEX: Layout = Layout {
     grouped: true,
     launch: Launch::Bash,
     matching: Matching::Codex,
-    guarded_tools: &[("PreToolUse", "Bash"), ("PreToolUse", "apply_patch")],
+    guarded_tools: &[
+        ("PreToolUse", "Bash"),
+        ("PreToolUse", "apply_patch"),
+        ("PreToolUse", "mcp__filesystem__write_file"),
+    ],
 };
 
 /// The Claude Code plugin's `hooks/hooks.json`, for `hooks/claude/plugin`.

@@ -625,11 +625,13 @@ mod tests {
     use super::*;
 
     /// The values Codex CLI 0.169.0's `hooks/list` reported for the template with
-    /// `{{bin}}` = `/opt/wh/bin` (the installer research's reference run).
+    /// `{{bin}}` = `/opt/wh/bin` (the installer research's reference run). The guard's
+    /// matcher was `Bash|apply_patch|Edit|Write` then; it is put back for the comparison.
     #[test]
     fn hashes_match_codex() {
         let template = Layout::of(Host::Codex).unwrap();
-        let doc = settings::render(template, "/opt/wh/bin").unwrap();
+        let mut doc = settings::render(template, "/opt/wh/bin").unwrap();
+        doc["hooks"]["PreToolUse"][0]["matcher"] = "Bash|apply_patch|Edit|Write".into();
         let entries = codex_entries(Path::new("/p/.codex/hooks.json"), &doc);
         let get = |k: &str| {
             entries

@@ -70,7 +70,11 @@ pub const BUILTIN_CREDENTIALS: [&str; 11] = [
 /// The user policy file: `$XDG_CONFIG_HOME/wazir-hooks/hooks.yaml`, else
 /// `~/.config/wazir-hooks/hooks.yaml` (on every platform: one place to document).
 pub fn user_policy_path() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     env("XDG_CONFIG_HOME")
         .filter(|p| p.is_absolute())
         .or_else(|| env("HOME").map(|h| h.join(".config")))

@@ -703,6 +703,7 @@ fn trigger_of(event: &str) -> Option<Trigger> {
         "SessionStart" | "sessionStart" => Trigger::SessionStart,
         "PreToolUse" | "BeforeTool" | "preToolUse" => Trigger::PreTool,
         "beforeShellExecution" => Trigger::BeforeShell,
+        "beforeMCPExecution" => Trigger::BeforeMcp,
         "PostToolUse" | "PostToolUseFailure" | "AfterTool" | "postToolUse"
         | "postToolUseFailure" => Trigger::PostTool,
         "PreCompact" | "PreCompress" | "preCompact" => Trigger::PreCompact,

@@ -42,6 +42,10 @@ pub enum Target {
         name_prefix: String,
         suffix: String,
     },
+    /// Not a file: one of wazir-hooks' operator-only commands (`uninstall`, `loop reset`,
+    /// `loop raise`, `install --trust`), which switch the guard off or lift a cap. The
+    /// agent may not run them (README, "Self-protection").
+    Operator(String),
 }
 
 /// One write: what, how far it reaches, and which part of the command does it.
@@ -126,6 +130,7 @@ mod tests {
                         let dir = dir.map_or("?".into(), |d| d.display().to_string());
                         format!("{}/{name_prefix}…{suffix}", dir.trim_end_matches('/'))
                     }
+                    Target::Operator(c) => format!("operator: {c}"),
                 };
                 if w.recursive { format!("{t} (r)") } else { t }
             })

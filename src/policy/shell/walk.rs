@@ -428,6 +428,16 @@ impl<'a> Walker<'a> {
     }
 
     /// A target that could be anything at all (a script we cannot see).
+    /// Records an operator-only command of ours (see [`Target::Operator`]).
+    pub(super) fn operator(&mut self, command: String) {
+        self.writes.push(Write {
+            target: Target::Operator(command.clone()),
+            recursive: false,
+            how: command,
+            follow: true,
+        });
+    }
+
     pub(super) fn write_anything(&mut self, how: &str) {
         self.writes.push(Write {
             target: Target::Partial {

@@ -351,6 +351,20 @@ impl Walker<'_> {
                 }
                 Ok(Out::Nothing)
             }
+            "wazir-hooks" => {
+                let words: Option<Vec<&str>> = args.iter().map(Field::known).collect();
+                match words {
+                    Some(words) => {
+                        if let Some(c) = operator_command(&words) {
+                            self.operator(c);
+                        }
+                    }
+                    None => {
+                        self.operator("wazir-hooks with arguments only known when it runs".into())
+                    }
+                }
+                Ok(Out::Unknown)
+            }
             "scp" => {
                 let o = Opts::parse(args, "cFiJlPoSDX", &[]);
                 if let Some(dest) = o
@@ -886,5 +900,37 @@ pub(super) fn tool_glob(f: &Field) -> Field {
     Field::Partial {
         prefix,
         suffix: s[tail_start..].to_owned(),
+    }
+}
+
+/// The operator-only command `wazir-hooks ARGS` runs, if it is one: `uninstall`,
+/// `loop reset`, `loop raise`, `install --trust`, and `capture event --loop-count`
+/// (which sets a phase's loop count to any value, a reset by another name). Read-only
+/// subcommands and the rest of install, loop and capture are the agent's to run.
+fn operator_command(args: &[&str]) -> Option<String> {
+    // Global options that take a value, in either spelling.
+    const VALUED: [&str; 2] = ["--run", "--state-root"];
+    let mut words = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+        } else if VALUED.contains(a) {
+            skip = true;
+        } else if !a.starts_with('-') {
+            words.push(*a);
+        }
+    }
+    let has = |flag: &str| {
+        args.iter()
+            .any(|a| *a == flag || a.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))
+    };
+    let shown = format!("wazir-hooks {}", args.join(" "));
+    match words.as_slice() {
+        ["uninstall", ..] => Some(shown),
+        ["loop", "reset" | "raise", ..] => Some(shown),
+        ["install", ..] if has("--trust") => Some(shown),
+        ["capture", "event", ..] if has("--loop-count") => Some(shown),
+        _ => None,
     }
 }

@@ -1,0 +1,511 @@
+//! Self-protection (README, "Self-protection"): what keeps the guard itself in place.
+//! Always on, whatever any configuration says. No tool call of the agent may change
+//! - the project configuration the guard reads (`wazir.hooks.yaml`, and the protection
+//!   keys of `wazir.manifest.yaml`) — in the project, in any folder above it, or a new
+//!   one anywhere (a nearer one would change which project root is found);
+//! - the user policy;
+//! - any host's hook settings and hook-trust files ([`crate::hosts::settings`]);
+//! - our installed binaries (not the rest of their folder) and the state root.
+//!
+//! A file tool whose result can be computed (the new content, or replacements applied
+//! to the current file) may change such a file when every protected key stays as it is:
+//! agents legitimately add a permission rule to `.claude/settings.json`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::event::{Edit, Replacement};
+use crate::hooks::Hook;
+use crate::hosts::settings::{self, Format, SettingsFile};
+use crate::policy::config::{self, Config, HOOKS_FILE, MANIFEST_FILE};
+use crate::policy::paths::{self, Hit, Matcher};
+use crate::policy::shell::{Target, Write};
+
+/// What a guarded path is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Guarded {
+    /// `wazir.hooks.yaml`: every key protects.
+    ProjectConfig,
+    /// `wazir.manifest.yaml`: its protection keys.
+    Manifest,
+    UserPolicy,
+    Settings(&'static SettingsFile),
+    Managed,
+    Binary,
+    StateRoot,
+}
+
+impl Guarded {
+    /// What the file is, for the deny reason.
+    fn describe(self) -> String {
+        match self {
+            Guarded::ProjectConfig => format!("the project's guard configuration ({HOOKS_FILE})"),
+            Guarded::Manifest => format!(
+                "the Wazir manifest ({MANIFEST_FILE}), whose protected_paths, \
+                 paths.state_root_default and project.name configure the guard"
+            ),
+            Guarded::UserPolicy => "the user's wazir-hooks policy".into(),
+            Guarded::Settings(f) => format!("{}'s hook settings ({})", f.host, f.suffix),
+            Guarded::Managed => "a host's managed (system-wide) settings".into(),
+            Guarded::Binary => "an installed wazir-hooks program".into(),
+            Guarded::StateRoot => "the hooks' state (run logs and loop counters)".into(),
+        }
+    }
+}
+
+/// The binaries we install, by file name.
+fn our_programs() -> impl Iterator<Item = &'static str> {
+    Hook::ALL
+        .into_iter()
+        .map(Hook::name)
+        .chain(["wazir-hooks", "post-tool-lint"])
+}
+
+/// The guarded paths of one call: fixed paths (with everything beneath them) plus the
+/// config and settings file names, which are guarded wherever they are.
+pub(crate) struct Protection {
+    matcher: Matcher,
+    kinds: HashMap<String, Guarded>,
+    /// Where a config or settings file counts by its name alone: the project (lexical
+    /// and physical root), and the folders above the project and the working directory.
+    scope: Vec<PathBuf>,
+}
+
+impl Protection {
+    pub(crate) fn new(config: &Config, cwd: &Path, home: Option<&Path>) -> Protection {
+        // `(path, kind, only when it exists)`. A config or settings file is listed only
+        // when it exists, so that removing or moving a folder holding one is caught; one
+        // that does not exist yet is caught by its name when it is written.
+        let mut list: Vec<(PathBuf, Guarded, bool)> = Vec::new();
+        for dir in cwd.ancestors().chain(config.root.ancestors()) {
+            list.push((dir.join(HOOKS_FILE), Guarded::ProjectConfig, true));
+            list.push((dir.join(MANIFEST_FILE), Guarded::Manifest, true));
+        }
+        if let Some(policy) = config::user_policy_path() {
+            let dir = policy.parent().map_or(policy.clone(), Path::to_path_buf);
+            list.push((dir, Guarded::UserPolicy, false));
+        }
+        for f in settings::FILES {
+            list.push((config.root.join(f.suffix), Guarded::Settings(f), true));
+            if let Some(h) = home {
+                list.push((h.join(f.suffix), Guarded::Settings(f), false));
+            }
+        }
+        let codex_home = std::env::var_os("CODEX_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        if let Some(dir) = codex_home {
+            for (p, f) in settings::codex_home_files(&dir) {
+                list.push((p, Guarded::Settings(f), false));
+            }
+        }
+        for m in settings::MANAGED {
+            list.push((PathBuf::from(m), Guarded::Managed, false));
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            let real = exe.canonicalize().ok();
+            for dir in [exe.parent(), real.as_deref().and_then(Path::parent)]
+                .into_iter()
+                .flatten()
+            {
+                for name in our_programs() {
+                    list.push((dir.join(name), Guarded::Binary, false));
+                }
+            }
+        }
+        list.push((
+            crate::state::resolve_root(config),
+            Guarded::StateRoot,
+            false,
+        ));
+        let mut kinds = HashMap::new();
+        for (p, g, must_exist) in list {
+            if !must_exist || p.symlink_metadata().is_ok() {
+                kinds.entry(p.to_string_lossy().into_owned()).or_insert(g);
+            }
+        }
+        let entries: Vec<String> = kinds.keys().cloned().collect();
+        let root = paths::normalize(&config.root);
+        let scope = vec![paths::physical(&root), root, paths::normalize(cwd)];
+        Protection {
+            matcher: Matcher::new(&config.root, &entries, home),
+            kinds,
+            scope,
+        }
+    }
+
+    /// Whether a config or settings file at `path` could be one the guard or a host
+    /// reads for this project: inside the project, or in a folder above it or above the
+    /// working directory. A copy elsewhere (`cp -a . /tmp/snapshot`) is not.
+    fn in_scope(&self, path: &Path) -> bool {
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let dir = parent.parent().unwrap_or(parent);
+        self.scope.iter().enumerate().any(|(i, s)| {
+            (i < 2 && path.starts_with(s)) || s.starts_with(parent) || s.starts_with(dir)
+        })
+    }
+
+    /// The guarded path a write reaches, if any; `Err` when the reach cannot be checked.
+    pub(crate) fn check(&self, w: &Write) -> Result<Option<(Hit, Guarded)>, String> {
+        let hit = match &w.target {
+            Target::Path(p) => {
+                if let Some(hit) = self.by_name(p, w.follow) {
+                    return Ok(Some(hit));
+                }
+                self.matcher.check(p, w.recursive, w.follow)?
+            }
+            Target::Partial {
+                dir,
+                name_prefix,
+                suffix,
+            } => {
+                if let Some(hit) = partial_by_name(dir.as_deref(), name_prefix, suffix) {
+                    return Ok(Some(hit));
+                }
+                self.matcher
+                    .check_partial(dir.as_deref(), name_prefix, suffix)
+            }
+            Target::Operator(_) => None,
+        };
+        Ok(hit.and_then(|h| {
+            let kind = *self.kinds.get(&h.entry)?;
+            Some((h, kind))
+        }))
+    }
+
+    /// A config or settings file by its name, in the path's lexical or physical form.
+    fn by_name(&self, target: &Path, follow: bool) -> Option<(Hit, Guarded)> {
+        let lexical = paths::normalize(target);
+        let physical = match (follow, lexical.parent(), lexical.file_name()) {
+            (false, Some(parent), Some(name)) => paths::physical(parent).join(name),
+            _ => paths::physical(target),
+        };
+        for form in [&lexical, &physical] {
+            if let Some(kind) = kind_by_name(form).filter(|_| self.in_scope(form)) {
+                return Some((
+                    Hit {
+                        entry: form.to_string_lossy().into_owned(),
+                        shown: self.matcher.show(&lexical),
+                        via: (form != &lexical)
+                            .then(|| format!("through a symlink to {}", form.display())),
+                    },
+                    kind,
+                ));
+            }
+        }
+        None
+    }
+}
+
+fn kind_by_name(path: &Path) -> Option<Guarded> {
+    match path.file_name()?.to_str()? {
+        HOOKS_FILE => Some(Guarded::ProjectConfig),
+        MANIFEST_FILE => Some(Guarded::Manifest),
+        _ => settings::kind_of(path).map(Guarded::Settings),
+    }
+}
+
+/// Whether a target known only in part could be a guarded file by its name.
+fn partial_by_name(dir: Option<&Path>, prefix: &str, suffix: &str) -> Option<(Hit, Guarded)> {
+    let shown = format!(
+        "{}/{prefix}…{suffix}",
+        dir.map_or("…".into(), |d| d.display().to_string())
+            .trim_end_matches('/')
+    );
+    let hit = |kind: Guarded, name: &str| {
+        Some((
+            Hit {
+                entry: name.to_owned(),
+                shown: shown.clone(),
+                via: Some("the rest of the path is only known when the command runs".into()),
+            },
+            kind,
+        ))
+    };
+    if suffix.contains('/') {
+        return kind_by_name(Path::new(suffix)).and_then(|k| hit(k, suffix));
+    }
+    // A name wholly unknown in a known folder could be anything; assuming it is a config
+    // file would deny every `> dir/$NAME`. Such a file is caught when its folder is a
+    // guarded one (the matcher), not by its name (README, residuals).
+    if prefix.is_empty() && suffix.is_empty() && dir.is_some() {
+        return None;
+    }
+    let could_be = |name: &str| name.starts_with(prefix) && name.ends_with(suffix);
+    for (name, kind) in [
+        (HOOKS_FILE, Guarded::ProjectConfig),
+        (MANIFEST_FILE, Guarded::Manifest),
+    ] {
+        if could_be(name) {
+            return hit(kind, name);
+        }
+    }
+    for f in settings::FILES {
+        let (d, name) = f.suffix.split_once('/').unwrap_or(("", f.suffix));
+        let in_dir = dir.is_none_or(|p| p.file_name().is_some_and(|n| n == d));
+        if in_dir && could_be(name) {
+            return hit(Guarded::Settings(f), f.suffix);
+        }
+    }
+    None
+}
+
+/// Why a computed edit of a guarded file is refused; `Ok` when it keeps every protected
+/// key. `before` is the file's current text (`None`: it does not exist).
+pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Result<(), String> {
+    match kind {
+        Guarded::Settings(f) => {
+            let changed = match f.format {
+                Format::Json => json_changes(before, after, f.editable)?,
+                Format::Toml => toml_changes(before, after, f.editable)?,
+            };
+            if changed.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "it would change {} (only {} may change)",
+                    changed.join(", "),
+                    if f.editable.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        f.editable.join(", ")
+                    }
+                ))
+            }
+        }
+        Guarded::ProjectConfig => {
+            let before = before.ok_or("it would create a new guard configuration")?;
+            if yaml(before)? == yaml(after)? {
+                Ok(())
+            } else {
+                Err("it would change the guard's settings".into())
+            }
+        }
+        Guarded::Manifest => {
+            let before = before.ok_or("it would create a new manifest")?;
+            let (b, a) = (yaml(before)?, yaml(after)?);
+            let changed: Vec<&str> = [
+                &["protected_paths"][..],
+                &["paths", "state_root_default"],
+                &["project", "name"],
+            ]
+            .iter()
+            .filter(|k| pointer(&b, k) != pointer(&a, k))
+            .map(|k| if k.len() == 1 { k[0] } else { k[1] })
+            .collect();
+            if changed.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("it would change {}", changed.join(", ")))
+            }
+        }
+        _ => Err("no change to it is the agent's to make".into()),
+    }
+}
+
+fn pointer<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(v, |v, k| v.get(*k))
+}
+
+fn yaml(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_saphyr::from_str::<Value>(text).map_err(|e| {
+        format!(
+            "the result would not parse as YAML ({})",
+            e.to_string().lines().next().unwrap_or("")
+        )
+    })
+}
+
+fn json_changes(
+    before: Option<&str>,
+    after: &str,
+    editable: &[&str],
+) -> Result<Vec<String>, String> {
+    let object = |text: &str, which: &str| -> Result<serde_json::Map<String, Value>, String> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(o)) => Ok(o),
+            Ok(_) => Err(format!("the {which} content is not a JSON object")),
+            Err(e) => Err(format!("the {which} content is not valid JSON ({e})")),
+        }
+    };
+    let b = match before {
+        Some(t) if !t.trim().is_empty() => object(t, "current")?,
+        _ => serde_json::Map::new(),
+    };
+    let a = object(after, "new")?;
+    let mut changed: Vec<String> = b
+        .keys()
+        .chain(a.keys())
+        .filter(|k| !editable.contains(&k.as_str()) && b.get(*k) != a.get(*k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    changed.dedup();
+    Ok(changed)
+}
+
+fn toml_changes(
+    before: Option<&str>,
+    after: &str,
+    editable: &[&str],
+) -> Result<Vec<String>, String> {
+    let parse = |text: &str, which: &str| {
+        text.parse::<toml_edit::DocumentMut>()
+            .map_err(|e| format!("the {which} content is not valid TOML ({e})"))
+    };
+    let b = parse(before.unwrap_or(""), "current")?;
+    let a = parse(after, "new")?;
+    let item = |d: &toml_edit::DocumentMut, k: &str| {
+        d.get(k)
+            .map(|i| i.to_string().split_whitespace().collect::<String>())
+    };
+    let mut changed: Vec<String> = b
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .chain(a.iter().map(|(k, _)| k.to_owned()))
+        .filter(|k| !editable.contains(&k.as_str()) && item(&b, k) != item(&a, k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    changed.sort();
+    changed.dedup();
+    Ok(changed)
+}
+
+/// The file's content after `edit`, from its current text; `None` when it cannot be
+/// known (a replacement that the tool itself would refuse, or an empty `old`).
+pub(crate) fn apply(before: Option<&str>, edit: &Edit) -> Option<String> {
+    match edit {
+        Edit::Content(c) => Some(c.clone()),
+        Edit::Replace(list) => {
+            let mut text = before?.to_owned();
+            for Replacement { old, new, all } in list {
+                let count = if old.is_empty() {
+                    0
+                } else {
+                    text.matches(old.as_str()).count()
+                };
+                if count == 0 || (count > 1 && !all) {
+                    return None;
+                }
+                text = text.replace(old.as_str(), new);
+            }
+            Some(text)
+        }
+    }
+}
+
+/// The deny reason for a write that reaches a guarded path.
+pub(crate) fn reason(
+    how: &str,
+    hit: &Hit,
+    kind: Guarded,
+    why: Option<&str>,
+    flows: &str,
+) -> String {
+    let via = hit
+        .via
+        .as_deref()
+        .map(|v| format!(" ({v})"))
+        .unwrap_or_default();
+    let why = why
+        .map(|w| format!(" The change was refused because {w}."))
+        .unwrap_or_default();
+    format!(
+        "Blocked by protected-path-write-guard: {how} would change `{shown}`{via}, which is \
+         {what}. It keeps the agent's guard in place, so the agent may not change, move or \
+         remove it, by any tool or command.{why} Leave it as it is and tell the operator what \
+         change you need: the operator makes such changes themselves, or runs an approved \
+         flow (WAZIR_APPROVED_FLOW={flows}).",
+        shown = hit.shown,
+        what = kind.describe(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_edits_may_touch_only_editable_keys() {
+        let f = settings::kind_of(Path::new("/p/.claude/settings.json")).unwrap();
+        let kind = Guarded::Settings(f);
+        let before = r#"{"hooks":{"PreToolUse":[]},"permissions":{"allow":[]}}"#;
+        let keeps = r#"{"hooks":{"PreToolUse":[]},"permissions":{"allow":["Bash(ls:*)"]}}"#;
+        assert!(edit_keeps(kind, Some(before), keeps).is_ok());
+        assert!(edit_keeps(kind, Some(before), "{}").is_err());
+        assert!(
+            edit_keeps(
+                kind,
+                Some(before),
+                r#"{"hooks":{"PreToolUse":[]},"disableAllHooks":true}"#
+            )
+            .is_err()
+        );
+        assert!(edit_keeps(kind, Some(before), "not json").is_err());
+        assert!(edit_keeps(kind, None, r#"{"permissions":{}}"#).is_ok());
+        assert!(edit_keeps(kind, None, r#"{"env":{"WAZIR_APPROVED_FLOW":"x"}}"#).is_err());
+    }
+
+    #[test]
+    fn manifest_edits_keep_protection_keys() {
+        let before = "protected_paths: [roles]\nproject:\n  name: x\ndescription: a\n";
+        let other = "protected_paths: [roles]\nproject:\n  name: x\ndescription: b\n";
+        assert!(edit_keeps(Guarded::Manifest, Some(before), other).is_ok());
+        let weaker = "protected_paths: []\nproject:\n  name: x\n";
+        assert!(edit_keeps(Guarded::Manifest, Some(before), weaker).is_err());
+        assert!(edit_keeps(Guarded::Manifest, None, before).is_err());
+    }
+
+    #[test]
+    fn codex_config_keeps_everything_but_the_model() {
+        let f = settings::kind_of(Path::new("/h/.codex/config.toml")).unwrap();
+        let kind = Guarded::Settings(f);
+        let before = "model = \"a\"\n[features]\nhooks = true\n";
+        assert!(
+            edit_keeps(
+                kind,
+                Some(before),
+                "model = \"b\"\n[features]\nhooks = true\n"
+            )
+            .is_ok()
+        );
+        assert!(
+            edit_keeps(
+                kind,
+                Some(before),
+                "model = \"a\"\n[features]\nhooks = false\n"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn replacements_apply_like_the_tools() {
+        let r = |old: &str, new: &str, all| Replacement {
+            old: old.into(),
+            new: new.into(),
+            all,
+        };
+        let e = Edit::Replace(vec![r("a", "b", false)]);
+        assert_eq!(apply(Some("xay"), &e).as_deref(), Some("xby"));
+        assert_eq!(apply(Some("aa"), &e), None);
+        assert_eq!(apply(Some("x"), &e), None);
+        let all = Edit::Replace(vec![r("a", "b", true)]);
+        assert_eq!(apply(Some("aa"), &all).as_deref(), Some("bb"));
+    }
+
+    #[test]
+    fn partial_names_that_could_spell_a_guarded_file() {
+        assert!(partial_by_name(Some(Path::new("/p")), "wazir.", "").is_some());
+        assert!(partial_by_name(Some(Path::new("/p/.claude")), "", ".json").is_some());
+        assert!(partial_by_name(Some(Path::new("/p/src")), "", ".rs").is_none());
+        assert!(partial_by_name(Some(Path::new("/p/src")), "", "").is_none());
+        assert!(partial_by_name(None, "", "").is_some());
+    }
+}

@@ -1,0 +1,110 @@
+//! MCP tools, whatever host runs them. Each host spells an MCP tool's name its own way
+//! (Claude Code and Codex `mcp__<server>__<tool>`, Gemini CLI `mcp_<server>_<tool>` or
+//! `<server>__<tool>`, Cursor `MCP:<tool>` or its dedicated `beforeMCPExecution`); once
+//! the host has found the server's own tool name, what that tool does is decided here.
+//!
+//! The write tools of the common filesystem servers (the official
+//! `@modelcontextprotocol/server-filesystem` and its many look-alikes) are checked like
+//! file tools: their `path`, `paths`, `source` and `destination` arguments are written.
+//! Their read tools are allowed. Any other MCP tool is unknown: the guard then looks at
+//! every string in its input (`ToolKind::Unknown`).
+
+use serde_json::Value;
+
+use crate::event::{Event, ToolKind};
+
+/// Argument names that hold the paths a filesystem server's write tool changes.
+const PATH_KEYS: [&str; 10] = [
+    "path",
+    "paths",
+    "source",
+    "destination",
+    "file_path",
+    "filePath",
+    "target",
+    "dest",
+    "from",
+    "to",
+];
+
+/// Verbs that start a write tool's name (`write_file`, `edit_file`, `move_file`,
+/// `create_directory`, `delete_file`, …).
+const WRITE_VERBS: [&str; 17] = [
+    "write", "edit", "create", "move", "delete", "remove", "rename", "copy", "append", "update",
+    "patch", "put", "save", "upload", "mkdir", "touch", "rm",
+];
+
+/// Prefixes of read-only tool names, and the one read-only tool that has none.
+const READ_PREFIXES: [&str; 4] = ["read_", "list_", "get_", "search_"];
+const READ_TOOLS: [&str; 2] = ["directory_tree", "list_allowed_directories"];
+
+/// The server's own name of an MCP tool, from a `mcp__<server>__<tool>` name.
+pub(super) fn double_underscore_tool(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("mcp__")?;
+    rest.split_once("__").map(|(_, tool)| tool)
+}
+
+/// Classifies an MCP tool call from the server's own tool name and its input.
+pub(super) fn classify(event: &mut Event, tool: &str, input: &Value) {
+    let lower = tool.to_ascii_lowercase();
+    if READ_TOOLS.contains(&lower.as_str()) || READ_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        event.tool_kind = ToolKind::Read;
+        return;
+    }
+    let verb = lower.split(['_', '-']).next().unwrap_or("");
+    if WRITE_VERBS.contains(&verb) {
+        let targets = path_arguments(input);
+        if !targets.is_empty() {
+            event.tool_kind = ToolKind::FileWrite;
+            event.targets = targets;
+            return;
+        }
+    }
+    event.tool_kind = ToolKind::Unknown;
+}
+
+/// The strings in a write tool's path arguments (one level deep: `edits` and `content`
+/// hold text, not paths). A `file://` URI counts as its path.
+fn path_arguments(input: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in PATH_KEYS {
+        match input.get(key) {
+            Some(Value::String(s)) => out.push(s.clone()),
+            Some(Value::Array(list)) => {
+                out.extend(list.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+        .map(|s| s.strip_prefix("file://").map(str::to_owned).unwrap_or(s))
+        .collect()
+}
+
+/// For Gemini CLI's `mcp_<server>_<tool>` names, where server and tool may both hold
+/// underscores: the longest known filesystem tool name the name ends with, else the
+/// whole rest (which then matches no known tool and is unknown).
+pub(super) fn underscore_tool(name: &str) -> Option<&str> {
+    if let Some(tool) = double_underscore_tool(name) {
+        return Some(tool);
+    }
+    if let Some((_, tool)) = name.split_once("__") {
+        return Some(tool);
+    }
+    let rest = name.strip_prefix("mcp_")?;
+    // The server name ends at some `_`: try each split, the shortest tool name that
+    // classifies as a known read or write tool wins; else the last word.
+    let splits: Vec<usize> = rest.match_indices('_').map(|(i, _)| i).collect();
+    for i in splits {
+        let tool = &rest[i + 1..];
+        let lower = tool.to_ascii_lowercase();
+        let verb = lower.split(['_', '-']).next().unwrap_or("");
+        if WRITE_VERBS.contains(&verb)
+            || READ_TOOLS.contains(&lower.as_str())
+            || READ_PREFIXES.iter().any(|p| lower.starts_with(p))
+        {
+            return Some(tool);
+        }
+    }
+    Some(rest)
+}
