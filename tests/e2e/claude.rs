@@ -913,7 +913,7 @@ fn claude_the_agent_cannot_unwire_our_hooks_but_may_add_a_permission_rule() {
     let calls = scripted_calls(&outcome, &steps);
     let guard = "protected-path-write-guard";
     assert_allowed(&outcome, &calls[0]);
-    assert_blocked_by(&outcome, &calls[1], guard, &[settings]);
+    assert_blocked_by(&outcome, &calls[1], guard, &[settings, "hooks"]);
     assert_blocked_by(&outcome, &calls[2], guard, &["roles/a.md"]);
     assert_eq!(sandbox.read("roles/a.md").as_deref(), Some("a\n"));
     assert_allowed(&outcome, &calls[3]);
