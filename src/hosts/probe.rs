@@ -15,6 +15,8 @@ pub enum Call<'a> {
     Shell(&'a str),
     /// The host's file-writing tool writing this absolute path.
     WriteFile(&'a str),
+    /// The official filesystem MCP server's `write_file` writing this absolute path.
+    McpWrite(&'a str),
 }
 
 /// A payload to send: the session, the working directory, and the call (for tool events).
@@ -59,9 +61,23 @@ pub fn payload(host: Host, event: &str, probe: &Probe<'_>) -> Value {
     if event == "beforeShellExecution" {
         let command = match probe.call {
             Call::Shell(c) => c.to_owned(),
-            Call::WriteFile(path) => format!("touch '{path}'"),
+            Call::WriteFile(path) | Call::McpWrite(path) => format!("touch '{path}'"),
         };
         set("command", json!(command));
+        return Value::Object(p);
+    }
+    if event == "beforeMCPExecution" {
+        let path = match probe.call {
+            Call::WriteFile(path) | Call::McpWrite(path) => path,
+            Call::Shell(_) => "",
+        };
+        set("tool_name", json!("write_file"));
+        let input = json!({"path": path, "content": "x\n"});
+        set("tool_input", json!(input.to_string()));
+        set(
+            "command",
+            json!("npx -y @modelcontextprotocol/server-filesystem ."),
+        );
         return Value::Object(p);
     }
     let tool_event = matches!(
@@ -123,6 +139,17 @@ fn tool_call(host: Host, probe: &Probe<'_>) -> (&'static str, Value) {
             json!({ "command": format!("*** Begin Patch\n*** Add File: {p}\n+x\n*** End Patch\n") }),
         ),
         (_, Call::WriteFile(p)) => ("Write", json!({"file_path": p, "content": "x\n"})),
+        (Host::Gemini, Call::McpWrite(p)) => (
+            "mcp_filesystem_write_file",
+            json!({"path": p, "content": "x\n"}),
+        ),
+        (Host::Cursor, Call::McpWrite(p)) => {
+            ("MCP:write_file", json!({"path": p, "content": "x\n"}))
+        }
+        (_, Call::McpWrite(p)) => (
+            "mcp__filesystem__write_file",
+            json!({"path": p, "content": "x\n"}),
+        ),
     }
 }
 

@@ -430,7 +430,7 @@ fn check_commands(
 fn is_tool_event(event: &str) -> bool {
     matches!(
         event,
-        "PreToolUse" | "preToolUse" | "BeforeTool" | "beforeShellExecution"
+        "PreToolUse" | "preToolUse" | "BeforeTool" | "beforeShellExecution" | "beforeMCPExecution"
     )
 }
 
@@ -444,9 +444,15 @@ fn prove_path_guard(
     let target = scratch.project.join(PROBE_DIR).join("probe.txt");
     let target_text = target.to_string_lossy().into_owned();
     let shell = format!("echo probe > {PROBE_DIR}/probe.txt");
-    let mut calls = vec![("a shell write", Call::Shell(&shell))];
+    let mut calls = Vec::new();
+    if event != "beforeMCPExecution" {
+        calls.push(("a shell write", Call::Shell(&shell)));
+    }
     if event != "beforeShellExecution" {
-        calls.push(("a file-tool write", Call::WriteFile(&target_text)));
+        if event != "beforeMCPExecution" {
+            calls.push(("a file-tool write", Call::WriteFile(&target_text)));
+        }
+        calls.push(("an MCP write", Call::McpWrite(&target_text)));
     }
     for (what, call) in calls {
         let verdict = runner.ask(event, &scratch.project, session, call, scratch);
