@@ -6,13 +6,16 @@
 //! "model" (the `tool_result` of every call) and its own JSON result (`permission_denials`)
 //! show what the hooks decided, and the files and the state root show what really happened.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::harness::{CLAUDE, CONFIG, ModelServer, Reply, Request, Sandbox, client, run};
+use crate::harness::{
+    CLAUDE, CONFIG, MCP_FILESYSTEM, ModelServer, Reply, Request, Sandbox, client, run,
+};
 
 /// How long one client run may take.
 const LIMIT: Duration = Duration::from_secs(90);
@@ -241,8 +244,57 @@ fn block_text(content: &Value) -> String {
     }
 }
 
+/// The tools every run lets the client use without asking.
+const ALLOWED_TOOLS: &str = "Write,Edit,Bash,Read";
+
+/// How a run differs from the default one.
+struct Options {
+    /// `--allowedTools`: what the client may use without asking (in `-p` mode, anything
+    /// else it would ask about is denied).
+    allowed_tools: String,
+    /// More arguments for the client.
+    args: Vec<OsString>,
+    /// More environment for the client.
+    env: Vec<(&'static str, &'static str)>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            allowed_tools: ALLOWED_TOOLS.to_owned(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// A run in `bypassPermissions` mode (`--dangerously-skip-permissions`), where Claude
+    /// Code asks about nothing, not even a write to its own settings: only the hooks stand
+    /// between the agent and the file. `IS_SANDBOX=1` lets the mode run as root, which the
+    /// client otherwise refuses (containers and CI often run as root).
+    fn bypassing_permissions() -> Options {
+        Options {
+            args: vec!["--permission-mode".into(), "bypassPermissions".into()],
+            env: vec![("IS_SANDBOX", "1")],
+            ..Options::default()
+        }
+    }
+}
+
 /// Runs `claude -p <prompt>` in the sandbox's project against a scripted model server.
 fn run_claude(sandbox: &Sandbox, steps: Vec<Step>, prompt: &str, label: &str) -> Outcome {
+    run_claude_with(sandbox, steps, prompt, label, &Options::default())
+}
+
+/// [`run_claude`], with the allowed tools and extra arguments of `options`.
+fn run_claude_with(
+    sandbox: &Sandbox,
+    steps: Vec<Step>,
+    prompt: &str,
+    label: &str,
+    options: &Options,
+) -> Outcome {
     let exe = client(CLAUDE);
     // Kept after the sandbox is gone (the next run of the same scenario replaces them).
     let logs = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -258,7 +310,10 @@ fn run_claude(sandbox: &Sandbox, steps: Vec<Step>, prompt: &str, label: &str) ->
     let _ = std::fs::remove_file(&debug_log);
     let mut cmd = sandbox.command(&exe);
     cmd.args(["-p", prompt, "--output-format", "json"])
-        .args(["--allowedTools", "Write,Edit,Bash,Read"])
+        .arg("--allowedTools")
+        .arg(&options.allowed_tools)
+        .args(&options.args)
+        .envs(options.env.iter().copied())
         .arg("--debug-file")
         .arg(&debug_log)
         .env("ANTHROPIC_BASE_URL", server.url())
@@ -620,5 +675,275 @@ fn claude_a_guard_that_cannot_read_its_configuration_blocks() {
         2,
         "the session did not end after the script: {}",
         outcome.describe()
+    );
+}
+
+/// The name the filesystem MCP server is registered under: its tools reach the model and
+/// the hooks as `mcp__fs__<tool>`.
+const MCP_SERVER: &str = "fs";
+const MCP_WRITE_FILE: &str = "mcp__fs__write_file";
+const MCP_CREATE_DIRECTORY: &str = "mcp__fs__create_directory";
+const MCP_MOVE_FILE: &str = "mcp__fs__move_file";
+
+/// A run that starts the pinned filesystem MCP server with the project as its only allowed
+/// root: `--mcp-config` names it (`--strict-mcp-config` keeps every other MCP
+/// configuration out) and `--allowedTools` lets the client use its write tools without
+/// asking, so that our guard is the only one that can refuse them.
+fn with_filesystem_server(sandbox: &Sandbox) -> Options {
+    let server = client(MCP_FILESYSTEM);
+    let config = json!({"mcpServers": {MCP_SERVER: {
+        "type": "stdio",
+        "command": server,
+        "args": [sandbox.project],
+    }}});
+    let path = sandbox.home.join("mcp-servers.json");
+    std::fs::write(&path, config.to_string()).unwrap();
+    Options {
+        allowed_tools: format!(
+            "{ALLOWED_TOOLS},{MCP_WRITE_FILE},{MCP_CREATE_DIRECTORY},{MCP_MOVE_FILE}"
+        ),
+        args: vec![
+            "--mcp-config".into(),
+            path.into(),
+            "--strict-mcp-config".into(),
+        ],
+        ..Options::default()
+    }
+}
+
+/// The names of the tools a request offers the model.
+fn offered_tools(request: &Request) -> Vec<&str> {
+    request.body["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["name"].as_str())
+        .collect()
+}
+
+#[test]
+fn claude_mcp_filesystem_writes_to_protected_paths_are_blocked() {
+    let sandbox = Sandbox::new(CONFIG);
+    std::fs::write(sandbox.project.join("roles/a.md"), "a\n").unwrap();
+    sandbox.install_hooks("claude");
+    let steps = vec![
+        // 0: what a model does first: Claude Code defers MCP tools until ToolSearch loads
+        // their schemas (from the server).
+        step(
+            "ToolSearch",
+            json!({"query": format!("select:{MCP_WRITE_FILE},{MCP_CREATE_DIRECTORY},{MCP_MOVE_FILE}"),
+                   "max_results": 3}),
+        ),
+        // 1, 2: into and out of the protected folder, through the server.
+        step(
+            MCP_WRITE_FILE,
+            json!({"path": abs(&sandbox, "roles/a.md"), "content": "owned"}),
+        ),
+        step(
+            MCP_MOVE_FILE,
+            json!({"source": abs(&sandbox, "roles/a.md"),
+                   "destination": abs(&sandbox, "a.md")}),
+        ),
+        // 3, 4: allowed work, through the server.
+        step(
+            MCP_CREATE_DIRECTORY,
+            json!({"path": abs(&sandbox, "notes")}),
+        ),
+        step(
+            MCP_WRITE_FILE,
+            json!({"path": abs(&sandbox, "notes/ok.md"), "content": "fine\n"}),
+        ),
+    ];
+    let outcome = run_claude_with(
+        &sandbox,
+        steps.clone(),
+        "Rewrite the role file, then leave a note.",
+        "mcp-filesystem",
+        &with_filesystem_server(&sandbox),
+    );
+    let calls = scripted_calls(&outcome, &steps);
+
+    // The server really ran: after ToolSearch the model is offered its tools, with the
+    // schemas the server itself declared.
+    assert_allowed(&outcome, &calls[0]);
+    let later = outcome.main_requests()[1];
+    let write_file = later.body["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["name"] == MCP_WRITE_FILE)
+        .unwrap_or_else(|| {
+            panic!(
+                "ToolSearch did not load {MCP_WRITE_FILE} (did the MCP server start?): {:?}\n{}",
+                offered_tools(later),
+                outcome.describe()
+            )
+        });
+    let properties = &write_file["input_schema"]["properties"];
+    assert!(
+        properties["path"].is_object() && properties["content"].is_object(),
+        "{MCP_WRITE_FILE} is not the server's write_file: {write_file}"
+    );
+    for tool in [MCP_CREATE_DIRECTORY, MCP_MOVE_FILE] {
+        assert!(
+            offered_tools(later).contains(&tool),
+            "ToolSearch did not load {tool}: {:?}",
+            offered_tools(later)
+        );
+    }
+
+    let guard = "protected-path-write-guard";
+    assert_blocked_by(&outcome, &calls[1], guard, &["roles/a.md"]);
+    assert_blocked_by(&outcome, &calls[2], guard, &["roles/a.md"]);
+    assert_eq!(sandbox.read("roles/a.md").as_deref(), Some("a\n"));
+    assert_eq!(sandbox.read("a.md"), None);
+
+    // The allowed writes went through the server: its own words, and the files.
+    for call in &calls[3..5] {
+        assert_allowed(&outcome, call);
+    }
+    assert!(
+        calls[4].text.contains("Successfully wrote"),
+        "the MCP server did not report the write: {:?}",
+        calls[4]
+    );
+    assert!(sandbox.project.join("notes").is_dir());
+    assert_eq!(sandbox.read("notes/ok.md").as_deref(), Some("fine\n"));
+
+    assert_eq!(
+        outcome.denied_ids(),
+        vec![calls[1].id.clone(), calls[2].id.clone()],
+        "exactly the two protected writes are denied: {}",
+        outcome.result["permission_denials"]
+    );
+    let denied: Vec<Value> = sandbox
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "guard_denied")
+        .map(|e| e["tool"].clone())
+        .collect();
+    assert_eq!(
+        denied,
+        vec![json!(MCP_WRITE_FILE), json!(MCP_MOVE_FILE)],
+        "events: {:?}",
+        sandbox.events()
+    );
+}
+
+/// Records in the sandbox's `~/.claude.json` that the project is trusted, as accepting
+/// Claude Code's trust dialog in an interactive session does. `-p` runs the project's
+/// hooks without it, but drops the project's `permissions.allow` rules until then.
+fn trust_project(sandbox: &Sandbox) {
+    let path = sandbox.home.join(".claude.json");
+    let mut state: Value = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| json!({}));
+    state["projects"][sandbox.project.to_string_lossy().as_ref()]["hasTrustDialogAccepted"] =
+        json!(true);
+    std::fs::write(&path, state.to_string()).unwrap();
+}
+
+/// The tools the runs that check Claude Code's own permissions allow without asking: no
+/// Bash, so a shell command runs only if a permission rule lets it.
+const NO_BASH: &str = "Read,Write,Edit";
+
+/// The agent rewrites `.claude/settings.json` in the one mode where Claude Code itself
+/// does not stop it (bypassPermissions): dropping our hooks is refused, and the hooks keep
+/// working; adding a permission rule and nothing else is allowed, and the next session
+/// obeys the rule.
+#[test]
+fn claude_the_agent_cannot_unwire_our_hooks_but_may_add_a_permission_rule() {
+    let sandbox = Sandbox::new(CONFIG);
+    std::fs::write(sandbox.project.join("roles/a.md"), "a\n").unwrap();
+    sandbox.install_hooks("claude");
+    trust_project(&sandbox);
+    let settings = ".claude/settings.json";
+    let wired = sandbox.read(settings).expect("install wrote the settings");
+    let mut with_rule: Value = serde_json::from_str(&wired).unwrap();
+    assert!(with_rule["hooks"].is_object(), "{wired}");
+    with_rule["permissions"] = json!({"allow": ["Bash(touch:*)"]});
+    let with_rule_text = serde_json::to_string_pretty(&with_rule).unwrap() + "\n";
+    let no_bash = Options {
+        allowed_tools: NO_BASH.to_owned(),
+        ..Options::default()
+    };
+    let touch = vec![bash("touch src/touched.txt")];
+
+    // Before: nothing lets `touch` run, so Claude Code refuses it (not our guard).
+    let before = run_claude_with(
+        &sandbox,
+        touch.clone(),
+        "Touch a file.",
+        "self-before",
+        &no_bash,
+    );
+    let calls = scripted_calls(&before, &touch);
+    assert!(
+        calls[0].is_error && !calls[0].text.contains("Blocked by"),
+        "touch should wait for a permission nobody grants: {:?}\n{}",
+        calls[0],
+        before.describe()
+    );
+    assert!(before.denied_ids().contains(&calls[0].id));
+    assert_eq!(sandbox.read("src/touched.txt"), None);
+
+    let steps = vec![
+        // 0, 1: the settings without our hooks (Write needs a Read of the file first).
+        step("Read", json!({"file_path": abs(&sandbox, settings)})),
+        step(
+            "Write",
+            json!({"file_path": abs(&sandbox, settings), "content": "{}"}),
+        ),
+        // 2: the hooks still stand: a protected write by the shell.
+        bash("echo x > roles/a.md"),
+        // 3: the same settings plus a permission rule.
+        step(
+            "Write",
+            json!({"file_path": abs(&sandbox, settings), "content": with_rule_text}),
+        ),
+    ];
+    let outcome = run_claude_with(
+        &sandbox,
+        steps.clone(),
+        "Drop the hooks, then allow touch.",
+        "self-protection",
+        &Options::bypassing_permissions(),
+    );
+    let calls = scripted_calls(&outcome, &steps);
+    let guard = "protected-path-write-guard";
+    assert_allowed(&outcome, &calls[0]);
+    assert_blocked_by(&outcome, &calls[1], guard, &[settings, "hooks"]);
+    assert_blocked_by(&outcome, &calls[2], guard, &["roles/a.md"]);
+    assert_eq!(sandbox.read("roles/a.md").as_deref(), Some("a\n"));
+    assert_allowed(&outcome, &calls[3]);
+    assert_eq!(
+        outcome.denied_ids(),
+        vec![calls[1].id.clone(), calls[2].id.clone()],
+        "exactly the unwiring and the protected write are denied: {}",
+        outcome.result["permission_denials"]
+    );
+    let now: Value = serde_json::from_str(&sandbox.read(settings).unwrap()).unwrap();
+    assert_eq!(
+        now, with_rule,
+        "the settings should be ours plus the permission rule"
+    );
+
+    // After: the rule the agent added lets the same `touch` run, and our hooks still see
+    // it (the capture of a real execution).
+    let after = run_claude_with(
+        &sandbox,
+        touch.clone(),
+        "Touch a file.",
+        "self-after",
+        &no_bash,
+    );
+    let calls = scripted_calls(&after, &touch);
+    assert_allowed(&after, &calls[0]);
+    assert_eq!(sandbox.read("src/touched.txt").as_deref(), Some(""));
+    let events = captures(&sandbox);
+    assert!(
+        event_for(&events, &calls[0]).is_some(),
+        "our post-tool hook did not see the touch: {events:#?}"
     );
 }

@@ -33,7 +33,8 @@ pub(crate) fn cache_dir() -> PathBuf {
     }
 }
 
-/// A pinned client on the npm registry.
+/// A pinned package on the npm registry with an executable: a client, or a tool server a
+/// client starts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Client {
     pub package: &'static str,
@@ -57,8 +58,14 @@ pub(crate) const GEMINI: Client = Client {
     version: "0.61.0",
     bin: "gemini",
 };
+/// The official filesystem MCP server (a Node script), which a client starts over stdio.
+pub(crate) const MCP_FILESYSTEM: Client = Client {
+    package: "@modelcontextprotocol/server-filesystem",
+    version: "2026.8.31",
+    bin: "mcp-server-filesystem",
+};
 
-/// The client's executable, installed on first use. A client that cannot be installed
+/// The package's executable, installed on first use. A package that cannot be installed
 /// fails the test that needs it, with npm's own words: a scenario is never skipped.
 pub(crate) fn client(c: Client) -> PathBuf {
     static INSTALLS: OnceLock<Mutex<()>> = OnceLock::new();
