@@ -330,7 +330,7 @@ fn tool_writes(
                 relevant: &relevant,
             };
             let analysed = if event.tool_kind == ToolKind::PowerShell {
-                powershell(command, &ctx)
+                crate::policy::powershell::analyze(command, &ctx)
             } else {
                 shell::analyze(command, &ctx)
             };
@@ -351,23 +351,6 @@ fn tool_writes(
         ToolKind::Unknown => unknown_tool_writes(event, tool, &path_write)?,
         ToolKind::Read | ToolKind::Other => Vec::new(),
     })
-}
-
-/// PowerShell, until its own analysis is wired: every call may write anything.
-fn powershell(
-    _command: &str,
-    _ctx: &shell::Context,
-) -> Result<Vec<shell::Write>, shell::ShellError> {
-    Ok(vec![shell::Write {
-        target: shell::Target::Partial {
-            dir: None,
-            name_prefix: String::new(),
-            suffix: String::new(),
-        },
-        recursive: true,
-        how: "PowerShell".into(),
-        follow: true,
-    }])
 }
 
 /// What a user or project declared about a tool in `tools:`.

@@ -7,4 +7,5 @@ pub mod config;
 pub mod loops;
 pub mod patch;
 pub mod paths;
+pub mod powershell;
 pub mod shell;
