@@ -2,7 +2,8 @@
 //! way past a cap.
 //!
 //! A phase's cap is `loop_caps.phases.<phase>` in `wazir.hooks.yaml`, else
-//! `loop_caps.default`, else 10 (`policy::loops::DEFAULT_PHASE_CAP`, the original's
+//! `loop_caps.default` (each bounded by the user policy's, which are maxima: README,
+//! "User policy"), else 10 (`policy::loops::DEFAULT_PHASE_CAP`, the original's
 //! `DEFAULT_PHASE_POLICY.loop_cap`), unless an operator raised it: `loop raise` stores the
 //! new cap in `status.json` under `raised_caps` (a JSON object, phase → cap, kept in
 //! `Status::extra`), and that cap wins. loop-cap-guard reads `raised_caps` from
@@ -20,7 +21,7 @@ use super::context::{Ctx, locked_status, read_status};
 use super::error::CliError;
 use super::table::{Table, heading, key_values};
 use super::{Report, lock, record};
-use crate::policy::config::Config;
+use crate::policy::config::{Config, Source};
 use crate::policy::loops::Caps;
 use crate::state::{Status, now_rfc3339};
 
@@ -37,6 +38,8 @@ pub(crate) enum CapSource {
     Phase,
     /// `loop_caps.default`.
     Default,
+    /// The user policy's cap, lower than the project's (or the only one).
+    UserPolicy,
     /// Nothing configured: `policy::loops::DEFAULT_PHASE_CAP` (10, the original's default).
     Builtin,
 }
@@ -47,6 +50,7 @@ impl CapSource {
             CapSource::Raised => "raised (loop raise)",
             CapSource::Phase => "loop_caps.phases",
             CapSource::Default => "loop_caps.default",
+            CapSource::UserPolicy => "user policy",
             CapSource::Builtin => "built-in default",
         }
     }
@@ -67,20 +71,17 @@ pub(crate) fn raised_cap(status: &Status, phase: &str) -> Option<u64> {
 pub(crate) fn effective_cap(status: &Status, config: &Config, phase: &str) -> (u64, CapSource) {
     let caps = Caps::from_config(config);
     let raised = raised_cap(status, phase);
+    let from = |key: &str, project: CapSource| match config.loop_cap_sources.get(key) {
+        Some(Source::User) => CapSource::UserPolicy,
+        Some(_) => project,
+        None => CapSource::Builtin,
+    };
     let source = if raised.is_some() {
         CapSource::Raised
     } else if caps.phases.contains_key(phase) {
-        CapSource::Phase
-    } else if config
-        .hooks
-        .loop_caps
-        .as_ref()
-        .and_then(|c| c.default)
-        .is_some()
-    {
-        CapSource::Default
+        from(&format!("phases.{phase}"), CapSource::Phase)
     } else {
-        CapSource::Builtin
+        from("default", CapSource::Default)
     };
     (caps.phase_cap(phase, raised), source)
 }

@@ -12,8 +12,9 @@
 //!   cap wins over `loop_caps.phases` and `loop_caps.default` (see `loops`).
 //! - `status`, `events`, `summary`: tables of what a run did; `--json` for scripts.
 //! - `install`, `uninstall`, `doctor`: wiring the hooks into hosts' settings and proving
-//!   they work (`setup`, over `crate::install`); `validate`: the contracts and the
-//!   project's configuration.
+//!   they work (`setup`, over `crate::install`); `validate`: the contracts, the user
+//!   policy and the project's configuration; `policy`: the project's effective policy and
+//!   where each part of it comes from.
 //!
 //! Common options: `--run <id>` (else the run in `runs/latest`), `--state-root <path>`
 //! (else `WAZIR_STATE_ROOT`, else the project's configured or platform default), `--json`.
@@ -27,6 +28,7 @@ mod error;
 mod log;
 mod loops;
 mod out;
+mod policy;
 mod setup;
 mod table;
 mod validate;
@@ -181,12 +183,20 @@ enum Command {
     /// The original Wazir capture commands
     #[command(subcommand)]
     Capture(CaptureCommand),
-    /// Checks the hook contracts (definitions/), wazir.manifest.yaml and wazir.hooks.yaml
+    /// Checks the hook contracts (definitions/), the user policy, wazir.manifest.yaml and
+    /// wazir.hooks.yaml
     Validate {
         /// The contracts to check (default: definitions/ at the project root, else the
         /// copy built into wazir-hooks)
         #[arg(long, value_name = "DIR")]
         definitions: Option<PathBuf>,
+    },
+    /// The project's effective policy (user policy, manifest, wazir.hooks.yaml merged):
+    /// protected paths, on_error, approved flows, loop caps, tools, and where each comes from
+    Policy {
+        /// The project (default: the project around the current directory)
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
     },
     /// Wires the hooks into each host's settings (merging; other entries are kept)
     Install {
@@ -308,6 +318,7 @@ fn run(cli: Cli) -> Result<Report, CliError> {
     })?;
     match cli.command {
         Command::Validate { definitions } => validate::run(&ctx, definitions.as_deref()),
+        Command::Policy { project } => policy::run(&ctx, project.as_deref()),
         Command::Install {
             target,
             change,

@@ -4,9 +4,12 @@
 //!
 //! The contracts checked are DIR when given, else `definitions/` at the project root when
 //! it holds the contracts (as in this repository), else the copy built into this binary; the verdict says which. The
-//! configuration is the project's `wazir.manifest.yaml` and `wazir.hooks.yaml`, loaded as
-//! the hooks load them (the project root found from the working directory, SPEC §4). It
-//! needs no state root. Problems and the verdict go to stdout (they are the command's
+//! configuration is the user policy (`$XDG_CONFIG_HOME/wazir-hooks/hooks.yaml`, else
+//! `~/.config/wazir-hooks/hooks.yaml`; README "User policy") and the project's
+//! `wazir.manifest.yaml` and `wazir.hooks.yaml`, loaded as the hooks load them (the
+//! project root found from the working directory, SPEC §4); the verdict names the user
+//! policy and says whether it was found. A user policy that does not load is reported,
+//! and the project's files are then checked without it. It needs no state root. Problems and the verdict go to stdout (they are the command's
 //! result); `--json` prints the same as one JSON object.
 
 use std::path::{Path, PathBuf};
@@ -17,7 +20,10 @@ use super::context::Ctx;
 use super::{CliError, ExitStatus, Report};
 use crate::error::ConfigError;
 use crate::install::definitions::{self, Checked, ContractError};
-use crate::policy::config::{Config, HOOKS_FILE, MANIFEST_FILE, find_root};
+use crate::policy::config::{
+    Config, HOOKS_FILE, MANIFEST_FILE, UserPolicy, find_root, parse_policy, read_user_policy,
+    user_policy_path,
+};
 
 /// Where the contracts came from.
 enum Source {
@@ -74,9 +80,11 @@ pub(crate) fn run(ctx: &Ctx, definitions: Option<&Path>) -> Result<Report, CliEr
         .map(|f| root.join(f))
         .filter(|p| p.exists())
         .collect();
-    let config_problem = Config::load(&root).err();
+    let user = UserCheck::run();
+    let config_problem = Config::load_with(&root, user.policy()).err();
 
     let mut problems: Vec<Problem> = checked.problems.iter().map(Problem::contract).collect();
+    problems.extend(user.problem.as_ref().map(Problem::config));
     problems.extend(config_problem.as_ref().map(Problem::config));
     let valid = problems.is_empty();
 
@@ -88,6 +96,11 @@ pub(crate) fn run(ctx: &Ctx, definitions: Option<&Path>) -> Result<Report, CliEr
                 "contracts": checked.contracts.iter().map(|(_, c)| &c.id).collect::<Vec<_>>(),
             },
             "config": { "root": root, "files": config_files },
+            "user_policy": {
+                "path": user.path,
+                "found": user.text.is_some(),
+                "valid": user.problem.is_none(),
+            },
             "problems": problems.iter().map(Problem::json).collect::<Vec<_>>(),
         }))
     } else {
@@ -101,6 +114,7 @@ pub(crate) fn run(ctx: &Ctx, definitions: Option<&Path>) -> Result<Report, CliEr
             &checked,
             &root,
             &config_files,
+            &user,
             problems.len(),
         ));
         text.push('\n');
@@ -112,11 +126,60 @@ pub(crate) fn run(ctx: &Ctx, definitions: Option<&Path>) -> Result<Report, CliEr
     Ok(report)
 }
 
+/// The user policy as `validate` sees it: where it is looked for, its text when it
+/// exists, and what is wrong with it.
+struct UserCheck {
+    path: Option<PathBuf>,
+    text: Option<String>,
+    problem: Option<ConfigError>,
+}
+
+impl UserCheck {
+    fn run() -> UserCheck {
+        let path = user_policy_path();
+        let (text, problem) = match read_user_policy() {
+            Ok(Some((path, text))) => {
+                let problem = parse_policy(&path, &text, true).err();
+                (Some(text), problem)
+            }
+            Ok(None) => (None, None),
+            Err(e) => (None, Some(e)),
+        };
+        UserCheck {
+            path,
+            text,
+            problem,
+        }
+    }
+
+    /// The user policy to check the project with: only one that loads.
+    fn policy(&self) -> Option<UserPolicy<'_>> {
+        match (&self.path, &self.text, &self.problem) {
+            (Some(path), Some(text), None) => Some(UserPolicy { path, text }),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let Some(path) = &self.path else {
+            return "none (neither XDG_CONFIG_HOME nor HOME is set; built-in credentials protected)"
+                .into();
+        };
+        let state = match (&self.text, &self.problem) {
+            (_, Some(_)) => "invalid: the guards deny every call until it is fixed",
+            (Some(_), None) => "ok",
+            (None, None) => "not found; built-in credentials protected",
+        };
+        format!("{} ({state})", path.display())
+    }
+}
+
 fn verdict(
     source: &Source,
     checked: &Checked,
     root: &Path,
     config_files: &[PathBuf],
+    user: &UserCheck,
     problems: usize,
 ) -> String {
     let config = if config_files.is_empty() {
@@ -132,8 +195,9 @@ fn verdict(
             .join(", ")
     };
     let checked_what = format!(
-        "{}; configuration: {config}",
-        source.describe(checked.contracts.len())
+        "{}; configuration: {config}; user policy: {}",
+        source.describe(checked.contracts.len()),
+        user.describe()
     );
     match problems {
         0 => format!("valid: {checked_what}"),

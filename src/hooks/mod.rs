@@ -131,7 +131,8 @@ impl Hook {
                 "{name} could not evaluate this call, so it blocks it: {problem}. It fails closed \
                  because a guard that cannot read its input cannot tell a safe call from an unsafe \
                  one. Do not retry the same call: report this message to the operator, who can \
-                 fix the hook's input or configuration (or set `on_error: allow` in wazir.hooks.yaml).",
+                 fix the hook's input or configuration (or set `on_error: allow` in the user policy, \
+                 ~/.config/wazir-hooks/hooks.yaml).",
                 name = self.name()
             ))
         };

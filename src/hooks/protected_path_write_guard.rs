@@ -468,13 +468,9 @@ fn entries(config: &Config) -> String {
 }
 
 fn deny(hit: &Hit, w: &shell::Write, config: &Config) -> Decision {
-    let source = config
-        .sources
-        .iter()
-        .filter_map(|s| s.file_name())
-        .map(|s| s.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" / ");
+    // Where the matched entry comes from: built-in, the user policy, the manifest or
+    // wazir.hooks.yaml (README, "User policy").
+    let source = config.entry_origin(&hit.entry);
     let via = hit
         .via
         .as_deref()
@@ -483,7 +479,7 @@ fn deny(hit: &Hit, w: &shell::Write, config: &Config) -> Decision {
     let flows = config.approved_flows.join(" or ");
     let mut d = Decision::deny(format!(
         "Blocked by protected-path-write-guard: {how} would write `{shown}`{via}, which is \
-         protected by the entry `{entry}` in {source}. Protected paths may only be changed by \
+         protected by the entry `{entry}` {source}. Protected paths may only be changed by \
          the operator or by an approved flow, so do not try to make this change another way \
          (another tool, a shell command, a copy or a script). Leave the file as it is and tell \
          the operator what change you need; they can make it, or run the approved flow that \

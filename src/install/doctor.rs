@@ -5,7 +5,9 @@
 //!
 //! The probes run in a scratch project with its own `wazir.hooks.yaml` and state root, so
 //! doctor never records anything in the user's runs; then the project's own protected
-//! paths are probed the same way.
+//! paths are probed the same way. The user policy (README, "User policy") is reported
+//! first: found, not found (the built-in credentials are protected), or invalid (every
+//! guard denies every call until it is fixed).
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -21,7 +23,10 @@ use super::trust;
 use crate::event::Host;
 use crate::hooks::Hook;
 use crate::hosts::probe::{self, Call, Probe, Reading};
-use crate::policy::config::Config;
+use crate::policy::config::{
+    BUILTIN_CREDENTIALS, Config, Source, find_root, parse_policy, read_user_policy,
+    user_policy_path,
+};
 
 /// What doctor looks at.
 #[derive(Clone, Debug)]
@@ -521,11 +526,18 @@ fn first_sentence(text: &str) -> String {
     s
 }
 
-/// The project's own configuration: does it load, does it protect anything; and a path
-/// it protects, to probe the registered guards with.
+/// The user policy and the project's own configuration: do they load, what do they
+/// protect; and a protected path to probe the registered guards with (one of the
+/// project's own entries when it has any).
 fn project_config(req: &Request) -> (Vec<Finding>, Option<PathBuf>) {
-    let mut findings = Vec::new();
-    let config = match Config::discover(&req.project) {
+    let (mut findings, user_loads) = user_policy();
+    let config = if user_loads {
+        Config::discover(&req.project)
+    } else {
+        // Said above; the project's own files are still worth checking.
+        Config::load_with(&find_root(&req.project), None)
+    };
+    let config = match config {
         Ok(c) => c,
         Err(e) => {
             findings.push(Finding {
@@ -538,24 +550,107 @@ fn project_config(req: &Request) -> (Vec<Finding>, Option<PathBuf>) {
         }
     };
     let home = Some(req.home.dir.as_path());
-    let target = config
-        .protected_paths
+    let own = |s: &Source| matches!(s, Source::Manifest | Source::Project);
+    let own_entries: Vec<&String> = (config.entry_sources.iter())
+        .filter(|(_, s)| own(s))
+        .map(|(e, _)| e)
+        .collect();
+    let other: Vec<&String> = (config.entry_sources.iter())
+        .filter(|(_, s)| !own(s))
+        .map(|(e, _)| e)
+        .collect();
+    let target = own_entries
         .iter()
+        .chain(other.iter())
         .find_map(|entry| probe_target(&config.root, entry, home));
-    let text = match &target {
-        None => format!(
-            "{} protects no paths: the guard allows every write there; add protected_paths to wazir.hooks.yaml",
-            config.root.display()
-        ),
-        Some(_) => format!("protected paths: {}", config.protected_paths.join(", ")),
-    };
-    let level = if target.is_some() {
-        Level::Ok
+    let elsewhere = if other.is_empty() {
+        String::new()
     } else {
-        Level::Note
+        format!(
+            "; {} more from the user policy or the built-in credentials (`wazir-hooks policy` lists them)",
+            other.len()
+        )
+    };
+    let (level, text) = match (&target, own_entries.is_empty()) {
+        (None, _) => (
+            Level::Note,
+            format!(
+                "{} protects no paths: the guard allows every write there; add protected_paths to wazir.hooks.yaml",
+                config.root.display()
+            ),
+        ),
+        (Some(_), true) => (
+            Level::Note,
+            format!(
+                "{} protects no paths of its own (add protected_paths to wazir.hooks.yaml){elsewhere}",
+                config.root.display()
+            ),
+        ),
+        (Some(_), false) => (
+            Level::Ok,
+            format!(
+                "protected paths: {}{elsewhere}",
+                own_entries
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
     };
     findings.push(Finding { level, text });
     (findings, target)
+}
+
+/// What doctor says about the user policy, and whether it loads (a missing one does).
+fn user_policy() -> (Vec<Finding>, bool) {
+    let finding = |level, text: String| vec![Finding { level, text }];
+    let invalid = |e: &dyn std::fmt::Display| {
+        finding(
+            Level::Fail,
+            format!(
+                "the user policy does not load ({e}): the guards deny every call in every project until it is fixed (`wazir-hooks validate`)"
+            ),
+        )
+    };
+    match read_user_policy() {
+        Err(e) => (invalid(&e), false),
+        Ok(Some((path, text))) => match parse_policy(&path, &text, true) {
+            Err(e) => (invalid(&e), false),
+            Ok(policy) => {
+                let credentials = match &policy.credentials {
+                    None => "the built-in credentials are protected".to_owned(),
+                    Some(list) if list.is_empty() => {
+                        "it protects no credentials (`credentials: []`)".to_owned()
+                    }
+                    Some(list) => format!("its credentials are protected: {}", list.join(", ")),
+                };
+                (
+                    finding(
+                        Level::Ok,
+                        format!("user policy {}: {credentials}", path.display()),
+                    ),
+                    true,
+                )
+            }
+        },
+        Ok(None) => {
+            let place = user_policy_path().map_or_else(
+                || "(neither XDG_CONFIG_HOME nor HOME is set)".to_owned(),
+                |p| format!("at {}", p.display()),
+            );
+            (
+                finding(
+                    Level::Ok,
+                    format!(
+                        "no user policy {place}: the built-in credentials are protected ({})",
+                        BUILTIN_CREDENTIALS.join(", ")
+                    ),
+                ),
+                true,
+            )
+        }
+    }
 }
 
 /// Proves the first registered file-tool guard denies a write to the project's own

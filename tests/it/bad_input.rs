@@ -209,11 +209,20 @@ fn bad_arguments_fail_closed_in_the_hosts_channel() {
 #[test]
 fn on_error_allow_turns_fail_closed_off() {
     let fx = Fixture::new();
+    // Only the user policy can relax on_error (README, "User policy"); a project's
+    // `on_error: allow` alone changes nothing.
     std::fs::write(
         fx.root.join("wazir.hooks.yaml"),
         "on_error: allow\nprotected_paths: [\"**/.env\"]\n",
     )
     .unwrap();
+    assert_eq!(
+        verdict("claude", &fx.run("claude", "not json")),
+        Verdict::Deny
+    );
+    let user = fx.home.join(".config/wazir-hooks");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(user.join("hooks.yaml"), "on_error: allow\n").unwrap();
     let out = fx.run("claude", "not json");
     assert_eq!(verdict("claude", &out), Verdict::Allow);
     // A write to a protected path is still denied: on_error covers only what cannot be evaluated.

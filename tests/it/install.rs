@@ -87,6 +87,7 @@ impl Setup {
         let mut cmd = Command::new(self.bin.join("wazir-hooks"));
         cmd.current_dir(&self.project)
             .env("HOME", &self.home)
+            .env_remove("XDG_CONFIG_HOME")
             .env_remove("CODEX_HOME")
             .env_remove("WAZIR_APPROVED_FLOW")
             .env_remove("WAZIR_STATE_ROOT")

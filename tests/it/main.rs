@@ -18,3 +18,4 @@ mod loop_caps;
 mod properties;
 mod session;
 mod shell_cases;
+mod user_policy;
