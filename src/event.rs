@@ -115,6 +115,9 @@ pub struct Event {
     pub tool_kind: ToolKind,
     /// File paths the tool writes (file tools), exactly as the host sent them.
     pub targets: Vec<String>,
+    /// The tool may act on a folder and everything beneath it (MCP moves and deletes,
+    /// Cursor's Delete).
+    pub recursive_targets: bool,
     /// The shell command (shell tools).
     pub command: Option<String>,
     /// The patch text (apply_patch and friends).
@@ -157,6 +160,7 @@ impl Event {
             tool_name: None,
             tool_kind: ToolKind::Other,
             targets: Vec::new(),
+            recursive_targets: false,
             command: None,
             patch: None,
             edit: None,

@@ -293,7 +293,7 @@ fn tool_writes(
                 path_write(
                     t.strip_prefix("file://").unwrap_or(t),
                     tool.to_owned(),
-                    false,
+                    event.recursive_targets,
                 )
             })
             .collect(),

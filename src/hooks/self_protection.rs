@@ -139,14 +139,20 @@ impl Protection {
     /// Whether a config or settings file at `path` could be one the guard or a host
     /// reads for this project: inside the project, or in a folder above it or above the
     /// working directory. A copy elsewhere (`cp -a . /tmp/snapshot`) is not.
-    fn in_scope(&self, path: &Path) -> bool {
-        let Some(parent) = path.parent() else {
+    fn in_scope(&self, path: &Path, kind: Guarded) -> bool {
+        // The folder the file belongs to: a config file's own folder; for a host's
+        // settings (`.claude/settings.json`), the folder holding `.claude`.
+        let folder = match kind {
+            Guarded::Settings(_) => path.parent().and_then(Path::parent),
+            _ => path.parent(),
+        };
+        let Some(folder) = folder else {
             return false;
         };
-        let dir = parent.parent().unwrap_or(parent);
-        self.scope.iter().enumerate().any(|(i, s)| {
-            (i < 2 && path.starts_with(s)) || s.starts_with(parent) || s.starts_with(dir)
-        })
+        self.scope
+            .iter()
+            .enumerate()
+            .any(|(i, s)| (i < 2 && path.starts_with(s)) || s.starts_with(folder))
     }
 
     /// The guarded path a write reaches, if any; `Err` when the reach cannot be checked.
@@ -185,7 +191,7 @@ impl Protection {
             _ => paths::physical(target),
         };
         for form in [&lexical, &physical] {
-            if let Some(kind) = kind_by_name(form).filter(|_| self.in_scope(form)) {
+            if let Some(kind) = kind_by_name(form).filter(|k| self.in_scope(form, *k)) {
                 return Some((
                     Hit {
                         entry: form.to_string_lossy().into_owned(),
@@ -262,6 +268,8 @@ pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Re
             let changed = match f.format {
                 Format::Json => json_changes(before, after, f.editable)?,
                 Format::Toml => toml_changes(before, after, f.editable)?,
+                Format::Env if before == Some(after) => Vec::new(),
+                Format::Env => vec!["the environment it loads".to_owned()],
             };
             if changed.is_empty() {
                 Ok(())

@@ -29,11 +29,27 @@ fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadE
             })?;
             event.patch = Some(text);
         }
-        "Bash" | "shell" | "exec_command" | "local_shell" | "container.exec" => {
+        "Bash" | "shell" | "local_shell" | "container.exec" => {
             set_command(event, input, tool)?;
             if let Some(dir) = str_field(input, &["workdir", "cwd"]) {
                 event.cwd = Some(dir.into());
             }
+        }
+        // Text typed into an open shell session, and the exec tool's `cmd`: shell input.
+        "write_stdin" | "exec_command" | "unified_exec" => {
+            let text = str_field(input, &["chars", "cmd", "command"]).or_else(|| {
+                input.get("input").and_then(Value::as_array).map(|parts| {
+                    parts
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+            });
+            event.tool_kind = ToolKind::Shell;
+            event.command = Some(text.ok_or_else(|| {
+                PayloadError::Shape(format!("the {tool} tool's input holds no command text"))
+            })?);
         }
         "read_file" | "list_dir" | "grep_files" | "view_image" | "web_search" => {
             event.tool_kind = ToolKind::Read;

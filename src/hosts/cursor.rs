@@ -82,6 +82,7 @@ fn parse_tool(event: &mut Event, payload: &Value) -> Result<(), PayloadError> {
             input,
             if tool.is_empty() { "unnamed" } else { &tool },
         )?;
+        event.recursive_targets = lower.contains("delete");
     } else if ["shell", "terminal", "bash", "command", "run"]
         .iter()
         .any(|w| lower.contains(w))

@@ -13,6 +13,9 @@ use serde_json::Value;
 
 use crate::event::{Event, ToolKind};
 
+/// Argument names that hold a shell command: an MCP tool taking one runs it.
+const COMMAND_KEYS: [&str; 3] = ["command", "cmd", "script"];
+
 /// Argument names that hold the paths a filesystem server's write tool changes.
 const PATH_KEYS: [&str; 10] = [
     "path",
@@ -51,12 +54,24 @@ pub(super) fn classify(event: &mut Event, tool: &str, input: &Value) {
         event.tool_kind = ToolKind::Read;
         return;
     }
+    // A tool that takes a shell command (`execute_command`, `start_process`, …) is
+    // analysed as one: its other strings are checked too when the shell finds nothing.
+    if let Some(command) = COMMAND_KEYS
+        .iter()
+        .find_map(|k| input.get(*k).and_then(Value::as_str))
+    {
+        event.tool_kind = ToolKind::Shell;
+        event.command = Some(command.to_owned());
+        return;
+    }
     let verb = lower.split(['_', '-']).next().unwrap_or("");
     if WRITE_VERBS.contains(&verb) {
         let targets = path_arguments(input);
         if !targets.is_empty() {
             event.tool_kind = ToolKind::FileWrite;
             event.targets = targets;
+            // `move_file`, `delete_directory`: the whole tree beneath a path.
+            event.recursive_targets = true;
             return;
         }
     }

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Json,
     Toml,
+    /// `KEY=value` lines the host loads into its own environment, and so into the hooks'
+    /// (`WAZIR_APPROVED_FLOW` would approve anything): no change is the agent's.
+    Env,
 }
 
 /// One kind of settings file.
@@ -97,6 +100,18 @@ pub const FILES: &[SettingsFile] = &[
         format: Format::Toml,
         editable: CODEX_EDITABLE,
     },
+    SettingsFile {
+        suffix: ".codex/.env",
+        host: "Codex",
+        format: Format::Env,
+        editable: &[],
+    },
+    SettingsFile {
+        suffix: ".gemini/.env",
+        host: "Gemini CLI",
+        format: Format::Env,
+        editable: &[],
+    },
 ];
 
 /// Managed (system-wide) settings folders: never the agent's to change.
@@ -121,7 +136,7 @@ pub fn kind_of(path: &Path) -> Option<&'static SettingsFile> {
 
 /// Codex's own folder (`$CODEX_HOME`) holds `hooks.json` and `config.toml` without a
 /// `.codex` component: those two, when it is set elsewhere.
-pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile); 2] {
+pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile); 3] {
     let find = |suffix: &str| {
         FILES
             .iter()
@@ -131,5 +146,6 @@ pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile);
     [
         (codex_home.join("hooks.json"), find(".codex/hooks.json")),
         (codex_home.join("config.toml"), find(".codex/config.toml")),
+        (codex_home.join(".env"), find(".codex/.env")),
     ]
 }

@@ -639,6 +639,28 @@ impl Walker<'_> {
                 Ok(Out::Unknown)
             }
             "patch" => self.patch(args, scope, stdin),
+            "apply_patch" | "applypatch" => {
+                // Codex puts these on the agent's PATH: an envelope as the argument or on
+                // stdin.
+                let text = match (args.first(), stdin) {
+                    (Some(Field::Known(t)), _) => Some(t.clone()),
+                    (None, Out::Text(t)) => Some(t),
+                    _ => None,
+                };
+                let targets = text
+                    .as_deref()
+                    .map(crate::policy::patch::envelope_targets)
+                    .unwrap_or_default();
+                if targets.is_empty() {
+                    self.write_anything(
+                        "apply_patch (a patch whose files cannot be read before it runs)",
+                    );
+                }
+                for t in targets {
+                    self.write(&Field::Known(t), scope, true, "apply_patch");
+                }
+                Ok(Out::Nothing)
+            }
             "git" => self.git(args, scope, stdin),
             "find" => self.find(args, scope, env),
             "tar" | "bsdtar" | "gtar" => self.tar(args, scope),
@@ -904,7 +926,8 @@ pub(super) fn tool_glob(f: &Field) -> Field {
 }
 
 /// The operator-only command `wazir-hooks ARGS` runs, if it is one: `uninstall`,
-/// `loop reset`, `loop raise`, `install --trust`, and `capture event --loop-count`
+/// `loop reset`, `loop raise`, `install` (with or without `--trust`), and
+/// `capture event --loop-count`
 /// (which sets a phase's loop count to any value, a reset by another name). Read-only
 /// subcommands and the rest of install, loop and capture are the agent's to run.
 fn operator_command(args: &[&str]) -> Option<String> {
@@ -929,7 +952,9 @@ fn operator_command(args: &[&str]) -> Option<String> {
     match words.as_slice() {
         ["uninstall", ..] => Some(shown),
         ["loop", "reset" | "raise", ..] => Some(shown),
-        ["install", ..] if has("--trust") => Some(shown),
+        // Every install: it rewrites each host's hook settings, and `--bin-dir` points
+        // them at any programs at all.
+        ["install", ..] => Some(shown),
         ["capture", "event", ..] if has("--loop-count") => Some(shown),
         _ => None,
     }
