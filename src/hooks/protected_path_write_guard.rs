@@ -437,7 +437,8 @@ fn collect_strings(
 ) {
     use serde_json::Value;
     if depth > 32 || out.len() > MAX_UNKNOWN_STRINGS {
-        out.push((key, String::new()));
+        // Too deep to follow: it may name anything (`/` reaches every protected path).
+        out.push((key, "/".into()));
         return;
     }
     match v {

@@ -110,7 +110,7 @@ pub(super) fn underscore_tool(name: &str) -> Option<&str> {
     // The server name ends at some `_`: try each split, the shortest tool name that
     // classifies as a known read or write tool wins; else the last word.
     let splits: Vec<usize> = rest.match_indices('_').map(|(i, _)| i).collect();
-    for i in splits {
+    for i in splits.into_iter().rev() {
         let tool = &rest[i + 1..];
         let lower = tool.to_ascii_lowercase();
         let verb = lower.split(['_', '-']).next().unwrap_or("");

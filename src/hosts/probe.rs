@@ -67,12 +67,14 @@ pub fn payload(host: Host, event: &str, probe: &Probe<'_>) -> Value {
         return Value::Object(p);
     }
     if event == "beforeMCPExecution" {
-        let path = match probe.call {
-            Call::WriteFile(path) | Call::McpWrite(path) => path,
-            Call::Shell(_) => "",
+        // A write for the write probes; for the harmless probe, a listing.
+        let (tool, input) = match probe.call {
+            Call::WriteFile(path) | Call::McpWrite(path) => {
+                ("write_file", json!({"path": path, "content": "x\n"}))
+            }
+            Call::Shell(_) => ("list_directory", json!({"path": cwd})),
         };
-        set("tool_name", json!("write_file"));
-        let input = json!({"path": path, "content": "x\n"});
+        set("tool_name", json!(tool));
         set("tool_input", json!(input.to_string()));
         set(
             "command",
