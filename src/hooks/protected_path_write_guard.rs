@@ -334,17 +334,23 @@ fn tool_writes(
             } else {
                 shell::analyze(command, &ctx)
             };
+            let language = if event.tool_kind == ToolKind::PowerShell {
+                "PowerShell"
+            } else {
+                "bash"
+            };
             analysed.map_err(|e| {
-                format!(
-                    "Blocked: {e}. The guard blocks shell commands it cannot check for \
-                     writes to protected paths ({}). Rewrite the command as plain {} the \
-                     guard can parse, or ask the operator.",
-                    entries(config),
-                    if event.tool_kind == ToolKind::PowerShell {
-                        "PowerShell"
-                    } else {
-                        "bash"
+                let why = match e {
+                    shell::ShellError::Parse(m) => {
+                        format!("the command does not parse as {language}: {m}")
                     }
+                    other => other.to_string(),
+                };
+                format!(
+                    "Blocked: {why}. The guard blocks shell commands it cannot check for \
+                     writes to protected paths ({}). Rewrite the command as plain {language} \
+                     the guard can parse, or ask the operator.",
+                    entries(config),
                 )
             })?
         }
