@@ -16,5 +16,6 @@ mod harness;
 mod install;
 mod loop_caps;
 mod properties;
+mod self_protection;
 mod session;
 mod shell_cases;
