@@ -183,6 +183,31 @@ fn fill(v: &mut Value, cwd: &Path, command: Option<&str>, path: Option<&str>, pa
     }
 }
 
+/// A host payload template with `__CWD__` filled, and its `tool_name` (when given) and
+/// `tool_input` replaced. A template whose `tool_input` is a JSON string (Cursor's
+/// `beforeMCPExecution`) gets `input` encoded as a string, as that host sends it.
+pub(crate) fn tool_payload(
+    template: &str,
+    cwd: &Path,
+    tool: Option<&str>,
+    input: &Value,
+) -> String {
+    let mut v: Value = serde_json::from_str(&payload(template, cwd, None, None, None)).unwrap();
+    assert!(
+        v.get("tool_input").is_some(),
+        "{template} has no tool_input to replace"
+    );
+    if let Some(tool) = tool {
+        v["tool_name"] = tool.into();
+    }
+    v["tool_input"] = if v["tool_input"].is_string() {
+        Value::String(input.to_string())
+    } else {
+        input.clone()
+    };
+    v.to_string()
+}
+
 /// A file-tool template with `__CWD__` and `__PATH__` filled, then `fields` set in its
 /// `tool_input` (the new content, or the replacements), each replacing the template's.
 pub(crate) fn file_tool_payload(template: &str, cwd: &Path, path: &str, fields: &Value) -> String {

@@ -19,3 +19,4 @@ mod properties;
 mod self_protection;
 mod session;
 mod shell_cases;
+mod tools;
