@@ -96,7 +96,12 @@ impl Fixture {
 
     /// Runs the guard with `--host` and a payload, in a scrubbed environment.
     pub(crate) fn run(&self, host: &str, payload: &str) -> Output {
-        run_guard(&["--host", host], payload, &self.home, &self.root, &[])
+        self.run_env(host, payload, &[])
+    }
+
+    /// As [`Fixture::run`], with these variables added to the guard's environment.
+    pub(crate) fn run_env(&self, host: &str, payload: &str, env: &[(&str, &str)]) -> Output {
+        run_guard(&["--host", host], payload, &self.home, &self.root, env)
     }
 }
 
@@ -175,6 +180,61 @@ fn fill(v: &mut Value, cwd: &Path, command: Option<&str>, path: Option<&str>, pa
             .values_mut()
             .for_each(|x| fill(x, cwd, command, path, patch)),
         _ => {}
+    }
+}
+
+/// A host payload template with `__CWD__` filled, and its `tool_name` (when given) and
+/// `tool_input` replaced. A template whose `tool_input` is a JSON string (Cursor's
+/// `beforeMCPExecution`) gets `input` encoded as a string, as that host sends it.
+pub(crate) fn tool_payload(
+    template: &str,
+    cwd: &Path,
+    tool: Option<&str>,
+    input: &Value,
+) -> String {
+    let mut v: Value = serde_json::from_str(&payload(template, cwd, None, None, None)).unwrap();
+    assert!(
+        v.get("tool_input").is_some(),
+        "{template} has no tool_input to replace"
+    );
+    if let Some(tool) = tool {
+        v["tool_name"] = tool.into();
+    }
+    v["tool_input"] = if v["tool_input"].is_string() {
+        Value::String(input.to_string())
+    } else {
+        input.clone()
+    };
+    v.to_string()
+}
+
+/// A file-tool template with `__CWD__` and `__PATH__` filled, then `fields` set in its
+/// `tool_input` (the new content, or the replacements), each replacing the template's.
+pub(crate) fn file_tool_payload(template: &str, cwd: &Path, path: &str, fields: &Value) -> String {
+    let mut v: Value =
+        serde_json::from_str(&payload(template, cwd, None, Some(path), None)).unwrap();
+    let input = v["tool_input"]
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{template}: tool_input is not an object"));
+    for (k, x) in fields.as_object().expect("fields must be an object") {
+        input.insert(k.clone(), x.clone());
+    }
+    v.to_string()
+}
+
+/// The reason a deny gives, from the host's own channel (empty for an allow).
+pub(crate) fn reason(host: &str, out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = || serde_json::from_str::<Value>(stdout.trim()).unwrap_or(Value::Null);
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    match host {
+        "claude" if stdout.trim().is_empty() => stderr,
+        "claude" => text(&json()["hookSpecificOutput"]["permissionDecisionReason"]),
+        "cursor" => text(&json()["agent_message"]),
+        "gemini" => text(&json()["reason"]),
+        "codex" => stderr,
+        _ => panic!("unknown host {host}"),
     }
 }
 
@@ -258,3 +318,61 @@ pub(crate) const SHELL_TOOLS: &[(&str, &str)] = &[
     ("gemini", "gemini/before_tool_run_shell_command.json"),
     ("codex", "codex/pre_tool_use_bash.json"),
 ];
+
+/// Table-driven checks: every case's verdict (and, for a deny, what its reason must
+/// mention), collected so that one assertion reports every wrong case with the count.
+#[derive(Default)]
+pub(crate) struct Tally {
+    checked: usize,
+    wrong: Vec<String>,
+}
+
+impl Tally {
+    /// Checks one answer. `needles`: what the reason of a deny must contain.
+    pub(crate) fn check(
+        &mut self,
+        label: &str,
+        host: &str,
+        out: &Output,
+        expect: Verdict,
+        needles: &[&str],
+    ) {
+        self.checked += 1;
+        let got = verdict(host, out);
+        if got != expect {
+            let why = if got == Verdict::Deny {
+                format!(" ({})", reason(host, out))
+            } else {
+                String::new()
+            };
+            self.wrong
+                .push(format!("{label}: expected {expect:?}, got {got:?}{why}"));
+        } else if got == Verdict::Deny {
+            let r = reason(host, out);
+            let missing: Vec<&&str> = needles.iter().filter(|n| !r.contains(**n)).collect();
+            if !missing.is_empty() {
+                self.wrong.push(format!(
+                    "{label}: denied, but the reason lacks {missing:?}: {r}"
+                ));
+            }
+        }
+    }
+
+    /// Fails with every wrong case; reports the count of checked cases either way.
+    #[track_caller]
+    pub(crate) fn finish(self, what: &str, at_least: usize) {
+        eprintln!("{what}: {} cases checked", self.checked);
+        assert!(
+            self.checked >= at_least,
+            "{what}: only {} cases ran, expected at least {at_least}",
+            self.checked
+        );
+        assert!(
+            self.wrong.is_empty(),
+            "{what}: {} of {} cases wrong:\n{}",
+            self.wrong.len(),
+            self.checked,
+            self.wrong.join("\n")
+        );
+    }
+}

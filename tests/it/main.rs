@@ -16,6 +16,8 @@ mod harness;
 mod install;
 mod loop_caps;
 mod properties;
+mod self_protection;
 mod session;
 mod shell_cases;
+mod tools;
 mod user_policy;
