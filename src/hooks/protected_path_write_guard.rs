@@ -146,7 +146,7 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
     }
     let protection = Protection::new(config, &cwd, home.as_deref());
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
-    let writes = match tool_writes(event, &cwd, home.as_deref(), &matcher, config) {
+    let writes = match tool_writes(event, &cwd, home.as_deref(), &matcher, &protection, config) {
         Ok(w) => w,
         Err(denied) => return Ok(Decision::deny(denied)),
     };
@@ -263,6 +263,7 @@ fn tool_writes(
     cwd: &Path,
     home: Option<&Path>,
     matcher: &Matcher,
+    protection: &Protection,
     config: &Config,
 ) -> Result<Vec<shell::Write>, String> {
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
@@ -322,7 +323,7 @@ fn tool_writes(
         ToolKind::Shell | ToolKind::PowerShell => {
             let command = event.command.as_deref().unwrap_or("");
             let env = |k: &str| std::env::var(k).ok();
-            let relevant = |p: &Path| matcher.relevant(p);
+            let relevant = |p: &Path| matcher.relevant(p) || protection.relevant(p);
             let ctx = shell::Context {
                 cwd: cwd.to_path_buf(),
                 home: home.map(Path::to_path_buf),
@@ -463,6 +464,8 @@ fn collect_strings(
                 } else {
                     format!("{key}.{k}")
                 };
+                // A key can name a path too (`{"files": {"roles/a.md": "…"}}`).
+                out.push((format!("{key} (a key)"), k.clone()));
                 collect_strings(item, key, depth + 1, out);
             }
         }

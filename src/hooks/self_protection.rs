@@ -155,6 +155,17 @@ impl Protection {
             .any(|(i, s)| (i < 2 && path.starts_with(s)) || s.starts_with(folder))
     }
 
+    /// Whether `path` is, or may hold, a guarded path: where a search (`find -delete`)
+    /// must look. Config and settings files count by name anywhere in the project.
+    pub(crate) fn relevant(&self, path: &Path) -> bool {
+        let path = paths::normalize(path);
+        self.matcher.relevant(&path)
+            || self
+                .scope
+                .iter()
+                .any(|s| path.starts_with(s) || s.starts_with(&path))
+    }
+
     /// The guarded path a write reaches, if any; `Err` when the reach cannot be checked.
     pub(crate) fn check(&self, w: &Write) -> Result<Option<(Hit, Guarded)>, String> {
         let hit = match &w.target {

@@ -46,10 +46,14 @@ fn classify(event: &mut Event, tool: &str, input: &Value) -> Result<(), PayloadE
                         .join(" ")
                 })
             });
-            event.tool_kind = ToolKind::Shell;
-            event.command = Some(text.ok_or_else(|| {
-                PayloadError::Shape(format!("the {tool} tool's input holds no command text"))
-            })?);
+            // Without any text it types nothing: judged like any other tool by its input.
+            match text {
+                Some(t) => {
+                    event.tool_kind = ToolKind::Shell;
+                    event.command = Some(t);
+                }
+                None => event.tool_kind = ToolKind::Unknown,
+            }
         }
         "read_file" | "list_dir" | "grep_files" | "view_image" | "web_search" => {
             event.tool_kind = ToolKind::Read;

@@ -913,32 +913,44 @@ fn settings_edits_that_keep_the_hooks() {
 }
 
 #[test]
-fn codex_apply_patch_on_settings_is_never_computed() {
+fn apply_patch_results_on_settings_are_computed() {
     let g = Guarded::new();
     let mut t = Tally::default();
+    // An envelope applied exactly may change only harmless keys; one whose hunk does not
+    // match the file line for line is not computed, and is denied.
     let patches = [
         (
             "{root}/.codex/config.toml",
             "@@\n-model = \"gpt-5.5-codex\"\n+model = \"o3\"\n",
+            Allow,
         ),
         (
             "{root}/.codex/config.toml",
             "@@\n [features]\n-hooks = true\n+hooks = false\n",
+            Deny,
         ),
         (
             "{home}/.codex/config.toml",
             "@@\n-model = \"gpt-5.5-codex\"\n+model = \"o3\"\n",
+            Allow,
         ),
         (
             "{root}/.claude/settings.json",
             "@@\n-      \"Bash(ls:*)\"\n+      \"Bash(ls:*)\", \"Bash(pwd)\"\n",
+            Allow,
+        ),
+        (
+            "{root}/.claude/settings.json",
+            "@@\n-  \"hooks\": {\n+  \"disableAllHooks\": true,\n+  \"hooks\": {\n",
+            Deny,
         ),
         (
             "{root}/wazir.manifest.yaml",
             "@@\n-{\"manifest_version\": 2,\n+{\"manifest_version\": 2, \"description\": \"x\",\n",
+            Deny,
         ),
     ];
-    for (path, hunk) in patches {
+    for (path, hunk, expect) in patches {
         for relative in [false, true] {
             let mut path = g.expand(path);
             if relative {
@@ -950,11 +962,12 @@ fn codex_apply_patch_on_settings_is_never_computed() {
             let text = format!("*** Begin Patch\n*** Update File: {path}\n{hunk}*** End Patch\n");
             for (host, template) in PATCH_TOOLS {
                 let out = g.run(host, &g.patch(template, &text), Profile::Plain);
-                t.check(&format!("{template} {text:?}"), host, &out, Deny, &[KEEPS]);
+                let needles: &[&str] = if expect == Deny { &[KEEPS] } else { &[] };
+                t.check(&format!("{template} {text:?}"), host, &out, expect, needles);
             }
         }
     }
-    t.finish("apply_patch on guarded files", 20);
+    t.finish("apply_patch on guarded files", 24);
 }
 
 const MANIFEST: &str = "{\"manifest_version\": 2, \"project\": {\"name\": \"fixture\"}, \"protected_paths\": [\"input\", \"roles\", \"workflows\", \"schemas\", \"exports/hosts\"]}\n";

@@ -52,7 +52,8 @@ impl Walker<'_> {
         };
         for src in &sources {
             if moves {
-                self.write(
+                // `mv link x` moves the link itself, not what it points at.
+                self.write_nofollow(
                     src,
                     scope,
                     true,
@@ -182,7 +183,30 @@ impl Walker<'_> {
             }
             return Ok(Out::Nothing);
         }
-        self.copy_like("install", args, scope, false)
+        // `-m 644`, `-o root`: values copy_like would take for sources.
+        const VALUED: [&str; 9] = [
+            "-m",
+            "-o",
+            "-g",
+            "-S",
+            "--mode",
+            "--owner",
+            "--group",
+            "--suffix",
+            "--strip-program",
+        ];
+        let mut rest = Vec::with_capacity(args.len());
+        let mut skip = false;
+        for a in args {
+            if skip {
+                skip = false;
+            } else if a.known().is_some_and(|k| VALUED.contains(&k)) {
+                skip = true;
+            } else {
+                rest.push(a.clone());
+            }
+        }
+        self.copy_like("install", &rest, scope, false)
     }
 
     pub(super) fn ln(

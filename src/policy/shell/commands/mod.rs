@@ -114,6 +114,17 @@ impl Walker<'_> {
             return Ok(Out::Nothing);
         };
         let Field::Known(program) = first else {
+            // `$(which wazir-hooks) uninstall`: a program only known at run time may be
+            // ours, so arguments that spell an operator command are refused.
+            let words: Vec<&str> = argv[1..].iter().filter_map(Field::known).collect();
+            if let Some(c) = operator_command(&words).filter(|_| {
+                !matches!(words.first(), Some(&"install"))
+                    || words
+                        .iter()
+                        .any(|w| w.starts_with("--bin-dir") || w.starts_with("--trust"))
+            }) {
+                self.operator(c.replacen("wazir-hooks", "<a program known only at run time>", 1));
+            }
             // The program itself is only known at run time: it may write any path it is
             // given, so every known operand counts as written.
             for a in &argv[1..] {
