@@ -137,6 +137,17 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
     let cwd = cwd.to_path_buf();
     let home = home();
     let matcher = Matcher::new(&config.root, &config.protected_paths, home.as_deref());
+    if matches!(event.host, Host::Gemini | Host::Codex)
+        && let Some((file, var)) = self_protection::env_from_agent_file(&cwd, home.as_deref())
+    {
+        return Ok(Decision::deny(format!(
+            "Blocked by protected-path-write-guard: {var} in the guard's environment comes \
+             from {}, a file the host loads and the agent can write, so the guard cannot \
+             trust its own settings. Every call is refused until the operator removes that \
+             line. Tell the operator.",
+            file.display()
+        )));
+    }
     if let Ok(flow) = std::env::var("WAZIR_APPROVED_FLOW")
         && config.approved_flows.contains(&flow)
     {

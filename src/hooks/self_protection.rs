@@ -271,6 +271,68 @@ fn partial_by_name(dir: Option<&Path>, prefix: &str, suffix: &str) -> Option<(Hi
     None
 }
 
+/// Variables the guard reads from its environment: set by a host from a `.env` file the
+/// agent can write, they would approve anything, move the state root or hide the user
+/// policy.
+const TRUSTED_VARS: [&str; 4] = [
+    "WAZIR_APPROVED_FLOW",
+    "WAZIR_STATE_ROOT",
+    "XDG_CONFIG_HOME",
+    "CODEX_HOME",
+];
+
+/// The `.env` files Gemini CLI and Codex load into their own environment, and so into
+/// their hooks' (without overriding what is already set): Gemini CLI's `.gemini/.env` or `.env` in the working directory or any
+/// folder above it, `~/.gemini/.env`, `~/.env`; Codex's `$CODEX_HOME/.env`.
+fn host_env_files(cwd: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = cwd
+        .ancestors()
+        .flat_map(|d| [d.join(".gemini/.env"), d.join(".env")])
+        .collect();
+    if let Some(h) = home {
+        files.push(h.join(".gemini/.env"));
+        files.push(h.join(".codex/.env"));
+    }
+    if let Some(c) = std::env::var_os("CODEX_HOME").filter(|v| !v.is_empty()) {
+        files.push(PathBuf::from(c).join(".env"));
+    }
+    files
+}
+
+/// A variable the guard trusts whose value came from a `.env` file a host loads (the
+/// file sets it to the value the guard sees): `(file, variable)`. The guard then cannot
+/// tell its environment from the agent's, and refuses every call until the operator
+/// removes the line. Only Gemini CLI and Codex load such files.
+pub(crate) fn env_from_agent_file(cwd: &Path, home: Option<&Path>) -> Option<(PathBuf, String)> {
+    for file in host_env_files(cwd, home) {
+        let Ok(meta) = file.metadata() else {
+            continue;
+        };
+        if !meta.is_file() || meta.len() > 1024 * 1024 {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim_start();
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim();
+            if !TRUSTED_VARS.contains(&key) {
+                continue;
+            }
+            let value = value.trim().trim_matches(['"', '\'']);
+            if std::env::var(key).is_ok_and(|v| v == value) {
+                return Some((file, key.to_owned()));
+            }
+        }
+    }
+    None
+}
+
 /// Why a computed edit of a guarded file is refused; `Ok` when it keeps every protected
 /// key. `before` is the file's current text (`None`: it does not exist).
 pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Result<(), String> {

@@ -4,16 +4,15 @@
 //! user policy), whatever tool or command it uses, and no tool may run an operator
 //! command. Reads stay allowed, and a file tool whose computed result keeps every
 //! protected key of a settings file or manifest is allowed.
-//!
-//! Cases marked `GUARD-GAP` state what the guard should answer and do not get that
-//! answer from the guard as it is: they fail until it is fixed.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Fixture, GUARD, SHELL_TOOLS, Tally, Verdict, file_tool_payload, payload};
+use crate::harness::{
+    Fixture, GUARD, SHELL_TOOLS, Tally, Verdict, file_tool_payload, payload, verdict,
+};
 
 use Verdict::{Allow, Deny};
 
@@ -291,9 +290,7 @@ const SHELL_ATTACKS: &[&str] = &[
     "echo pwned | tee {t}",
     "truncate -s 0 {t}",
     "dd if=/dev/null of={t}",
-    // GUARD-GAP: `install` reads `-m 644` as a source and the destination as a folder;
-    // a guarded file that does not exist yet (a new nested or parent config) is then not
-    // seen.
+    // `-m 644` is a mode, not a source: the destination is the file written.
     "install -m 644 {src} {t}",
 ];
 
@@ -437,16 +434,13 @@ fn folders_holding_guarded_files() {
         ("sed -i s/a/b/ {root}/settings-link.json", Deny),
         // Removing or renaming the link itself leaves the settings file alone.
         ("rm {root}/settings-link.json", Allow),
-        // GUARD-GAP: `mv` of a symlink renames the link; the guard follows it to the
-        // settings file and denies.
+        // `mv` of a symlink renames the link, not the settings file it points at.
         ("mv {root}/settings-link.json {root}/notes/link.json", Allow),
         ("rm -rf {root}/notes", Allow),
         ("echo x > {root}/.claude/notes.md", Allow),
         ("echo x > {root}/.codex/AGENTS.md", Allow),
         ("echo x > {home}/.gemini/GEMINI.md", Allow),
-        // GUARD-GAP: `find` walks only what the configured protected paths make
-        // relevant; the self-protected files are found only when a `**` pattern makes
-        // every file relevant, and never outside the project.
+        // `find` must look wherever a guarded file can be, whatever protected_paths say.
         ("find {root}/.claude -delete", Deny),
         ("find . -name settings.json -delete", Deny),
         ("find . -name wazir.hooks.yaml -delete", Deny),
@@ -1164,9 +1158,7 @@ fn nested_configs_and_copies_out_of_reach() {
             format!("mkdir -p {copy}/x && echo '{{}}' > {copy}/x/wazir.hooks.yaml"),
             Allow,
         ),
-        // GUARD-GAP: a copy into a sibling of the project is not in reach of the project
-        // (no config is looked up there), yet the guard treats a config file in any
-        // folder whose parent is an ancestor of the project as one it reads.
+        // A copy into a sibling of the project is not in reach of root discovery.
         ("cp -a . ../snapshot-copy".into(), Allow),
     ];
     let mut t = Tally::default();
@@ -1319,15 +1311,23 @@ const OPERATOR_COMMANDS: &[&str] = &[
     "env wazir-hooks uninstall",
     "echo 'wazir-hooks uninstall' | sh",
     "x=uninstall; wazir-hooks $x",
-    // GUARD-GAP: the program is only known when the command runs; the guard checks such
-    // a program's arguments as paths it writes, but not as an operator command.
+    // A program only known when the command runs, with operator-command arguments.
     "$(which wazir-hooks) uninstall",
     "wh=$(command -v wazir-hooks); \"$wh\" loop reset --phase execute",
+    "\"$(command -v wazir-hooks)\" install --bin-dir /tmp/elsewhere",
+    // Interpreters running our CLI with its arguments as separate literals.
+    "python3 -c 'import subprocess; subprocess.run([\"wazir-hooks\", \"uninstall\"])'",
+    "node -e 'require(\"child_process\").execFileSync(\"wazir-hooks\", [\"loop\", \"reset\"])'",
+    // Every install: --bin-dir points every host's hooks at any program.
+    "wazir-hooks install",
+    "wazir-hooks install --bin-dir /tmp/elsewhere",
 ];
 
 /// Read-only `wazir-hooks` commands.
 const READ_ONLY_COMMANDS: &[&str] = &[
     "wazir-hooks status",
+    "python3 -c 'import subprocess; subprocess.run([\"wazir-hooks\", \"status\"])'",
+    "$(which npm) install",
     "wazir-hooks --json status",
     "wazir-hooks events --tail 5",
     "wazir-hooks summary",
@@ -1415,4 +1415,66 @@ fn deny_reasons_name_the_file_and_the_operator() {
     );
     let r = crate::harness::reason("claude", &g.run("claude", &p, Profile::Plain));
     assert!(r.contains("protected_paths"), "{r}");
+}
+
+/// Gemini CLI and Codex load `.env` files into their own environment, and so into the
+/// hooks'. A variable the guard trusts (here the approved flow) that came from such a
+/// file is refused: every call is denied until the operator removes it. Without the
+/// file, the same environment approves the write.
+#[test]
+fn a_guard_setting_loaded_from_an_agent_written_env_file_is_refused() {
+    let fx = Fixture::new();
+    let target = fx.root.join("roles/executor.md").display().to_string();
+    let flow = [("WAZIR_APPROVED_FLOW", "pipeline_integration")];
+    let cases = [
+        ("gemini", "gemini/before_tool_run_shell_command.json"),
+        ("codex", "codex/pre_tool_use_bash.json"),
+    ];
+    for (host, template) in cases {
+        let p = payload(
+            template,
+            &fx.root,
+            Some(&format!("echo x > {target}")),
+            None,
+            None,
+        );
+        assert_eq!(
+            verdict(host, &fx.run_env(host, &p, &flow)),
+            Verdict::Allow,
+            "{host}: the operator's approved flow"
+        );
+        for file in [".env", ".gemini/.env"] {
+            let path = fx.root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "WAZIR_APPROVED_FLOW=pipeline_integration\n").unwrap();
+            let out = fx.run_env(host, &p, &flow);
+            assert_eq!(
+                verdict(host, &out),
+                Verdict::Deny,
+                "{host}: flow from {file}"
+            );
+            assert!(
+                crate::harness::reason(host, &out).contains(file),
+                "{host}: the reason names {file}"
+            );
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    // Claude Code loads no such file: the same line changes nothing there.
+    std::fs::write(
+        fx.root.join(".env"),
+        "WAZIR_APPROVED_FLOW=pipeline_integration\n",
+    )
+    .unwrap();
+    let p = payload(
+        "claude/pre_tool_use_bash.json",
+        &fx.root,
+        Some(&format!("echo x > {target}")),
+        None,
+        None,
+    );
+    assert_eq!(
+        verdict("claude", &fx.run_env("claude", &p, &flow)),
+        Verdict::Allow
+    );
 }

@@ -2,9 +2,6 @@
 //! servers' write tools are checked on their path arguments and their read tools allowed;
 //! a tool the guard does not know is denied when any string in its input reaches a
 //! protected path (or a folder holding one); tools known to write nothing are allowed.
-//!
-//! Cases marked `GUARD-GAP` state what the guard should answer and do not get that
-//! answer from the guard as it is: they fail until it is fixed.
 
 use serde_json::{Value, json};
 
@@ -187,9 +184,8 @@ fn mcp_cases() -> Vec<(&'static str, Value, Verdict)> {
             json!({ "path": "{root}/input", "recursive": true }),
             Deny,
         ),
-        // GUARD-GAP: a filesystem server's move and delete tools take folders too; moving
-        // or deleting a folder that holds a protected or guarded path changes that path,
-        // but the guard checks the folder alone.
+        // A filesystem server's move and delete tools take folders too: moving or
+        // deleting a folder that holds a protected or guarded path changes that path.
         (
             "move_file",
             json!({ "source": "{root}/exports", "destination": "{root}/old-exports" }),
@@ -299,8 +295,8 @@ fn gemini_mcp_servers_named_like_read_tools() {
         ),
     ];
     let mut t = Tally::default();
-    // GUARD-GAP: the first split of the name that classifies wins, and
-    // `search_write_file` starts like a read tool: these writes are allowed.
+    // Server names ending in a read word: the shortest tool name that classifies wins,
+    // so `docs_search_write_file` is `write_file`, not a search.
     for server in ["docs_search", "team_list", "kv_get", "file_read"] {
         for (tool, input, expect) in &cases {
             let name = format!("mcp_{server}_{tool}");
@@ -381,14 +377,12 @@ fn unknown_inputs() -> Vec<(Value, Verdict)> {
         (json!({ "config": ".claude/settings.json" }), Deny),
         (json!({ "config": "~/.claude/settings.json" }), Deny),
         (json!({ "config": "sub/wazir.hooks.yaml" }), Deny),
-        // GUARD-GAP: a path given as an object key (a map of file to content) is not
-        // looked at, only string values are.
+        // A path given as an object key (a map of file to content).
         (
             json!({ "files": { "roles/executor.md": "new content" } }),
             Deny,
         ),
-        // GUARD-GAP: past 32 levels of nesting the guard stops looking and lets the call
-        // through, instead of denying what it could not check.
+        // Past 32 levels of nesting the guard stops looking and denies.
         (nested(40, json!("roles/executor.md")), Deny),
         (nested(20, json!("roles/executor.md")), Deny),
         (json!({ "x": "src/x" }), Allow),

@@ -193,6 +193,21 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
     if lang == Lang::Awk {
         scan.redirect_vars = awk_redirect_vars(&bare);
     }
+    // `subprocess.run(["wazir-hooks", "uninstall"])`: our CLI run with its arguments as
+    // separate literals. They are put back together as a command line, so that the
+    // shell analysis refuses an operator command however the code spells the call.
+    if let Some(i) = lits
+        .iter()
+        .position(|l| l.text == "wazir-hooks" || l.text.ends_with("/wazir-hooks"))
+    {
+        let words: Vec<String> = lits[i + 1..]
+            .iter()
+            .take(8)
+            .map(|l| format!("'{}'", l.text.replace('\'', r"'\''")))
+            .collect();
+        scan.commands
+            .push(format!("wazir-hooks {}", words.join(" ")));
+    }
     scan
 }
 
@@ -540,6 +555,15 @@ fn skip_address(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_cli_run_with_separate_arguments_is_a_command() {
+        let s = scan(
+            r#"import subprocess; subprocess.run(["wazir-hooks", "loop", "reset"])"#,
+            Lang::Python,
+        );
+        assert_eq!(s.commands, ["wazir-hooks 'loop' 'reset'"]);
+    }
 
     #[test]
     fn python_write_needs_a_write_call() {
