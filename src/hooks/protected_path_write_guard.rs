@@ -155,7 +155,11 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
             "approved flow \"{flow}\" (WAZIR_APPROVED_FLOW) may write protected paths"
         )));
     }
-    let protection = Protection::new(config, &cwd, home.as_deref());
+    // Built on first use: most calls (a test run, a listing) write nothing to check.
+    let protection = Lazy {
+        cell: std::sync::OnceLock::new(),
+        make: || Protection::new(config, &cwd, home.as_deref()),
+    };
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
     let writes = match tool_writes(event, &cwd, home.as_deref(), &matcher, &protection, config) {
         Ok(w) => w,
@@ -171,7 +175,7 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
                  they run it themselves."
             )));
         }
-        match protection.check(w) {
+        match protection.get().check(w) {
             Ok(Some((hit, kind))) => {
                 let why = match computed_edit(event, w, kind, &cwd, home.as_deref()) {
                     Some(Ok(())) => None,
@@ -212,6 +216,18 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
         }
     }
     Ok(Decision::allow("no protected path is written"))
+}
+
+/// The self-protection list, made when first asked for.
+struct Lazy<F> {
+    cell: std::sync::OnceLock<Protection>,
+    make: F,
+}
+
+impl<F: Fn() -> Protection> Lazy<F> {
+    fn get(&self) -> &Protection {
+        self.cell.get_or_init(&self.make)
+    }
 }
 
 fn unverifiable(how: &str, why: &str) -> Decision {
@@ -274,7 +290,7 @@ fn tool_writes(
     cwd: &Path,
     home: Option<&Path>,
     matcher: &Matcher,
-    protection: &Protection,
+    protection: &Lazy<impl Fn() -> Protection + Sync>,
     config: &Config,
 ) -> Result<Vec<shell::Write>, String> {
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
@@ -334,7 +350,7 @@ fn tool_writes(
         ToolKind::Shell | ToolKind::PowerShell => {
             let command = event.command.as_deref().unwrap_or("");
             let env = |k: &str| std::env::var(k).ok();
-            let relevant = |p: &Path| matcher.relevant(p) || protection.relevant(p);
+            let relevant = |p: &Path| matcher.relevant(p) || protection.get().relevant(p);
             let ctx = shell::Context {
                 cwd: cwd.to_path_buf(),
                 home: home.map(Path::to_path_buf),

@@ -79,7 +79,10 @@ impl Protection {
         // when it exists, so that removing or moving a folder holding one is caught; one
         // that does not exist yet is caught by its name when it is written.
         let mut list: Vec<(PathBuf, Guarded, bool)> = Vec::new();
-        for dir in cwd.ancestors().chain(config.root.ancestors()) {
+        let mut dirs: Vec<&Path> = cwd.ancestors().chain(config.root.ancestors()).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
             list.push((dir.join(HOOKS_FILE), Guarded::ProjectConfig, true));
             list.push((dir.join(MANIFEST_FILE), Guarded::Manifest, true));
         }
@@ -104,15 +107,15 @@ impl Protection {
         for m in settings::MANAGED {
             list.push((PathBuf::from(m), Guarded::Managed, false));
         }
-        if let Ok(exe) = std::env::current_exe() {
-            let real = exe.canonicalize().ok();
-            for dir in [exe.parent(), real.as_deref().and_then(Path::parent)]
-                .into_iter()
-                .flatten()
-            {
-                for name in our_programs() {
-                    list.push((dir.join(name), Guarded::Binary, false));
-                }
+        // The folder the guard runs from (the kernel gives it with symlinks resolved; a
+        // write through a symlinked path is resolved by the matcher too).
+        if let Some(dir) = std::env::current_exe()
+            .ok()
+            .as_deref()
+            .and_then(Path::parent)
+        {
+            for name in our_programs() {
+                list.push((dir.join(name), Guarded::Binary, false));
             }
         }
         list.push((
