@@ -2674,19 +2674,7 @@ impl<'a, 'c> Walker<'a, 'c> {
     fn write_path(&mut self, p: PathBuf, h: How<'_>) {
         let lexical = paths::normalize(&p);
         // A symlink made earlier in this same command is not on disk yet: follow it.
-        let through: Vec<PathBuf> = self
-            .links
-            .iter()
-            .filter_map(|(link, dest)| {
-                lexical.strip_prefix(link).ok().map(|rest| {
-                    if rest.as_os_str().is_empty() {
-                        dest.clone()
-                    } else {
-                        dest.join(rest)
-                    }
-                })
-            })
-            .collect();
+        let through = shell::through_links(&self.links, &lexical);
         for t in through {
             self.writes.push(Write {
                 target: Target::Path(t),

@@ -61,6 +61,23 @@ pub struct Write {
     pub follow: bool,
 }
 
+/// Where a write to `lexical` lands through symlinks made earlier in the same command
+/// (not on disk yet when the guard looks): `links` holds `(link, what it points at)`.
+pub(crate) fn through_links(links: &[(PathBuf, PathBuf)], lexical: &Path) -> Vec<PathBuf> {
+    links
+        .iter()
+        .filter_map(|(link, dest)| {
+            lexical.strip_prefix(link).ok().map(|rest| {
+                if rest.as_os_str().is_empty() {
+                    dest.clone()
+                } else {
+                    dest.join(rest)
+                }
+            })
+        })
+        .collect()
+}
+
 /// Why a command could not be analysed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ShellError {

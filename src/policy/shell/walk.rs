@@ -325,19 +325,7 @@ impl<'a> Walker<'a> {
             let lexical = super::super::paths::normalize(p);
             // A symlink made earlier in this same command is not on disk yet: follow it
             // here, or `ln -s roles r && echo x > r/y` would slip through.
-            let through: Vec<PathBuf> = self
-                .links
-                .iter()
-                .filter_map(|(link, dest)| {
-                    lexical.strip_prefix(link).ok().map(|rest| {
-                        if rest.as_os_str().is_empty() {
-                            dest.clone()
-                        } else {
-                            dest.join(rest)
-                        }
-                    })
-                })
-                .collect();
+            let through = super::through_links(&self.links, &lexical);
             for t in through {
                 self.writes.push(Write {
                     target: Target::Path(t),
