@@ -491,8 +491,11 @@ fn collect_strings(
                 } else {
                     format!("{key}.{k}")
                 };
-                // A key can name a path too (`{"files": {"roles/a.md": "…"}}`).
-                out.push((format!("{key} (a key)"), k.clone()));
+                // A key inside an argument can name a path too (`{"files": {"roles/a.md":
+                // "…"}}`); the top-level keys are the tool's parameter names.
+                if depth > 0 {
+                    out.push((format!("{key} (a key)"), k.clone()));
+                }
                 collect_strings(item, key, depth + 1, out);
             }
         }

@@ -294,6 +294,7 @@ fn host_env_files(cwd: &Path, home: Option<&Path>) -> Vec<PathBuf> {
         .collect();
     if let Some(h) = home {
         files.push(h.join(".gemini/.env"));
+        files.push(h.join(".env"));
         files.push(h.join(".codex/.env"));
     }
     if let Some(c) = std::env::var_os("CODEX_HOME").filter(|v| !v.is_empty()) {
@@ -302,8 +303,8 @@ fn host_env_files(cwd: &Path, home: Option<&Path>) -> Vec<PathBuf> {
     files
 }
 
-/// A variable the guard trusts whose value came from a `.env` file a host loads (the
-/// file sets it to the value the guard sees): `(file, variable)`. The guard then cannot
+/// A variable the guard trusts that a `.env` file a host loads sets, while the guard's
+/// environment holds it: `(file, variable)`. The guard then cannot
 /// tell its environment from the agent's, and refuses every call until the operator
 /// removes the line. Only Gemini CLI and Codex load such files.
 pub(crate) fn env_from_agent_file(cwd: &Path, home: Option<&Path>) -> Option<(PathBuf, String)> {
@@ -314,21 +315,21 @@ pub(crate) fn env_from_agent_file(cwd: &Path, home: Option<&Path>) -> Option<(Pa
         if !meta.is_file() || meta.len() > 1024 * 1024 {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        let Ok(bytes) = std::fs::read(&file) else {
             continue;
         };
-        for line in text.lines() {
-            let line = line.trim_start();
-            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-            let Some((key, value)) = line.split_once('=') else {
+        let text = String::from_utf8_lossy(&bytes);
+        // Read as loosely as any dotenv dialect: `KEY=v`, `KEY: v`, `export KEY=v`, a BOM,
+        // bare CR line ends. A key the guard trusts that the guard's environment also
+        // holds is taken to come from the file, whatever its value's spelling.
+        for line in text.split(['\n', '\r']) {
+            let line = line.trim_start_matches('\u{feff}').trim_start();
+            let line = line.strip_prefix("export").map_or(line, str::trim_start);
+            let Some(end) = line.find(['=', ':']) else {
                 continue;
             };
-            let key = key.trim();
-            if !TRUSTED_VARS.contains(&key) {
-                continue;
-            }
-            let value = value.trim().trim_matches(['"', '\'']);
-            if std::env::var(key).is_ok_and(|v| v == value) {
+            let key = line[..end].trim();
+            if TRUSTED_VARS.contains(&key) && std::env::var_os(key).is_some() {
                 return Some((file, key.to_owned()));
             }
         }

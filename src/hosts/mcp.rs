@@ -13,8 +13,68 @@ use serde_json::Value;
 
 use crate::event::{Event, ToolKind};
 
-/// Argument names that hold a shell command: an MCP tool taking one runs it.
-const COMMAND_KEYS: [&str; 3] = ["command", "cmd", "script"];
+/// Argument names that hold a shell command or an argv: an MCP tool taking one runs it.
+const COMMAND_KEYS: [&str; 4] = ["command", "cmd", "script", "argv"];
+
+/// Words in the name of a tool that runs what it is given.
+const RUNS: [&str; 14] = [
+    "run", "exec", "eval", "shell", "terminal", "process", "interact", "send", "keys", "stdin",
+    "repl", "python", "jupyter", "notebook",
+];
+
+/// Argument names that hold text typed into a running shell or process.
+const INPUT_KEYS: [&str; 4] = ["input", "keys", "chars", "stdin"];
+
+/// The shell command an MCP tool runs, as one script: a command string (`command`,
+/// `cmd`, `script`), an argv array (with `args` appended), text typed into a process
+/// (`input`, `keys`), or code (`code`, run as Python would: its literals are what the
+/// analysis reads). Whatever such a tool runs is analysed as a shell command, never
+/// taken for a list of paths.
+fn command_of(tool: &str, input: &Value) -> Option<String> {
+    let strings = |v: &Value| -> Option<Vec<String>> {
+        v.as_array()?
+            .iter()
+            .map(|x| x.as_str().map(str::to_owned))
+            .collect()
+    };
+    for key in COMMAND_KEYS {
+        match input.get(key) {
+            Some(Value::String(s)) => {
+                let mut text = s.clone();
+                if let Some(args) = input.get("args").and_then(strings) {
+                    for a in args {
+                        text.push(' ');
+                        text.push_str(&super::shell_quote_word(&a));
+                    }
+                }
+                return Some(text);
+            }
+            Some(v @ Value::Array(_)) => {
+                let argv = strings(v)?;
+                return super::argv_to_script(
+                    &argv.into_iter().map(Value::String).collect::<Vec<_>>(),
+                )
+                .ok();
+            }
+            _ => {}
+        }
+    }
+    // Text and code count only for a tool that runs them (other tools take `input` or
+    // `code` as data: a search, a completion).
+    if !RUNS.iter().any(|w| tool.contains(w)) {
+        return None;
+    }
+    if let Some(text) = INPUT_KEYS
+        .iter()
+        .find_map(|k| input.get(*k).and_then(Value::as_str))
+    {
+        return Some(text.to_owned());
+    }
+    input
+        .get("code")
+        .and_then(Value::as_str)
+        .map(|code| format!("python3 -c {}", super::shell_quote_word(code)))
+}
 
 /// Argument names that hold the paths a filesystem server's write tool changes.
 const PATH_KEYS: [&str; 10] = [
@@ -54,14 +114,9 @@ pub(super) fn classify(event: &mut Event, tool: &str, input: &Value) {
         event.tool_kind = ToolKind::Read;
         return;
     }
-    // A tool that takes a shell command (`execute_command`, `start_process`, …) is
-    // analysed as one: its other strings are checked too when the shell finds nothing.
-    if let Some(command) = COMMAND_KEYS
-        .iter()
-        .find_map(|k| input.get(*k).and_then(Value::as_str))
-    {
+    if let Some(command) = command_of(&lower, input) {
         event.tool_kind = ToolKind::Shell;
-        event.command = Some(command.to_owned());
+        event.command = Some(command);
         return;
     }
     let verb = lower.split(['_', '-']).next().unwrap_or("");

@@ -369,6 +369,11 @@ fn set_command(event: &mut Event, input: &Value, tool: &str) -> Result<(), Paylo
     Ok(())
 }
 
+/// One word quoted for a shell: it stays one word, whatever it holds.
+fn shell_quote_word(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
 /// Some hosts send a command as an argv array (`["bash", "-lc", "…"]`). A shell with
 /// `-c` hands its script over as is; anything else is quoted back into one command line.
 fn argv_to_script(parts: &[Value]) -> Result<String, PayloadError> {
@@ -381,7 +386,7 @@ fn argv_to_script(parts: &[Value]) -> Result<String, PayloadError> {
         .collect::<Result<_, _>>()?;
     Ok(argv
         .iter()
-        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .map(|a| shell_quote_word(a))
         .collect::<Vec<_>>()
         .join(" "))
 }

@@ -137,6 +137,19 @@ mod tests {
     const NONE: [&str; 0] = [];
 
     #[test]
+    fn process_start_runs_its_program_with_windows_split_arguments() {
+        assert_eq!(
+            targets("[Diagnostics.Process]::Start('sh', '-c \"rm -rf roles\"').WaitForExit()"),
+            ["/w/roles (r)"]
+        );
+        assert_eq!(
+            targets("[System.Diagnostics.Process]::Start('cp', '/etc/hostname roles/a.md')"),
+            ["/w/roles/a.md"]
+        );
+        assert!(targets("[Diagnostics.Process]::Start($p, 'x')").contains(&"?/… (r)".to_owned()));
+    }
+
+    #[test]
     fn remove_item_and_its_aliases() {
         for c in [
             "Remove-Item roles/a.md",

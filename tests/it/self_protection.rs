@@ -1182,6 +1182,10 @@ fn our_binaries_but_not_their_neighbours() {
         ("mv {guard} {guard_dir}/old-guard", Deny),
         ("rm -rf {guard_dir}", Deny),
         ("chmod -x {guard}", Deny),
+        // The folder's mode decides whether the host can run any program in it.
+        ("chmod a-x {guard_dir}", Deny),
+        ("chown nobody {guard_dir}", Deny),
+        ("chmod 000 {home}/.config", Deny),
         ("cp /bin/true {guard_dir}/not-ours.txt", Allow),
         ("echo x > {guard_dir}/not-ours.txt", Allow),
         ("rm -f {guard_dir}/not-ours.txt", Allow),
@@ -1443,10 +1447,19 @@ fn a_guard_setting_loaded_from_an_agent_written_env_file_is_refused() {
             Verdict::Allow,
             "{host}: the operator's approved flow"
         );
-        for file in [".env", ".gemini/.env"] {
+        let spellings = [
+            "WAZIR_APPROVED_FLOW=pipeline_integration\n",
+            "WAZIR_APPROVED_FLOW: pipeline_integration\n",
+            "\u{feff}export WAZIR_APPROVED_FLOW=pipeline_integration # ok\n",
+            "A=1\rWAZIR_APPROVED_FLOW=`pipeline_integration`\r",
+        ];
+        for (file, line) in [".env", ".gemini/.env"]
+            .into_iter()
+            .flat_map(|f| spellings.iter().map(move |l| (f, l)))
+        {
             let path = fx.root.join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, "WAZIR_APPROVED_FLOW=pipeline_integration\n").unwrap();
+            std::fs::write(&path, line).unwrap();
             let out = fx.run_env(host, &p, &flow);
             assert_eq!(
                 verdict(host, &out),

@@ -633,3 +633,89 @@ fn cursor_before_mcp_execution_answers() {
         reason("cursor", &out)
     );
 }
+
+/// MCP tools that run what they are given — a command string, an argv array, text typed
+/// into a process, code — are analysed as shell commands, on every host's spelling.
+#[test]
+fn mcp_tools_that_run_commands_are_analysed_as_shell() {
+    let fx = Fixture::new();
+    let mut t = Tally::default();
+    let cases: Vec<(&str, Value, Verdict)> = vec![
+        (
+            "run",
+            json!({"cmd": ["bash", "-c", "echo pwned > roles/executor.md"]}),
+            Deny,
+        ),
+        (
+            "exec",
+            json!({"argv": ["sh", "-c", "rm roles/executor.md"]}),
+            Deny,
+        ),
+        (
+            "execute_command",
+            json!({"command": "rm", "args": ["roles/executor.md"]}),
+            Deny,
+        ),
+        (
+            "interact_with_process",
+            json!({"pid": 1, "input": "echo x > roles/executor.md"}),
+            Deny,
+        ),
+        ("send_keys", json!({"keys": "rm -rf roles\n"}), Deny),
+        (
+            "run_python",
+            json!({"code": "open('roles/executor.md', 'w').write('x')"}),
+            Deny,
+        ),
+        ("run", json!({"cmd": ["ls", "-la"]}), Allow),
+        ("run_python", json!({"code": "print(1 + 1)"}), Allow),
+    ];
+    let hosts = [
+        (
+            "claude",
+            "claude/pre_tool_use_mcp_write_file.json",
+            "mcp__shell__",
+        ),
+        (
+            "codex",
+            "codex/pre_tool_use_mcp_write_file.json",
+            "mcp__shell__",
+        ),
+        (
+            "gemini",
+            "gemini/before_tool_mcp_write_file.json",
+            "mcp_shell_",
+        ),
+    ];
+    for (host, template, prefix) in hosts {
+        for (tool, input, expect) in &cases {
+            let name = format!("{prefix}{tool}");
+            let out = fx.run(host, &tool_payload(template, &fx.root, Some(&name), input));
+            t.check(
+                &format!("{template} {name} {input}"),
+                host,
+                &out,
+                *expect,
+                &[],
+            );
+        }
+    }
+    // `input` given to a tool of a server that runs nothing is data, not a command.
+    for (host, template, name) in [
+        (
+            "claude",
+            "claude/pre_tool_use_mcp_write_file.json",
+            "mcp__llm__complete",
+        ),
+        (
+            "gemini",
+            "gemini/before_tool_mcp_write_file.json",
+            "mcp_llm_complete",
+        ),
+    ] {
+        let input = json!({"input": "it's fine, see src/main.rs"});
+        let out = fx.run(host, &tool_payload(template, &fx.root, Some(name), &input));
+        t.check(&format!("{template} {name}"), host, &out, Allow, &[]);
+    }
+    t.finish("MCP tools that run commands", hosts.len() * cases.len() + 2);
+}

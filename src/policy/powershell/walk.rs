@@ -1725,9 +1725,9 @@ impl<'a, 'c> Walker<'a, 'c> {
     /// What the bash analysis finds in the same command run as a native program. `false`
     /// when it could not be asked.
     fn bash(&mut self, written: &str, args: &Args, st: &State) -> bool {
-        let Some(cwd) = st.loc.clone() else {
+        if st.loc.is_none() {
             return false;
-        };
+        }
         self.bash_calls += 1;
         if self.bash_calls > MAX_BASH {
             return false;
@@ -1750,6 +1750,15 @@ impl<'a, 'c> Walker<'a, 'c> {
                 }
             }
         }
+        self.bash_script(&text, st)
+    }
+
+    /// What the bash analysis finds in `text`, run where the script stands, with the
+    /// environment the script set. `false` when it could not be asked.
+    fn bash_script(&mut self, text: &str, st: &State) -> bool {
+        let Some(cwd) = st.loc.clone() else {
+            return false;
+        };
         // The environment the script set: a value it does not know is unset for bash,
         // which the bash analysis treats as unknown.
         let set: HashMap<String, Option<String>> = st
@@ -1774,7 +1783,7 @@ impl<'a, 'c> Walker<'a, 'c> {
             env: &env,
             relevant: self.ctx.relevant,
         };
-        match shell::analyze(&text, &ctx) {
+        match shell::analyze(text, &ctx) {
             Ok(ws) => {
                 self.writes.extend(ws);
                 true
@@ -2335,6 +2344,32 @@ impl<'a, 'c> Walker<'a, 'c> {
             } else {
                 st.env.clear();
                 st.opaque = true;
+            }
+            return Ok(vec![Val::Unknown]);
+        }
+        if ty.ends_with("diagnostics.process") && m == "start" {
+            // `[Diagnostics.Process]::Start(file, "args")`: the program runs with its
+            // argument string split the Windows way (double quotes group words).
+            let file = argv.first().and_then(|v| single_known(v));
+            let line = match argv.get(1) {
+                None => Some(""),
+                Some(v) => single_known(v),
+            };
+            let analysed = match (file, line, argv.len() <= 2) {
+                (Some(f), Some(l), true) => {
+                    let mut text = quote(f);
+                    for w in windows_words(l) {
+                        text.push(' ');
+                        text.push_str(&quote(&w));
+                    }
+                    self.bash_calls += 1;
+                    self.bash_calls <= MAX_BASH && self.bash_script(&text, st)
+                }
+                _ => false,
+            };
+            if !analysed {
+                self.write_args(argv, None, st, h);
+                self.push_partial(None, "", "", how);
             }
             return Ok(vec![Val::Unknown]);
         }
@@ -3177,4 +3212,41 @@ fn read_script(p: &Path) -> Option<String> {
         .ok()?;
     let text = String::from_utf8_lossy(&buf);
     Some(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
+}
+
+/// A command line split into words as a Windows program's C runtime splits it: blanks
+/// separate words, double quotes group them (and are removed), `\"` is a quote.
+fn windows_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+                any = true;
+            }
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(cur);
+    }
+    words
 }

@@ -438,7 +438,9 @@ impl Walker<'_> {
             } else {
                 name.to_owned()
             };
-            self.write(f, scope, recursive, &how);
+            // A folder's mode or owner decides who reaches what lies beneath it (`chmod
+            // a-x bin` switches off every program in it): the write reaches the tree.
+            self.write(f, scope, true, &how);
         }
         Ok(Out::Nothing)
     }
