@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Fixture, GUARD, Verdict, payload, run_guard, verdict};
+use crate::harness::{Fixture, Verdict, guard_exe, payload, run_guard, verdict};
 
 const HOSTS: [&str; 4] = ["claude", "cursor", "gemini", "codex"];
 
@@ -93,7 +93,7 @@ fn wrong_shaped_payloads_are_denied() {
 /// The guard's answer when its stdin stays open and trickling, as a stuck host's
 /// would, with the environment variable `var` set.
 fn guard_with_stdin_left_open(fx: &Fixture, host: &str, var: (&str, &str)) -> Output {
-    let mut child = Command::new(GUARD)
+    let mut child = Command::new(guard_exe())
         .args(["--host", host])
         .env_clear()
         .env("HOME", &fx.home)

@@ -6,7 +6,29 @@ use std::process::Output;
 
 use serde_json::Value;
 
-pub(crate) const GUARD: &str = env!("CARGO_BIN_EXE_protected-path-write-guard");
+/// The guard binary the tests run. The guard protects the folder it runs from (our
+/// installed programs), so where the build put it matters: a checkout under /tmp would
+/// make every write the corpus expects to land outside (in /tmp) reach it. There, the
+/// tests run a copy kept beside the fixtures instead.
+pub(crate) fn guard_exe() -> &'static str {
+    static EXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        let built = env!("CARGO_BIN_EXE_protected-path-write-guard");
+        if !Path::new(built).starts_with("/tmp")
+            && !Path::new(built).starts_with(std::env::temp_dir())
+        {
+            return built.to_owned();
+        }
+        // One copy, replaced whole by each test process (a rename keeps a running copy).
+        let dir = fixture_base().join("guard-bin");
+        std::fs::create_dir_all(&dir).expect("guard copy folder");
+        let copy = dir.join("protected-path-write-guard");
+        let partial = dir.join(format!(".partial-{}", std::process::id()));
+        std::fs::copy(built, &partial).expect("copy the guard");
+        std::fs::rename(&partial, &copy).expect("place the guard copy");
+        copy.to_string_lossy().into_owned()
+    })
+}
 
 /// Where fixture projects go: never under /tmp, whose writes the corpus expects to be
 /// outside the project (a checkout under /tmp would put its target dir there).
@@ -126,7 +148,7 @@ pub(crate) fn guard(
     dir: &Path,
     env: &[(&str, &str)],
 ) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(GUARD);
+    let mut cmd = assert_cmd::Command::new(guard_exe());
     cmd.args(args)
         .env_clear()
         .env("HOME", home)

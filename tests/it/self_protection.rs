@@ -11,7 +11,7 @@ use std::process::Output;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    Fixture, GUARD, SHELL_TOOLS, Tally, Verdict, file_tool_payload, payload, verdict,
+    Fixture, SHELL_TOOLS, Tally, Verdict, file_tool_payload, guard_exe, payload, verdict,
 };
 
 use Verdict::{Allow, Deny};
@@ -206,12 +206,12 @@ impl Guarded {
     /// A path template with the fixture's places filled in.
     fn expand(&self, t: &str) -> String {
         let s = |p: &Path| p.to_string_lossy().into_owned();
-        let guard = Path::new(GUARD);
+        let guard = Path::new(guard_exe());
         t.replace("{root}", &s(&self.fx.root))
             .replace("{home}", &s(&self.fx.home))
             .replace("{parent}", &s(&self.parent))
             .replace("{guard_dir}", &s(guard.parent().unwrap()))
-            .replace("{guard}", GUARD)
+            .replace("{guard}", guard_exe())
             .replace("{state}", &s(&self.state))
             .replace("{codex_home}", &s(&self.codex_home))
             .replace("{xdg}", &s(&self.xdg))
