@@ -71,6 +71,10 @@ pub(crate) struct Protection {
     /// Where a config or settings file counts by its name alone: the project (lexical
     /// and physical root), and the folders above the project and the working directory.
     scope: Vec<PathBuf>,
+    /// The folder our programs are installed in.
+    programs: Option<PathBuf>,
+    /// The home folder, where the user-scope settings files are guarded by name.
+    home: Option<PathBuf>,
 }
 
 impl Protection {
@@ -93,7 +97,7 @@ impl Protection {
         for f in settings::FILES {
             list.push((config.root.join(f.suffix), Guarded::Settings(f), true));
             if let Some(h) = home {
-                list.push((h.join(f.suffix), Guarded::Settings(f), false));
+                list.push((h.join(f.suffix), Guarded::Settings(f), true));
             }
         }
         let codex_home = std::env::var_os("CODEX_HOME")
@@ -106,17 +110,6 @@ impl Protection {
         }
         for m in settings::MANAGED {
             list.push((PathBuf::from(m), Guarded::Managed, false));
-        }
-        // The folder the guard runs from (the kernel gives it with symlinks resolved; a
-        // write through a symlinked path is resolved by the matcher too).
-        if let Some(dir) = std::env::current_exe()
-            .ok()
-            .as_deref()
-            .and_then(Path::parent)
-        {
-            for name in our_programs() {
-                list.push((dir.join(name), Guarded::Binary, false));
-            }
         }
         list.push((
             crate::state::resolve_root(config),
@@ -132,7 +125,16 @@ impl Protection {
         let entries: Vec<String> = kinds.keys().cloned().collect();
         let root = paths::normalize(&config.root);
         let scope = vec![paths::physical(&root), root, paths::normalize(cwd)];
+        // The folder the guard runs from (the kernel gives it with symlinks resolved):
+        // our programs in it are guarded by name, the rest of it is not.
+        let programs = std::env::current_exe()
+            .ok()
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
         Protection {
+            programs,
+            home: home.map(paths::normalize),
             matcher: Matcher::new(&config.root, &entries, home),
             kinds,
             scope,
@@ -152,10 +154,44 @@ impl Protection {
         let Some(folder) = folder else {
             return false;
         };
-        self.scope
-            .iter()
-            .enumerate()
-            .any(|(i, s)| (i < 2 && path.starts_with(s)) || s.starts_with(folder))
+        self.home.as_deref() == Some(folder)
+            || self
+                .scope
+                .iter()
+                .enumerate()
+                .any(|(i, s)| (i < 2 && path.starts_with(s)) || s.starts_with(folder))
+    }
+
+    /// One of our installed programs, by its name in the folder the guard runs from, or
+    /// a recursive write over that folder.
+    fn program(&self, target: &Path, recursive: bool, follow: bool) -> Option<(Hit, Guarded)> {
+        let dir = self.programs.as_deref()?;
+        let lexical = paths::normalize(target);
+        let physical = match (follow, lexical.parent(), lexical.file_name()) {
+            (false, Some(parent), Some(name)) => paths::physical(parent).join(name),
+            _ => paths::physical(target),
+        };
+        for form in [&lexical, &physical] {
+            let named = form.parent() == Some(dir)
+                && form
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| our_programs().any(|p| p == n));
+            let over = recursive && dir.starts_with(form);
+            if named || over {
+                return Some((
+                    Hit {
+                        entry: dir.to_string_lossy().into_owned(),
+                        shown: self.matcher.show(&lexical),
+                        via: over.then(|| {
+                            format!("it holds the installed programs in {}", dir.display())
+                        }),
+                    },
+                    Guarded::Binary,
+                ));
+            }
+        }
+        None
     }
 
     /// Whether `path` is, or may hold, a guarded path: where a search (`find -delete`)
@@ -176,6 +212,9 @@ impl Protection {
                 if let Some(hit) = self.by_name(p, w.follow) {
                     return Ok(Some(hit));
                 }
+                if let Some(hit) = self.program(p, w.recursive, w.follow) {
+                    return Ok(Some(hit));
+                }
                 self.matcher.check(p, w.recursive, w.follow)?
             }
             Target::Partial {
@@ -185,6 +224,21 @@ impl Protection {
             } => {
                 if let Some(hit) = partial_by_name(dir.as_deref(), name_prefix, suffix) {
                     return Ok(Some(hit));
+                }
+                if let (Some(d), Some(programs)) = (dir.as_deref(), self.programs.as_deref())
+                    && paths::normalize(d) == programs
+                    && our_programs().any(|p| {
+                        p.starts_with(name_prefix.as_str()) && p.ends_with(suffix.as_str())
+                    })
+                {
+                    let hit = Hit {
+                        entry: programs.to_string_lossy().into_owned(),
+                        shown: format!("{}/{name_prefix}…{suffix}", programs.display()),
+                        via: Some(
+                            "the rest of the path is only known when the command runs".into(),
+                        ),
+                    };
+                    return Ok(Some((hit, Guarded::Binary)));
                 }
                 self.matcher
                     .check_partial(dir.as_deref(), name_prefix, suffix)
