@@ -2,6 +2,7 @@
 //! tool, a patch, or a shell command (SPEC §2, §3).
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use crate::error::{Error, PayloadError};
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
@@ -156,10 +157,7 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
         )));
     }
     // Built on first use: most calls (a test run, a listing) write nothing to check.
-    let protection = Lazy {
-        cell: std::sync::OnceLock::new(),
-        make: || Protection::new(config, &cwd, home.as_deref()),
-    };
+    let protection = LazyLock::new(|| Protection::new(config, &cwd, home.as_deref()));
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
     let writes = match tool_writes(event, &cwd, home.as_deref(), &matcher, &protection, config) {
         Ok(w) => w,
@@ -175,19 +173,15 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
                  they run it themselves."
             )));
         }
-        match protection.get().check(w) {
-            Ok(Some((hit, kind))) => {
-                let why = match computed_edit(event, w, kind, &cwd, home.as_deref()) {
-                    Some(Ok(())) => None,
-                    Some(Err(why)) => Some(why),
-                    None => {
-                        return Ok(guarded(&w.how, &hit, kind, None, &flows));
-                    }
-                };
-                if let Some(why) = why {
-                    return Ok(guarded(&w.how, &hit, kind, Some(&why), &flows));
+        match protection.check(w) {
+            // Allowed only when the result is known and keeps every protected key.
+            Ok(Some((hit, kind))) => match computed_edit(event, w, kind, &cwd, home.as_deref()) {
+                Some(Ok(())) => {}
+                refused => {
+                    let why = refused.and_then(Result::err);
+                    return Ok(guarded(&w.how, &hit, kind, why.as_deref(), &flows));
                 }
-            }
+            },
             Ok(None) => {}
             Err(why) => return Ok(unverifiable(&w.how, &why)),
         }
@@ -216,18 +210,6 @@ fn decide(event: &Event, cwd: &Path, config: &Config) -> Result<Decision, Error>
         }
     }
     Ok(Decision::allow("no protected path is written"))
-}
-
-/// The self-protection list, made when first asked for.
-struct Lazy<F> {
-    cell: std::sync::OnceLock<Protection>,
-    make: F,
-}
-
-impl<F: Fn() -> Protection> Lazy<F> {
-    fn get(&self) -> &Protection {
-        self.cell.get_or_init(&self.make)
-    }
 }
 
 fn unverifiable(how: &str, why: &str) -> Decision {
@@ -290,7 +272,7 @@ fn tool_writes(
     cwd: &Path,
     home: Option<&Path>,
     matcher: &Matcher,
-    protection: &Lazy<impl Fn() -> Protection + Sync>,
+    protection: &LazyLock<Protection, impl FnOnce() -> Protection + Send>,
     config: &Config,
 ) -> Result<Vec<shell::Write>, String> {
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
@@ -350,7 +332,7 @@ fn tool_writes(
         ToolKind::Shell | ToolKind::PowerShell => {
             let command = event.command.as_deref().unwrap_or("");
             let env = |k: &str| std::env::var(k).ok();
-            let relevant = |p: &Path| matcher.relevant(p) || protection.get().relevant(p);
+            let relevant = |p: &Path| matcher.relevant(p) || protection.relevant(p);
             let ctx = shell::Context {
                 cwd: cwd.to_path_buf(),
                 home: home.map(Path::to_path_buf),

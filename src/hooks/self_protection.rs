@@ -164,14 +164,9 @@ impl Protection {
 
     /// One of our installed programs, by its name in the folder the guard runs from, or
     /// a recursive write over that folder.
-    fn program(&self, target: &Path, recursive: bool, follow: bool) -> Option<(Hit, Guarded)> {
+    fn program(&self, lexical: &Path, physical: &Path, recursive: bool) -> Option<(Hit, Guarded)> {
         let dir = self.programs.as_deref()?;
-        let lexical = paths::normalize(target);
-        let physical = match (follow, lexical.parent(), lexical.file_name()) {
-            (false, Some(parent), Some(name)) => paths::physical(parent).join(name),
-            _ => paths::physical(target),
-        };
-        for form in [&lexical, &physical] {
+        for form in [lexical, physical] {
             let named = form.parent() == Some(dir)
                 && form
                     .file_name()
@@ -182,7 +177,7 @@ impl Protection {
                 return Some((
                     Hit {
                         entry: dir.to_string_lossy().into_owned(),
-                        shown: self.matcher.show(&lexical),
+                        shown: self.matcher.show(lexical),
                         via: over.then(|| {
                             format!("it holds the installed programs in {}", dir.display())
                         }),
@@ -209,10 +204,12 @@ impl Protection {
     pub(crate) fn check(&self, w: &Write) -> Result<Option<(Hit, Guarded)>, String> {
         let hit = match &w.target {
             Target::Path(p) => {
-                if let Some(hit) = self.by_name(p, w.follow) {
-                    return Ok(Some(hit));
-                }
-                if let Some(hit) = self.program(p, w.recursive, w.follow) {
+                // Both forms once, for the name rules (the matcher resolves its own).
+                let (lexical, physical) = paths::forms(p, w.follow);
+                if let Some(hit) = self
+                    .by_name(&lexical, &physical)
+                    .or_else(|| self.program(&lexical, &physical, w.recursive))
+                {
                     return Ok(Some(hit));
                 }
                 self.matcher.check(p, w.recursive, w.follow)?
@@ -252,19 +249,14 @@ impl Protection {
     }
 
     /// A config or settings file by its name, in the path's lexical or physical form.
-    fn by_name(&self, target: &Path, follow: bool) -> Option<(Hit, Guarded)> {
-        let lexical = paths::normalize(target);
-        let physical = match (follow, lexical.parent(), lexical.file_name()) {
-            (false, Some(parent), Some(name)) => paths::physical(parent).join(name),
-            _ => paths::physical(target),
-        };
-        for form in [&lexical, &physical] {
+    fn by_name(&self, lexical: &Path, physical: &Path) -> Option<(Hit, Guarded)> {
+        for form in [lexical, physical] {
             if let Some(kind) = kind_by_name(form).filter(|k| self.in_scope(form, *k)) {
                 return Some((
                     Hit {
                         entry: form.to_string_lossy().into_owned(),
-                        shown: self.matcher.show(&lexical),
-                        via: (form != &lexical)
+                        shown: self.matcher.show(lexical),
+                        via: (form != lexical)
                             .then(|| format!("through a symlink to {}", form.display())),
                     },
                     kind,

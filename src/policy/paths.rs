@@ -113,6 +113,18 @@ pub fn physical(path: &Path) -> PathBuf {
     out
 }
 
+/// A target's two forms: lexical (normalized) and physical (symlinks resolved as the
+/// kernel would). Without `follow`, a symlink at the target itself is not followed, only
+/// the directories leading to it (`rm link` removes the link).
+pub fn forms(target: &Path, follow: bool) -> (PathBuf, PathBuf) {
+    let lexical = normalize(target);
+    let physical = match (follow, lexical.parent(), lexical.file_name()) {
+        (false, Some(parent), Some(name)) => physical(parent).join(name),
+        _ => physical(target),
+    };
+    (lexical, physical)
+}
+
 /// A protected entry that a target matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -270,11 +282,7 @@ impl Matcher {
         recursive: bool,
         follow: bool,
     ) -> Result<Option<Hit>, String> {
-        let lexical = normalize(target);
-        let physical = match (follow, lexical.parent(), lexical.file_name()) {
-            (false, Some(parent), Some(name)) => physical(parent).join(name),
-            _ => physical(target),
-        };
+        let (lexical, physical) = forms(target, follow);
         for (form, via) in [(&lexical, None), (&physical, Some("through a symlink"))] {
             if via.is_some() && physical == lexical {
                 continue;
