@@ -87,13 +87,9 @@ pub fn physical(path: &Path) -> PathBuf {
         if !exists {
             continue;
         }
-        match std::fs::symlink_metadata(&out) {
-            Ok(meta) if meta.file_type().is_symlink() && hops < 40 => {
+        match looked_up(&out) {
+            Entry::Link(target) if hops < 40 => {
                 hops += 1;
-                let Ok(target) = std::fs::read_link(&out) else {
-                    exists = false;
-                    continue;
-                };
                 out.pop();
                 if target.has_root() {
                     out = PathBuf::from("/");
@@ -106,11 +102,51 @@ pub fn physical(path: &Path) -> PathBuf {
                     }
                 }
             }
-            Ok(_) => {}
-            Err(_) => exists = false,
+            Entry::Link(_) | Entry::Present => {}
+            Entry::Missing => exists = false,
         }
     }
     out
+}
+
+/// What one path names, for [`physical`].
+#[derive(Clone)]
+enum Entry {
+    Link(PathBuf),
+    Present,
+    /// Absent, or a link that cannot be read.
+    Missing,
+}
+
+/// `lstat` (and `readlink`) of one path, remembered for the rest of the process: one
+/// check resolves the project root, the home folder and their ancestors for every
+/// protected entry, settings file and target, dozens of times over. A hook's process
+/// lives for one check, and a file system changing under it is no different from one
+/// changing just after it answered.
+fn looked_up(path: &Path) -> Entry {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+    // Keyed by the bytes: hashing a `Path` hashes it component by component, slower than
+    // the `lstat` it saves.
+    static SEEN: Mutex<Option<HashMap<OsString, Entry>>> = Mutex::new(None);
+    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+    let seen = seen.get_or_insert_with(HashMap::new);
+    if let Some(entry) = seen.get(path.as_os_str()) {
+        return entry.clone();
+    }
+    let entry = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match std::fs::read_link(path) {
+            Ok(target) => Entry::Link(target),
+            Err(_) => Entry::Missing,
+        },
+        Ok(_) => Entry::Present,
+        Err(_) => Entry::Missing,
+    };
+    // Bounded: a hostile command could name millions of paths.
+    if seen.len() < 4096 {
+        seen.insert(path.as_os_str().to_owned(), entry.clone());
+    }
+    entry
 }
 
 /// A target's two forms: lexical (normalized) and physical (symlinks resolved as the

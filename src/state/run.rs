@@ -261,17 +261,49 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
         f.flush()?;
-        std::fs::rename(&tmp, path)
+        replace(&tmp, path)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    // After an exchange the temporary file holds the old content; after a failure, the
+    // new one. Either way it goes.
+    let _ = std::fs::remove_file(&tmp);
     result
+}
+
+/// Puts `tmp` in `path`'s place in one step. On Linux an existing file is swapped with
+/// `renameat2(RENAME_EXCHANGE)` rather than renamed over: ext4 (`auto_da_alloc`, on by
+/// default) starts writing a file's data to disk when it is renamed over another, which
+/// made every recorded event cost about 0.3 ms, more than the rest of a hook's run; the
+/// swap is just as atomic for readers and leaves the write-back to the kernel. Where the
+/// swap is not available (the target does not exist yet, another filesystem or system),
+/// a plain rename.
+fn replace(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, tmp, CWD, path, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
+        }
+    }
+    std::fs::rename(tmp, path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atomic_writes_replace_and_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("status.json");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["status.json"]);
+    }
 
     #[test]
     fn hostile_session_ids_stay_inside_runs() {
