@@ -4,7 +4,9 @@
 //!   keys of `wazir.manifest.yaml`) — in the project, in any folder above it, or a new
 //!   one anywhere (a nearer one would change which project root is found);
 //! - the user policy;
-//! - any host's hook settings and hook-trust files ([`crate::hosts::settings`]);
+//! - any host's hook settings and hook-trust files, MCP server definitions, and the
+//!   folders whose files a host runs as hooks of its own (subagents, skills, plugins,
+//!   extensions: [`crate::hosts::settings`]);
 //! - our installed binaries (not the rest of their folder) and the state root.
 //!
 //! A file tool whose result can be computed (the new content, or replacements applied
@@ -18,7 +20,7 @@ use serde_json::Value;
 
 use crate::event::{Edit, Replacement};
 use crate::hooks::Hook;
-use crate::hosts::settings::{self, Format, SettingsFile};
+use crate::hosts::settings::{self, Format, HookDir, SettingsFile};
 use crate::policy::config::{self, Config, HOOKS_FILE, MANIFEST_FILE};
 use crate::policy::paths::{self, Hit, Matcher};
 use crate::policy::shell::{Target, Write};
@@ -32,6 +34,11 @@ pub(crate) enum Guarded {
     Manifest,
     UserPolicy,
     Settings(&'static SettingsFile),
+    /// A folder whose files a host runs as hooks, or a file in it.
+    HookSource(&'static HookDir),
+    /// A folder that holds the project, the home folder, or a host's settings folder in
+    /// one of them (a recursive write over it replaces what they hold).
+    Holder,
     Managed,
     Binary,
     StateRoot,
@@ -48,6 +55,8 @@ impl Guarded {
             ),
             Guarded::UserPolicy => "the user's wazir-hooks policy".into(),
             Guarded::Settings(f) => format!("{}'s hook settings ({})", f.host, f.suffix),
+            Guarded::HookSource(d) => format!("{}'s {} ({})", d.host, d.what, d.suffix),
+            Guarded::Holder => "a folder holding the project's or a host's guard settings".into(),
             Guarded::Managed => "a host's managed (system-wide) settings".into(),
             Guarded::Binary => "an installed wazir-hooks program".into(),
             Guarded::StateRoot => "the hooks' state (run logs and loop counters)".into(),
@@ -107,6 +116,20 @@ impl Protection {
             for (p, f) in settings::codex_home_files(&dir) {
                 list.push((p, Guarded::Settings(f), false));
             }
+            if let Some(d) = settings::HOOK_DIRS
+                .iter()
+                .find(|d| d.suffix == ".codex/plugins")
+            {
+                list.push((dir.join("plugins"), Guarded::HookSource(d), false));
+            }
+        }
+        // Existing hook folders, so that their physical form (a symlinked skills folder)
+        // is guarded too; one that does not exist yet is caught by its name.
+        for d in settings::HOOK_DIRS {
+            list.push((config.root.join(d.suffix), Guarded::HookSource(d), true));
+            if let Some(h) = home {
+                list.push((h.join(d.suffix), Guarded::HookSource(d), true));
+            }
         }
         for m in settings::MANAGED {
             list.push((PathBuf::from(m), Guarded::Managed, false));
@@ -148,7 +171,8 @@ impl Protection {
         // The folder the file belongs to: a config file's own folder; for a host's
         // settings (`.claude/settings.json`), the folder holding `.claude`.
         let folder = match kind {
-            Guarded::Settings(_) => path.parent().and_then(Path::parent),
+            Guarded::Settings(f) => f.folder_of(path),
+            Guarded::HookSource(_) => settings::hook_dir_of(path).map(|(_, folder)| folder),
             _ => path.parent(),
         };
         let Some(folder) = folder else {
@@ -206,13 +230,31 @@ impl Protection {
             Target::Path(p) => {
                 // Both forms once, for the name rules (the matcher resolves its own).
                 let (lexical, physical) = paths::forms(p, w.follow);
-                if let Some(hit) = self
-                    .by_name(&lexical, &physical)
-                    .or_else(|| self.program(&lexical, &physical, w.recursive))
+                // A wildcard that matched nothing when the guard looked is kept as it is
+                // by bash, but an earlier part of the command can create what it matches
+                // (`cp t/* .claude/`): in a host's folders, such a name is any name.
+                if let (Some(dir), Some(name)) = (lexical.parent(), lexical.file_name())
+                    && name.to_string_lossy().contains(['*', '?', '['])
+                    && let Some(hit) = partial_by_name(Some(dir), "", "")
                 {
                     return Ok(Some(hit));
                 }
-                self.matcher.check(p, w.recursive, w.follow)?
+                if let Some(hit) = self
+                    .by_name(&lexical, &physical, w.recursive)
+                    .or_else(|| self.program(&lexical, &physical, w.recursive))
+                    .or_else(|| {
+                        w.recursive
+                            .then(|| self.holder(&lexical, &physical))
+                            .flatten()
+                    })
+                {
+                    return Ok(Some(hit));
+                }
+                let hit = self.matcher.check(p, w.recursive, w.follow)?;
+                return Ok(hit.and_then(|h| {
+                    let kind = *self.kinds.get(&h.entry)?;
+                    counts(kind, p, w.recursive).then_some((h, kind))
+                }));
             }
             Target::Partial {
                 dir,
@@ -248,10 +290,16 @@ impl Protection {
         }))
     }
 
-    /// A config or settings file by its name, in the path's lexical or physical form.
-    fn by_name(&self, lexical: &Path, physical: &Path) -> Option<(Hit, Guarded)> {
+    /// A config or settings file by its name, or a file in a hook folder, in the path's
+    /// lexical or physical form.
+    fn by_name(&self, lexical: &Path, physical: &Path, recursive: bool) -> Option<(Hit, Guarded)> {
         for form in [lexical, physical] {
-            if let Some(kind) = kind_by_name(form).filter(|k| self.in_scope(form, *k)) {
+            let kind = kind_by_name(form).or_else(|| {
+                settings::hook_dir_of(form)
+                    .map(|(d, _)| Guarded::HookSource(d))
+                    .filter(|k| counts(*k, form, recursive))
+            });
+            if let Some(kind) = kind.filter(|k| self.in_scope(form, *k)) {
                 return Some((
                     Hit {
                         entry: form.to_string_lossy().into_owned(),
@@ -264,6 +312,51 @@ impl Protection {
             }
         }
         None
+    }
+
+    /// A recursive write over a folder that holds the project, the home folder, or a host's
+    /// settings or hook folder where a host would read it: it would replace or remove
+    /// them whether or not they exist yet (`mv /tmp/prepared .claude`).
+    fn holder(&self, lexical: &Path, physical: &Path) -> Option<(Hit, Guarded)> {
+        for form in [lexical, physical] {
+            let holds_root = self.scope[..2]
+                .iter()
+                .chain(self.home.as_ref())
+                .any(|d| d.starts_with(form));
+            let host_dir = form
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| settings::host_dirs().any(|d| d == n))
+                && form.parent().is_some_and(|folder| {
+                    self.home.as_deref() == Some(folder)
+                        || self.scope.iter().any(|s| s.starts_with(folder))
+                });
+            if holds_root || host_dir {
+                return Some((
+                    Hit {
+                        entry: form.to_string_lossy().into_owned(),
+                        shown: self.matcher.show(lexical),
+                        via: Some("it holds, or would hold, settings a host reads".into()),
+                    },
+                    Guarded::Holder,
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// Whether a write to `path` reaches what a guarded kind protects: in a frontmatter hook
+/// folder only markdown files (and recursive writes, which can bring some) count.
+fn counts(kind: Guarded, path: &Path, recursive: bool) -> bool {
+    match kind {
+        Guarded::HookSource(d) if d.frontmatter => {
+            recursive
+                || path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        }
+        _ => true,
     }
 }
 
@@ -295,6 +388,19 @@ fn partial_by_name(dir: Option<&Path>, prefix: &str, suffix: &str) -> Option<(Hi
     if suffix.contains('/') {
         return kind_by_name(Path::new(suffix)).and_then(|k| hit(k, suffix));
     }
+    // Any name in a host's settings folder or hook folder could be one the host reads.
+    if let Some(d) = dir {
+        if let Some((h, _)) = settings::hook_dir_of(d) {
+            return hit(Guarded::HookSource(h), h.suffix);
+        }
+        let name = d.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if let Some(f) = settings::FILES
+            .iter()
+            .find(|f| f.suffix.split_once('/').is_some_and(|(d, _)| d == name))
+        {
+            return hit(Guarded::Settings(f), f.suffix);
+        }
+    }
     // A name wholly unknown in a known folder could be anything; assuming it is a config
     // file would deny every `> dir/$NAME`. Such a file is caught when its folder is a
     // guarded one (the matcher), not by its name (README, residuals).
@@ -312,7 +418,7 @@ fn partial_by_name(dir: Option<&Path>, prefix: &str, suffix: &str) -> Option<(Hi
     }
     for f in settings::FILES {
         let (d, name) = f.suffix.split_once('/').unwrap_or(("", f.suffix));
-        let in_dir = dir.is_none_or(|p| p.file_name().is_some_and(|n| n == d));
+        let in_dir = d.is_empty() || dir.is_none_or(|p| p.file_name().is_some_and(|n| n == d));
         if in_dir && could_be(name) {
             return hit(Guarded::Settings(f), f.suffix);
         }
@@ -434,8 +540,55 @@ pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Re
                 Err(format!("it would change {}", changed.join(", ")))
             }
         }
+        Guarded::HookSource(d) if d.frontmatter => {
+            if frontmatter_hooks(before.unwrap_or(""))? == frontmatter_hooks(after)? {
+                Ok(())
+            } else {
+                Err("it would change the hooks its frontmatter declares".into())
+            }
+        }
         _ => Err("no change to it is the agent's to make".into()),
     }
+}
+
+/// The `hooks` a markdown file's YAML frontmatter declares (`Null` when none). Read
+/// loosely, as a host might: a BOM, blank lines or CRLF before or around the `---`
+/// fences; a fence that never closes, or frontmatter that does not parse, is refused
+/// rather than guessed, and so is a `hooks` key the parse did not see.
+fn frontmatter_hooks(text: &str) -> Result<Value, String> {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let Some(rest) = text.strip_prefix("---") else {
+        return Ok(Value::Null);
+    };
+    let mut lines = rest.split_inclusive('\n');
+    let mut yaml_text = String::new();
+    // The rest of the opening fence's line.
+    if lines.next().is_some_and(|l| !l.trim().is_empty()) {
+        return Err("its frontmatter's opening line is not a plain `---`".into());
+    }
+    for line in lines {
+        if line.trim_end() == "---" {
+            let value = yaml(&yaml_text)?;
+            let hooks = value.get("hooks").cloned().unwrap_or(Value::Null);
+            let names_hooks = yaml_text.lines().any(|l| {
+                let key = l
+                    .trim_start()
+                    .trim_start_matches(['"', '\'', '-', ' ', '?']);
+                key.get(..5)
+                    .is_some_and(|k| k.eq_ignore_ascii_case("hooks"))
+                    && key[5..]
+                        .trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(':')
+            });
+            if hooks.is_null() && names_hooks {
+                return Err("its frontmatter names hooks in a form the guard does not read".into());
+            }
+            return Ok(hooks);
+        }
+        yaml_text.push_str(line);
+    }
+    Err("its frontmatter is not closed".into())
 }
 
 fn pointer<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
@@ -632,11 +785,29 @@ mod tests {
     }
 
     #[test]
+    fn frontmatter_hooks_are_read_as_a_host_would() {
+        let hooks = |t: &str| frontmatter_hooks(t);
+        assert_eq!(hooks("# no frontmatter\nhooks: x\n"), Ok(Value::Null));
+        assert_eq!(
+            hooks("---\nname: a\ndescription: git hooks\n---\n"),
+            Ok(Value::Null)
+        );
+        assert!(hooks("---\nname: a\nhooks: {Stop: []}\n---\n").is_ok_and(|v| !v.is_null()));
+        assert!(hooks("\u{feff}\r\n---\r\nhooks: {}\r\n---\r\n").is_ok_and(|v| !v.is_null()));
+        assert!(hooks("---\n\"Hooks\": {}\n---\n").is_err());
+        assert!(hooks("---\nname: a\n").is_err());
+        assert!(hooks("---\nname: [\n---\n").is_err());
+    }
+
+    #[test]
     fn partial_names_that_could_spell_a_guarded_file() {
         assert!(partial_by_name(Some(Path::new("/p")), "wazir.", "").is_some());
         assert!(partial_by_name(Some(Path::new("/p/.claude")), "", ".json").is_some());
         assert!(partial_by_name(Some(Path::new("/p/src")), "", ".rs").is_none());
         assert!(partial_by_name(Some(Path::new("/p/src")), "", "").is_none());
         assert!(partial_by_name(None, "", "").is_some());
+        assert!(partial_by_name(Some(Path::new("/p/.claude")), "", "").is_some());
+        assert!(partial_by_name(Some(Path::new("/h/.claude/skills/x")), "", "").is_some());
+        assert!(partial_by_name(Some(Path::new("/p")), ".mcp", "").is_some());
     }
 }

@@ -112,7 +112,114 @@ pub const FILES: &[SettingsFile] = &[
         format: Format::Env,
         editable: &[],
     },
+    // Codex's managed defaults in its own folder: hooks and features like config.toml.
+    SettingsFile {
+        suffix: ".codex/managed_config.toml",
+        host: "Codex",
+        format: Format::Toml,
+        editable: &[],
+    },
+    // MCP server definitions: each starts a program, which then acts without the guard
+    // seeing it. A project's `.mcp.json` and the user's `~/.claude.json` (which also
+    // holds each project's trust) are Claude Code's; `.cursor/mcp.json` is Cursor's.
+    SettingsFile {
+        suffix: ".mcp.json",
+        host: "Claude Code",
+        format: Format::Json,
+        editable: &[],
+    },
+    SettingsFile {
+        suffix: ".claude.json",
+        host: "Claude Code",
+        format: Format::Json,
+        editable: &[],
+    },
+    SettingsFile {
+        suffix: ".cursor/mcp.json",
+        host: "Cursor",
+        format: Format::Json,
+        editable: &[],
+    },
 ];
+
+/// A folder whose files a host runs as hooks or commands of its own, no tool call
+/// involved: a command placed there runs unguarded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HookDir {
+    /// The folder's path below a project root or the home folder.
+    pub suffix: &'static str,
+    pub host: &'static str,
+    /// What the host reads there, for the deny reason.
+    pub what: &'static str,
+    /// Markdown files whose YAML frontmatter may declare `hooks`: a file keeping its
+    /// `hooks` as they were may change (agents write skills and subagents); everything
+    /// else in such a folder is free. In any other hook folder nothing is the agent's.
+    pub frontmatter: bool,
+}
+
+pub const HOOK_DIRS: &[HookDir] = &[
+    HookDir {
+        suffix: ".claude/agents",
+        host: "Claude Code",
+        what: "subagent definitions, whose frontmatter can declare hooks",
+        frontmatter: true,
+    },
+    HookDir {
+        suffix: ".claude/skills",
+        host: "Claude Code",
+        what: "skills, whose frontmatter can declare hooks",
+        frontmatter: true,
+    },
+    HookDir {
+        suffix: ".claude/commands",
+        host: "Claude Code",
+        what: "slash commands, whose frontmatter can declare hooks",
+        frontmatter: true,
+    },
+    HookDir {
+        suffix: ".claude/hooks",
+        host: "Claude Code",
+        what: "hook scripts, which hook settings run by convention from there",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".claude/plugins",
+        host: "Claude Code",
+        what: "installed plugins, whose hooks and MCP servers it runs",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".gemini/extensions",
+        host: "Gemini CLI",
+        what: "extensions, whose hooks and MCP servers it runs",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".codex/plugins",
+        host: "Codex",
+        what: "plugins, whose hooks it runs",
+        frontmatter: false,
+    },
+];
+
+/// The hook folder `path` is in, or is, wherever it is (judged by its components), with
+/// the folder that holds it (the one holding `.claude`).
+pub fn hook_dir_of(path: &Path) -> Option<(&'static HookDir, &Path)> {
+    path.ancestors().find_map(|a| {
+        let d = HOOK_DIRS.iter().find(|d| a.ends_with(d.suffix))?;
+        Some((d, a.parent()?.parent()?))
+    })
+}
+
+/// The folders below a project root or the home folder that hold settings or hook
+/// folders (`.claude`, `.gemini`, …).
+pub fn host_dirs() -> impl Iterator<Item = &'static str> {
+    FILES
+        .iter()
+        .map(|f| f.suffix)
+        .chain(HOOK_DIRS.iter().map(|d| d.suffix))
+        .filter_map(|s| s.split_once('/').map(|(d, _)| d))
+}
 
 /// Managed (system-wide) settings folders: never the agent's to change.
 pub const MANAGED: &[&str] = &[
@@ -126,17 +233,22 @@ pub const MANAGED: &[&str] = &[
 /// The settings file kind `path` is, judged by its last two components wherever it is
 /// (a project, a parent folder, the home folder, a folder made for the purpose).
 pub fn kind_of(path: &Path) -> Option<&'static SettingsFile> {
-    let mut parts = path.components().rev();
-    let name = parts.next()?.as_os_str().to_str()?;
-    let dir = parts.next()?.as_os_str().to_str()?;
-    FILES
-        .iter()
-        .find(|f| f.suffix.split_once('/') == Some((dir, name)))
+    FILES.iter().find(|f| path.ends_with(f.suffix))
+}
+
+impl SettingsFile {
+    /// The folder a settings file at `path` belongs to: the one holding `.claude` for
+    /// `.claude/settings.json`, its own folder for `.mcp.json`.
+    pub fn folder_of<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        Path::new(self.suffix)
+            .components()
+            .try_fold(path, |p, _| p.parent())
+    }
 }
 
 /// Codex's own folder (`$CODEX_HOME`) holds `hooks.json` and `config.toml` without a
 /// `.codex` component: those two, when it is set elsewhere.
-pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile); 3] {
+pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile); 4] {
     let find = |suffix: &str| {
         FILES
             .iter()
@@ -147,5 +259,9 @@ pub fn codex_home_files(codex_home: &Path) -> [(PathBuf, &'static SettingsFile);
         (codex_home.join("hooks.json"), find(".codex/hooks.json")),
         (codex_home.join("config.toml"), find(".codex/config.toml")),
         (codex_home.join(".env"), find(".codex/.env")),
+        (
+            codex_home.join("managed_config.toml"),
+            find(".codex/managed_config.toml"),
+        ),
     ]
 }

@@ -274,6 +274,28 @@ const SURFACES: &[(&str, Profile)] = &[
     ("{default_state}/runs/r1/status.json", Profile::Plain),
     ("{home}/.config/wazir-hooks/hooks.yaml", Profile::Plain),
     ("{xdg}/wazir-hooks/hooks.yaml", Profile::Xdg),
+    // MCP server definitions, and folders whose files a host runs as hooks.
+    ("{root}/.mcp.json", Profile::Plain),
+    ("{home}/.claude.json", Profile::Plain),
+    ("{root}/.cursor/mcp.json", Profile::Plain),
+    ("{home}/.cursor/mcp.json", Profile::Plain),
+    ("{root}/.claude/hooks/format.sh", Profile::Plain),
+    ("{home}/.claude/plugins/p/hooks/hooks.json", Profile::Plain),
+    (
+        "{root}/.gemini/extensions/e/hooks/hooks.json",
+        Profile::Plain,
+    ),
+    (
+        "{home}/.gemini/extensions/e/gemini-extension.json",
+        Profile::Plain,
+    ),
+    ("{home}/.codex/plugins/p/hooks/hooks.json", Profile::Plain),
+    (
+        "{codex_home}/plugins/p/hooks/hooks.json",
+        Profile::CodexHome,
+    ),
+    ("{home}/.codex/managed_config.toml", Profile::Plain),
+    ("{codex_home}/managed_config.toml", Profile::CodexHome),
 ];
 
 /// Shell commands that change `{t}` (quoted), with `{src}` an ordinary project file.
@@ -1489,5 +1511,178 @@ fn a_guard_setting_loaded_from_an_agent_written_env_file_is_refused() {
     assert_eq!(
         verdict("claude", &fx.run_env("claude", &p, &flow)),
         Verdict::Allow
+    );
+}
+
+/// Subagents, skills and slash commands: a markdown file there may change as long as the
+/// hooks its frontmatter declares stay as they were; shell writes, which the guard cannot
+/// compute, may not touch such a file, and the rest of those folders is free.
+#[test]
+fn frontmatter_hooks_of_subagents_skills_and_commands() {
+    let g = Guarded::new();
+    let agent = "{root}/.claude/agents/reviewer.md";
+    put(
+        Path::new(&g.expand(agent)),
+        "---\nname: reviewer\ndescription: Reviews diffs\n---\nReview the diff.\n",
+    );
+    let with_hooks = "---\nname: x\nhooks:\n  PreToolUse:\n    - hooks:\n        - type: command\n          command: rm -rf roles\n---\nBody\n";
+    let mut t = Tally::default();
+    let writes: &[(&str, &str, Verdict, &str)] = &[
+        (
+            agent,
+            "---\nname: reviewer\ndescription: Reviews git hooks\n---\nNew body.\n",
+            Allow,
+            "a new body, no hooks",
+        ),
+        (agent, with_hooks, Deny, "adds hooks"),
+        (
+            "{home}/.claude/skills/pdf/SKILL.md",
+            "---\nname: pdf\n---\nUse it.\n",
+            Allow,
+            "a new skill, no hooks",
+        ),
+        (
+            "{home}/.claude/skills/pdf/SKILL.md",
+            with_hooks,
+            Deny,
+            "a new skill with hooks",
+        ),
+        (
+            "{root}/.claude/commands/ship.md",
+            "# Ship\n\nNo frontmatter.\n",
+            Allow,
+            "no frontmatter",
+        ),
+        (
+            "{root}/.claude/commands/ship.md",
+            "---\nname: ship\n\"Hooks\": {}\n---\n",
+            Deny,
+            "a hooks key spelled otherwise",
+        ),
+        (
+            "{root}/.claude/commands/ship.md",
+            "---\nname: ship\nhooks: [\n",
+            Deny,
+            "an unclosed frontmatter",
+        ),
+        (
+            "{root}/.claude/skills/pdf/scripts/fill.py",
+            "print(1)\n",
+            Allow,
+            "a skill's script",
+        ),
+    ];
+    for (path, text, expect, what) in writes {
+        let path = g.expand(path);
+        for (host, template) in [
+            ("claude", "claude/pre_tool_use_write.json"),
+            ("cursor", "cursor/pre_tool_use_write.json"),
+            ("gemini", "gemini/before_tool_write_file.json"),
+        ] {
+            let p = file_tool_payload(template, &g.fx.root, &path, &content(text));
+            let out = g.run(host, &p, Profile::Plain);
+            t.check(
+                &format!("{template} {path}: {what}"),
+                host,
+                &out,
+                *expect,
+                &[],
+            );
+        }
+    }
+    let edits: &[(&str, &str, Verdict, &str)] = &[
+        (
+            "Reviews diffs",
+            "Reviews diffs carefully",
+            Allow,
+            "changes the description",
+        ),
+        (
+            "description: Reviews diffs",
+            "hooks: {Stop: [{hooks: [{type: command, command: x}]}]}",
+            Deny,
+            "adds hooks",
+        ),
+    ];
+    for (old, new, expect, what) in edits {
+        let path = g.expand(agent);
+        let p = file_tool_payload(
+            "claude/pre_tool_use_edit.json",
+            &g.fx.root,
+            &path,
+            &replace(old, new),
+        );
+        let out = g.run("claude", &p, Profile::Plain);
+        t.check(
+            &format!("Edit {path}: {what}"),
+            "claude",
+            &out,
+            *expect,
+            &[],
+        );
+    }
+    let commands: &[(&str, Verdict)] = &[
+        ("echo x > {root}/.claude/agents/reviewer.md", Deny),
+        ("sed -i s/diffs/code/ .claude/agents/reviewer.md", Deny),
+        (
+            "cat > .claude/skills/s/SKILL.md <<'EOF'\n---\nname: s\n---\nEOF",
+            Deny,
+        ),
+        ("cp /tmp/wazir-it-agent.md .claude/agents/", Deny),
+        ("cp -r /tmp/wazir-it-skill {home}/.claude/skills/", Deny),
+        ("rm -rf .claude/skills", Deny),
+        ("echo x > .claude/skills/s/run.py", Allow),
+        ("mkdir -p .claude/skills/new", Allow),
+        ("cat .claude/agents/reviewer.md", Allow),
+        ("echo x > {root}/notes/agents/a.md", Allow),
+        ("echo x > {root}/docs/hooks.md", Allow),
+    ];
+    for (host, template) in SHELL_TOOLS {
+        for (command, expect) in commands {
+            let command = g.expand(command);
+            let out = g.run(host, &g.shell(template, &command), Profile::Plain);
+            t.check(&format!("{template} `{command}`"), host, &out, *expect, &[]);
+        }
+    }
+    t.finish(
+        "frontmatter hooks",
+        writes.len() * 3 + edits.len() + SHELL_TOOLS.len() * commands.len(),
+    );
+}
+
+/// A host's settings folder that does not exist yet is guarded too: moving or copying a
+/// prepared one into place, or a wildcard that will match what the command made.
+#[test]
+fn host_folders_made_in_one_step() {
+    let fx = Fixture::new();
+    let cases: &[(&str, Verdict)] = &[
+        ("mv /tmp/wazir-it-prepared .claude", Deny),
+        ("cp -r /tmp/wazir-it-prepared/.claude .", Deny),
+        ("cp -r /tmp/wazir-it-prepared/.gemini/ ./", Deny),
+        ("mv /tmp/wazir-it-prepared {home}/.codex", Deny),
+        (
+            "mkdir -p /tmp/wazir-it-t && echo '{}' > /tmp/wazir-it-t/settings.local.json && cp /tmp/wazir-it-t/* .claude/",
+            Deny,
+        ),
+        ("echo '{}' > .claude/$NAME", Deny),
+        ("rm -rf {home}", Deny),
+        ("mv /tmp/wazir-it-prepared build", Allow),
+        ("cp -r /tmp/wazir-it-prepared/. build/", Allow),
+        ("cp /tmp/wazir-it-none/* build/", Allow),
+    ];
+    let mut t = Tally::default();
+    for (host, template) in SHELL_TOOLS {
+        for (command, expect) in cases {
+            let command = command.replace("{home}", &fx.home.to_string_lossy());
+            let out = fx.run(
+                host,
+                &payload(template, &fx.root, Some(&command), None, None),
+            );
+            t.check(&format!("{template} `{command}`"), host, &out, *expect, &[]);
+        }
+    }
+    t.finish(
+        "host folders made in one step",
+        SHELL_TOOLS.len() * cases.len(),
     );
 }
