@@ -39,6 +39,13 @@ pub enum CliError {
         path: PathBuf,
         captures_dir: PathBuf,
     },
+    /// An operator command from a copy of the program under another name: the guard
+    /// recognises `wazir-hooks` by its name in commands, so a renamed copy is refused.
+    #[error(
+        "`{command}` is an operator command and runs only from a program named wazir-hooks; this one is {}. The guard refuses operator commands from the agent by that name, so a renamed copy may not run them",
+        .program.display()
+    )]
+    RenamedCopy { command: String, program: PathBuf },
     /// An option value that cannot be used (a missing required option, a bad suffix).
     #[error("{0}")]
     Usage(String),

@@ -34,7 +34,7 @@ mod table;
 mod validate;
 mod views;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -310,7 +310,54 @@ enum CaptureCommand {
     },
 }
 
+/// The operator-only command `command` is, if it is one (README, "Self-protection"):
+/// the same list the guard refuses to the agent.
+fn operator_only(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Install { .. } => Some("install"),
+        Command::Uninstall { .. } => Some("uninstall"),
+        Command::Loop(LoopCommand::Reset { .. }) => Some("loop reset"),
+        Command::Loop(LoopCommand::Raise { .. }) => Some("loop raise"),
+        Command::Capture(CaptureCommand::Event {
+            loop_count: Some(_),
+            ..
+        }) => Some("capture event --loop-count"),
+        _ => None,
+    }
+}
+
+/// Operator commands run only from a program named `wazir-hooks`: the guard knows the
+/// CLI by that name, and a copy under another name (`cp wazir-hooks /tmp/x && /tmp/x
+/// uninstall`) would otherwise be an unknown program to it. Both names count: the
+/// kernel's record of the executable (a copy), and `argv[0]`, the name it was run by (a
+/// symlink named otherwise).
+fn check_name(command: &Command) -> Result<(), CliError> {
+    let Some(name) = operator_only(command) else {
+        return Ok(());
+    };
+    let ours = |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n == "wazir-hooks" || n == "wazir-hooks.exe")
+    };
+    let program =
+        std::env::current_exe().map_err(|e| CliError::io("cannot find", "/proc/self/exe", e))?;
+    let run_as = std::env::args_os()
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    for p in [program, run_as] {
+        if !ours(&p) {
+            return Err(CliError::RenamedCopy {
+                command: format!("wazir-hooks {name}"),
+                program: p,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<Report, CliError> {
+    check_name(&cli.command)?;
     let ctx = Ctx::new(Common {
         run: cli.common.run,
         state_root: cli.common.state_root,

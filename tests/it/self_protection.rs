@@ -1347,6 +1347,9 @@ const OPERATOR_COMMANDS: &[&str] = &[
     // Every install: --bin-dir points every host's hooks at any program.
     "wazir-hooks install",
     "wazir-hooks install --bin-dir /tmp/elsewhere",
+    // A program run under our CLI's name, which may be a link to it.
+    "exec -a wazir-hooks /tmp/wazir-it-x uninstall",
+    "exec -a \"$NAME\" /tmp/wazir-it-x loop reset --phase execute",
 ];
 
 /// Read-only `wazir-hooks` commands.
@@ -1685,4 +1688,63 @@ fn host_folders_made_in_one_step() {
         "host folders made in one step",
         SHELL_TOOLS.len() * cases.len(),
     );
+}
+
+/// The CLI runs operator commands only under its own name, the one the guard knows it
+/// by: a renamed copy or a link named otherwise refuses them (and the read-only ones
+/// still run).
+#[test]
+fn a_renamed_copy_of_the_cli_refuses_operator_commands() {
+    let fx = Fixture::new();
+    let dir = fx.home.join("copies");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cli = env!("CARGO_BIN_EXE_wazir-hooks");
+    let copy = dir.join("x");
+    std::fs::copy(cli, &copy).unwrap();
+    let link = dir.join("y");
+    std::os::unix::fs::symlink(cli, &link).unwrap();
+    let run = |program: &Path, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .current_dir(&fx.root)
+            .env("HOME", &fx.home)
+            .env("WAZIR_STATE_ROOT", fx.home.join("state"))
+            .output()
+            .unwrap()
+    };
+    for program in [&copy, &link] {
+        for args in [
+            &["uninstall", "--all"][..],
+            &["loop", "reset", "--phase", "execute"],
+            &["loop", "raise", "--phase", "execute", "--by", "3"],
+            &["install", "--host", "claude"],
+            &[
+                "capture",
+                "event",
+                "--event",
+                "phase_loop",
+                "--phase",
+                "p",
+                "--loop-count",
+                "1",
+            ],
+        ] {
+            let out = run(program, args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !out.status.success()
+                    && stderr.contains("runs only from a program named wazir-hooks"),
+                "{} {args:?}: {stderr}",
+                program.display()
+            );
+        }
+        let out = run(program, &["validate"]);
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("runs only from a program named"),
+            "read-only commands still run from {}",
+            program.display()
+        );
+    }
+    // Nothing was installed or removed by the refused commands.
+    assert!(!fx.root.join(".claude/settings.json").exists());
 }

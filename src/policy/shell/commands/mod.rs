@@ -225,6 +225,24 @@ impl Walker<'_> {
                     return Ok(Out::Unknown);
                 }
                 let rest = split_wrapper(args, "a", &[]);
+                // `exec -a NAME prog`: the program sees itself run as NAME. Our CLI runs
+                // operator commands only under its own name (src/cli/mod.rs), so a NAME
+                // that is, or may be, `wazir-hooks` makes `prog` count as our CLI too.
+                let alias = args
+                    .windows(2)
+                    .find(|w| w[0].known() == Some("-a"))
+                    .map(|w| &w[1]);
+                if name == "exec"
+                    && let Some(alias) = alias
+                    && alias.known().is_none_or(|a| {
+                        Path::new(a).file_name().is_some_and(|n| n == "wazir-hooks")
+                    })
+                    && !rest.is_empty()
+                {
+                    let mut ours = rest.to_vec();
+                    ours[0] = Field::Known("wazir-hooks".into());
+                    self.dispatch(&ours, scope, env, Out::Nothing)?;
+                }
                 self.dispatch(rest, scope, env, stdin)
             }
             "chrt" | "taskset" => {
