@@ -245,6 +245,40 @@ impl Walker<'_> {
                 }
                 self.dispatch(rest, scope, env, stdin)
             }
+            "mount" | "umount" => {
+                // A mount replaces what a folder shows, and a bind mount shows a folder
+                // somewhere else, where writes through it are not seen as writes to it:
+                // every operand counts as written, with all beneath it.
+                let o = Opts::parse(
+                    args,
+                    "toLUONT",
+                    &[
+                        "types",
+                        "options",
+                        "label",
+                        "uuid",
+                        "target",
+                        "source",
+                        "namespace",
+                        "test-opts",
+                        "fstab",
+                    ],
+                );
+                for f in o
+                    .operands
+                    .iter()
+                    .chain(o.value(None, &["target"]))
+                    .chain(o.value(None, &["source"]))
+                {
+                    self.write(
+                        f,
+                        scope,
+                        true,
+                        &format!("{name} (mounts over it, or shows it elsewhere)"),
+                    );
+                }
+                Ok(Out::Nothing)
+            }
             "chrt" | "taskset" => {
                 let rest = split_wrapper(args, "", &[]);
                 self.dispatch(rest.get(1..).unwrap_or(&[]), scope, env, stdin)
