@@ -267,6 +267,21 @@ fn computed_edit(
 const MAX_GUARDED_FILE: usize = 4 * 1024 * 1024;
 
 /// Every write the tool call makes, or the deny for a call that cannot be analysed.
+/// A file tool's target as the agent's process would reach it: `/proc/self/cwd/…` is
+/// the agent's working directory (not the guard's); a descriptor's path
+/// (`/dev/fd/3`, `/proc/self/fd/3`) is the host's own open file, which cannot be known.
+fn agent_view(target: PathBuf, cwd: &Path) -> shell::Target {
+    match paths::alias(&target, Some(cwd)) {
+        paths::Alias::Plain => shell::Target::Path(target),
+        paths::Alias::Path(p) => shell::Target::Path(p),
+        paths::Alias::Descriptor(_) | paths::Alias::Unknown => shell::Target::Partial {
+            dir: None,
+            name_prefix: String::new(),
+            suffix: String::new(),
+        },
+    }
+}
+
 fn tool_writes(
     event: &Event,
     cwd: &Path,
@@ -277,7 +292,7 @@ fn tool_writes(
 ) -> Result<Vec<shell::Write>, String> {
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
     let path_write = |t: &str, how: String, recursive: bool| shell::Write {
-        target: shell::Target::Path(paths::join(cwd, t, home)),
+        target: agent_view(paths::join(cwd, t, home), cwd),
         recursive,
         how,
         follow: true,

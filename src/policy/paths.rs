@@ -149,6 +149,64 @@ fn looked_up(path: &Path) -> Entry {
     entry
 }
 
+/// What a path under `/proc` or `/dev` names for the agent's own process, which the
+/// guard's process cannot resolve for it: `/proc/self/cwd` is the agent's working
+/// directory, not the guard's.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Alias {
+    /// An ordinary path.
+    Plain,
+    /// The same file by another path.
+    Path(PathBuf),
+    /// One of the process's open descriptors (`/dev/fd/N`, `/dev/stdin`,
+    /// `/proc/<pid>/fd/N`), by number when known: opening it again for writing writes
+    /// whatever file that descriptor was opened on.
+    Descriptor(Option<u32>),
+    /// A place in a process's view the guard cannot know (its cwd, when unknown).
+    Unknown,
+}
+
+/// The alias `path` (absolute) is, for a process whose working directory is `cwd`.
+/// Any process's `cwd` and `root` count as the agent's: the agent can name its own shell
+/// by number (`/proc/$$/cwd`), and the host's process shares its directory. What follows
+/// a `cwd` or `root` link is kept as written: the kernel resolves the link first, so a
+/// `..` after it climbs from the agent's directory.
+pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
+    let comps: Vec<Component> = path.components().collect();
+    let mut norm: Vec<&str> = Vec::new();
+    for (i, c) in comps.iter().enumerate() {
+        match c {
+            Component::Normal(n) => norm.push(n.to_str().unwrap_or("\u{0}")),
+            Component::ParentDir => {
+                norm.pop();
+                continue;
+            }
+            _ => continue,
+        }
+        let number = |s: &str| s.parse::<u32>().ok();
+        let rest = || comps[i + 1..].iter().collect::<PathBuf>();
+        // A process's own entries: `/proc/<pid>/X` or `/proc/<pid>/task/<tid>/X`.
+        let own = match norm.as_slice() {
+            ["proc", _, "task", _, rest @ ..] | ["proc", _, rest @ ..] => rest,
+            _ => &[][..],
+        };
+        match (norm.as_slice(), own) {
+            (["dev", "fd", n], _) => return Alias::Descriptor(number(n)),
+            (["dev", "stdin"], _) => return Alias::Descriptor(Some(0)),
+            (["dev", "stdout"], _) => return Alias::Descriptor(Some(1)),
+            (["dev", "stderr"], _) => return Alias::Descriptor(Some(2)),
+            (_, ["fd", n]) => return Alias::Descriptor(number(n)),
+            (_, ["map_files", ..]) => return Alias::Descriptor(None),
+            (_, ["cwd"]) => {
+                return cwd.map_or(Alias::Unknown, |c| Alias::Path(c.join(rest())));
+            }
+            (_, ["root"]) => return Alias::Path(Path::new("/").join(rest())),
+            _ => {}
+        }
+    }
+    Alias::Plain
+}
+
 /// A target's two forms: lexical (normalized) and physical (symlinks resolved as the
 /// kernel would). Without `follow`, a symlink at the target itself is not followed, only
 /// the directories leading to it (`rm link` removes the link).
@@ -537,6 +595,34 @@ mod tests {
 
     fn hit(m: &Matcher, p: &str, rec: bool) -> bool {
         m.check(Path::new(p), rec, true).unwrap().is_some()
+    }
+
+    #[test]
+    fn proc_and_dev_paths_name_the_agents_process() {
+        let cwd = Some(Path::new("/p"));
+        let a = |p: &str| alias(Path::new(p), cwd);
+        assert_eq!(
+            a("/proc/self/cwd/roles/x"),
+            Alias::Path("/p/roles/x".into())
+        );
+        assert_eq!(a("/proc/4242/cwd"), Alias::Path("/p".into()));
+        assert_eq!(a("/proc/thread-self/cwd/a"), Alias::Path("/p/a".into()));
+        assert_eq!(a("/proc/self/task/7/cwd/a"), Alias::Path("/p/a".into()));
+        assert_eq!(a("/proc/self/root/etc/x"), Alias::Path("/etc/x".into()));
+        assert_eq!(a("/proc/self/fd/4"), Alias::Descriptor(Some(4)));
+        assert_eq!(a("/proc/1/fd"), Alias::Plain);
+        assert_eq!(a("/proc/1/map_files/x"), Alias::Descriptor(None));
+        assert_eq!(a("/tmp/../proc/self/cwd/a"), Alias::Path("/p/a".into()));
+        assert_eq!(
+            a("/proc/self/cwd/../etc/x"),
+            Alias::Path("/p/../etc/x".into())
+        );
+        assert_eq!(a("/dev/fd/4"), Alias::Descriptor(Some(4)));
+        assert_eq!(a("/dev/stdin"), Alias::Descriptor(Some(0)));
+        assert_eq!(a("/dev/null"), Alias::Plain);
+        assert_eq!(a("/proc/self/status"), Alias::Plain);
+        assert_eq!(a("/p/proc/self/cwd"), Alias::Plain);
+        assert_eq!(alias(Path::new("/proc/self/cwd/x"), None), Alias::Unknown);
     }
 
     #[test]

@@ -54,6 +54,12 @@ const TARGETS: &[(&str, Verdict)] = &[
     ("{root}/.env.example", Verdict::Allow),
     ("{root}/tmp-link/scratch.txt", Verdict::Allow),
     ("/tmp/wazir-scratch.txt", Verdict::Allow),
+    // A process's cwd under /proc is the agent's working directory (the fixture root),
+    // whether or not that pid exists when the guard looks.
+    ("/proc/self/cwd/roles/executor.md", Verdict::Deny),
+    ("/proc/2147483000/cwd/roles/executor.md", Verdict::Deny),
+    ("/proc/self/task/1/cwd/input/brief.md", Verdict::Deny),
+    ("/proc/self/cwd/notes/new.md", Verdict::Allow),
 ];
 
 #[test]

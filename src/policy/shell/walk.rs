@@ -124,6 +124,12 @@ pub(super) struct Walker<'a> {
     pub written: Vec<PathBuf>,
     /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
     pub fd_contents: HashMap<String, Out>,
+    /// Files the command opens for reading on a descriptor (`exec 4<f`, `< f`), by
+    /// number, anywhere in it: `/dev/fd/4` opened for writing writes them.
+    opened: HashMap<u32, Vec<Target>>,
+    /// Writes through a descriptor's path (`/dev/fd/N`, `/dev/stdin`, `/proc/self/fd/N`):
+    /// the number when known, and how.
+    descriptor_writes: Vec<(Option<u32>, String)>,
     /// `hash -p PATH NAME`: NAME runs PATH.
     pub hashed: HashMap<String, String>,
     /// How many instances of each function are running (recursion is followed twice).
@@ -170,6 +176,8 @@ impl<'a> Walker<'a> {
             functions: HashMap::new(),
             written: Vec::new(),
             fd_contents: HashMap::new(),
+            opened: HashMap::new(),
+            descriptor_writes: Vec::new(),
             aliases: HashMap::new(),
             hashed: HashMap::new(),
             active_functions: HashMap::new(),
@@ -220,7 +228,23 @@ impl<'a> Walker<'a> {
         Ok(m)
     }
 
-    pub(super) fn into_writes(self) -> Vec<Write> {
+    pub(super) fn into_writes(mut self) -> Vec<Write> {
+        // Reopening a descriptor's path for writing writes the file it was opened on,
+        // whichever order the redirections come in (conservative).
+        for (number, how) in std::mem::take(&mut self.descriptor_writes) {
+            let targets: Vec<Target> = match number {
+                Some(n) => self.opened.get(&n).cloned().unwrap_or_default(),
+                None => self.opened.values().flatten().cloned().collect(),
+            };
+            for target in targets {
+                self.writes.push(Write {
+                    target,
+                    recursive: false,
+                    how: format!("{how} (it reopens a file the command opened on a descriptor)"),
+                    follow: true,
+                });
+            }
+        }
         self.writes
     }
 
@@ -318,8 +342,53 @@ impl<'a> Walker<'a> {
         how: &str,
         follow: bool,
     ) {
-        let Some(target) = self.resolve(field, scope) else {
+        // `/proc/$$/cwd/…`: whichever process, its cwd is taken as the agent's.
+        let rewritten;
+        let field = match field {
+            Field::Partial { prefix, suffix }
+                if super::super::paths::normalize(std::path::Path::new(prefix))
+                    == std::path::Path::new("/proc")
+                    && prefix.ends_with('/')
+                    && suffix.starts_with('/') =>
+            {
+                rewritten = Field::Known(format!("/proc/self{suffix}"));
+                &rewritten
+            }
+            _ => field,
+        };
+        let Some(mut target) = self.resolve(field, scope) else {
             return;
+        };
+        target = match target {
+            Target::Path(p) => {
+                use super::super::paths::{Alias, alias};
+                match alias(&p, scope.cwd.as_deref()) {
+                    Alias::Plain => Target::Path(p),
+                    Alias::Path(q) => Target::Path(q),
+                    Alias::Descriptor(n) => {
+                        self.descriptor_writes.push((n, how.to_owned()));
+                        return;
+                    }
+                    Alias::Unknown => Target::Partial {
+                        dir: None,
+                        name_prefix: String::new(),
+                        suffix: String::new(),
+                    },
+                }
+            }
+            Target::Partial { dir: Some(d), .. }
+                if d.starts_with("/proc") || d.starts_with("/dev") =>
+            {
+                // `/dev/fd/$n`, `/proc/$x`: any descriptor, or anywhere in any process's
+                // view (`/proc/self/cwd/../$x`).
+                self.descriptor_writes.push((None, how.to_owned()));
+                Target::Partial {
+                    dir: None,
+                    name_prefix: String::new(),
+                    suffix: String::new(),
+                }
+            }
+            t => t,
         };
         if let Target::Path(p) = &target {
             let lexical = super::super::paths::normalize(p);
@@ -846,7 +915,11 @@ impl<'a> Walker<'a> {
                         IoFileRedirectKind::ReadAndWrite => "redirection `<>`",
                         _ => "redirection `>`",
                     };
-                    for f in self.expand(&w.value, scope)? {
+                    let fields = self.expand(&w.value, scope)?;
+                    if matches!(kind, IoFileRedirectKind::ReadAndWrite) {
+                        self.open_on(*fd, &fields, scope);
+                    }
+                    for f in fields {
                         self.write(&f, scope, false, how);
                     }
                 }
@@ -861,6 +934,7 @@ impl<'a> Walker<'a> {
                 }
                 (IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)) => {
                     let fields = self.expand(&w.value, scope)?;
+                    self.open_on(*fd, &fields, scope);
                     if fd.is_none_or(|n| n == 0) {
                         *stdin = match fields.as_slice() {
                             [Field::Known(p)] => {
@@ -871,16 +945,30 @@ impl<'a> Walker<'a> {
                     }
                 }
                 (IoFileRedirectKind::DuplicateInput, IoFileRedirectTarget::Duplicate(w)) => {
-                    if let [Field::Known(n)] = self.expand(&w.value, scope)?.as_slice()
-                        && let Some(out) = self.fd_contents.get(&format!("/dev/fd/{n}"))
-                    {
-                        *stdin = out.clone();
+                    let fields = self.expand(&w.value, scope)?;
+                    if let [Field::Known(n)] = fields.as_slice() {
+                        // `N<&M`: N is opened on what M is.
+                        if let (Ok(m), Ok(to)) = (n.parse::<u32>(), u32::try_from(fd.unwrap_or(0)))
+                        {
+                            let same = self.opened.get(&m).cloned().unwrap_or_default();
+                            self.opened.entry(to).or_default().extend(same);
+                        }
+                        if let Some(out) = self.fd_contents.get(&format!("/dev/fd/{n}")) {
+                            *stdin = out.clone();
+                        }
                     }
                 }
                 (_, IoFileRedirectTarget::Filename(w) | IoFileRedirectTarget::Duplicate(w)) => {
                     self.expand(&w.value, scope)?;
                 }
                 (IoFileRedirectKind::DuplicateInput, IoFileRedirectTarget::Fd(n)) => {
+                    // `N<&M`: N is opened on what M is.
+                    if let Ok(m) = u32::try_from(*n) {
+                        let same = self.opened.get(&m).cloned().unwrap_or_default();
+                        if let Ok(fd) = u32::try_from(fd.unwrap_or(0)) {
+                            self.opened.entry(fd).or_default().extend(same);
+                        }
+                    }
                     // `<&3` reads what was put on fd 3 (a here-document, a file).
                     if let Some(out) = self.fd_contents.get(&format!("/dev/fd/{n}")) {
                         *stdin = out.clone();
@@ -927,6 +1015,18 @@ impl<'a> Walker<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Records that descriptor `fd` is opened on each of `fields`.
+    fn open_on(&mut self, fd: Option<i32>, fields: &[Field], scope: &Scope) {
+        let Ok(fd) = u32::try_from(fd.unwrap_or(0)) else {
+            return;
+        };
+        for f in fields {
+            if let Some(t) = self.resolve(f, scope) {
+                self.opened.entry(fd).or_default().push(t);
+            }
+        }
     }
 
     /// Reads a (small) file the command reads, relative to the scope's cwd.
