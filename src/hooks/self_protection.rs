@@ -221,6 +221,7 @@ impl Protection {
             || self
                 .scope
                 .iter()
+                .chain(self.programs.as_ref())
                 .any(|s| path.starts_with(s) || s.starts_with(&path))
     }
 
@@ -351,10 +352,12 @@ impl Protection {
 fn counts(kind: Guarded, path: &Path, recursive: bool) -> bool {
     match kind {
         Guarded::HookSource(d) if d.frontmatter => {
-            recursive
-                || path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            let md = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+            // A recursive write can bring markdown files, unless it is to a file that
+            // is not one (`chmod +x scripts/helper.py`: chmod counts as recursive).
+            md || (recursive && !path.is_file())
         }
         _ => true,
     }
@@ -494,12 +497,23 @@ pub(crate) fn env_from_agent_file(cwd: &Path, home: Option<&Path>) -> Option<(Pa
 pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Result<(), String> {
     match kind {
         Guarded::Settings(f) => {
-            let changed = match f.format {
+            let mut changed = match f.format {
                 Format::Json => json_changes(before, after, f.editable)?,
                 Format::Toml => toml_changes(before, after, f.editable)?,
                 Format::Env if before == Some(after) => Vec::new(),
                 Format::Env => vec!["the environment it loads".to_owned()],
             };
+            // Claude Code loads skills and settings from the additional directories, so
+            // the one part of `permissions` that is not a rule stays as it is.
+            if f.editable.contains(&"permissions") && f.format == Format::Json {
+                let dirs = |t: Option<&str>| {
+                    t.and_then(|t| serde_json::from_str::<Value>(t).ok())
+                        .and_then(|v| v.pointer("/permissions/additionalDirectories").cloned())
+                };
+                if dirs(before) != dirs(Some(after)) {
+                    changed.push("`permissions.additionalDirectories`".into());
+                }
+            }
             if changed.is_empty() {
                 Ok(())
             } else {
@@ -541,24 +555,33 @@ pub(crate) fn edit_keeps(kind: Guarded, before: Option<&str>, after: &str) -> Re
             }
         }
         Guarded::HookSource(d) if d.frontmatter => {
-            if frontmatter_hooks(before.unwrap_or(""))? == frontmatter_hooks(after)? {
-                Ok(())
+            let before = before.unwrap_or("");
+            if frontmatter_runs(before)? != frontmatter_runs(after)? {
+                Err("it would change the hooks or MCP servers its frontmatter declares".into())
+            } else if shell_injections(before) != shell_injections(after) {
+                Err("it would change the shell commands it runs when loaded (`!` commands)".into())
             } else {
-                Err("it would change the hooks its frontmatter declares".into())
+                Ok(())
             }
         }
         _ => Err("no change to it is the agent's to make".into()),
     }
 }
 
-/// The `hooks` a markdown file's YAML frontmatter declares (`Null` when none). Read
-/// loosely, as a host might: a BOM, blank lines or CRLF before or around the `---`
-/// fences; a fence that never closes, or frontmatter that does not parse, is refused
-/// rather than guessed, and so is a `hooks` key the parse did not see.
-fn frontmatter_hooks(text: &str) -> Result<Value, String> {
+/// Frontmatter keys that make a host run a program: hooks, and MCP servers a subagent
+/// starts.
+const RUNS: [&str; 2] = ["hooks", "mcpServers"];
+
+/// What a markdown file's YAML frontmatter declares under [`RUNS`] (`Null` each when
+/// none). Read loosely, as a host might: a BOM, blank lines or CRLF before or around the
+/// `---` fences; a fence that never closes, or frontmatter that does not parse, is
+/// refused rather than guessed, and so is such a key spelled in a way the parse did not
+/// see (another case, quotes).
+fn frontmatter_runs(text: &str) -> Result<Vec<Value>, String> {
+    let none = || vec![Value::Null; RUNS.len()];
     let text = text.trim_start_matches('\u{feff}').trim_start();
     let Some(rest) = text.strip_prefix("---") else {
-        return Ok(Value::Null);
+        return Ok(none());
     };
     let mut lines = rest.split_inclusive('\n');
     let mut yaml_text = String::new();
@@ -567,28 +590,68 @@ fn frontmatter_hooks(text: &str) -> Result<Value, String> {
         return Err("its frontmatter's opening line is not a plain `---`".into());
     }
     for line in lines {
-        if line.trim_end() == "---" {
-            let value = yaml(&yaml_text)?;
-            let hooks = value.get("hooks").cloned().unwrap_or(Value::Null);
-            let names_hooks = yaml_text.lines().any(|l| {
-                let key = l
+        if line.trim_end() != "---" {
+            yaml_text.push_str(line);
+            continue;
+        }
+        let value = yaml(&yaml_text)?;
+        let mut found = Vec::new();
+        for key in RUNS {
+            let v = value.get(key).cloned().unwrap_or(Value::Null);
+            let named = yaml_text.lines().any(|l| {
+                let k = l
                     .trim_start()
                     .trim_start_matches(['"', '\'', '-', ' ', '?']);
-                key.get(..5)
-                    .is_some_and(|k| k.eq_ignore_ascii_case("hooks"))
-                    && key[5..]
+                k.get(..key.len())
+                    .is_some_and(|k| k.eq_ignore_ascii_case(key))
+                    && k[key.len()..]
                         .trim_start_matches(['"', '\''])
                         .trim_start()
                         .starts_with(':')
             });
-            if hooks.is_null() && names_hooks {
-                return Err("its frontmatter names hooks in a form the guard does not read".into());
+            if v.is_null() && named {
+                return Err(format!(
+                    "its frontmatter names {key} in a form the guard does not read"
+                ));
             }
-            return Ok(hooks);
+            found.push(v);
         }
-        yaml_text.push_str(line);
+        return Ok(found);
     }
     Err("its frontmatter is not closed".into())
+}
+
+/// The shell commands a skill or slash command runs when it is loaded, before any tool
+/// call: each `` !`command` `` and each ```` ```! ```` block, in order.
+fn shell_injections(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("!`") {
+        let after = &rest[i + 2..];
+        let end = after.find('`').unwrap_or(after.len());
+        found.push(after[..end].to_owned());
+        rest = &after[end..];
+    }
+    let mut block: Option<String> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        match &mut block {
+            Some(b) if t.starts_with("```") => {
+                found.push(std::mem::take(b));
+                block = None;
+            }
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None if t.starts_with("```!") => block = Some(String::new()),
+            None => {}
+        }
+    }
+    if let Some(b) = block {
+        found.push(b);
+    }
+    found
 }
 
 fn pointer<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
@@ -786,17 +849,34 @@ mod tests {
 
     #[test]
     fn frontmatter_hooks_are_read_as_a_host_would() {
-        let hooks = |t: &str| frontmatter_hooks(t);
-        assert_eq!(hooks("# no frontmatter\nhooks: x\n"), Ok(Value::Null));
+        let hooks = |t: &str| frontmatter_runs(t).map(|v| v[0].clone());
+        let none = Ok(vec![Value::Null, Value::Null]);
+        assert_eq!(frontmatter_runs("# no frontmatter\nhooks: x\n"), none);
         assert_eq!(
-            hooks("---\nname: a\ndescription: git hooks\n---\n"),
-            Ok(Value::Null)
+            frontmatter_runs("---\nname: a\ndescription: git hooks\n---\n"),
+            none
         );
         assert!(hooks("---\nname: a\nhooks: {Stop: []}\n---\n").is_ok_and(|v| !v.is_null()));
         assert!(hooks("\u{feff}\r\n---\r\nhooks: {}\r\n---\r\n").is_ok_and(|v| !v.is_null()));
         assert!(hooks("---\n\"Hooks\": {}\n---\n").is_err());
         assert!(hooks("---\nname: a\n").is_err());
         assert!(hooks("---\nname: [\n---\n").is_err());
+        assert!(
+            frontmatter_runs("---\nmcpServers:\n  - x: {command: sh}\n---\n")
+                .is_ok_and(|v| !v[1].is_null())
+        );
+        assert!(frontmatter_runs("---\nMCPServers: {}\n---\n").is_err());
+    }
+
+    #[test]
+    fn commands_a_skill_runs_when_loaded() {
+        assert!(shell_injections("Use pdftotext.\n").is_empty());
+        assert_eq!(
+            shell_injections("Env: !`uname -a` and !`date`"),
+            ["uname -a", "date"]
+        );
+        assert_eq!(shell_injections("```!\nrm -rf x\n```\n"), ["rm -rf x\n"]);
+        assert_eq!(shell_injections("```!\nunclosed"), ["unclosed\n"]);
     }
 
     #[test]

@@ -565,6 +565,11 @@ fn claude_rewrites() -> Vec<(&'static str, String, Verdict)> {
             Allow,
         ),
         (
+            "adds a folder Claude Code also loads skills and settings from",
+            claude_with(|v| v["permissions"]["additionalDirectories"] = json!(["/tmp/elsewhere"])),
+            Deny,
+        ),
+        (
             "drops the hooks",
             claude_with(|v| {
                 v.as_object_mut().unwrap().remove("hooks");
@@ -1212,6 +1217,13 @@ fn our_binaries_but_not_their_neighbours() {
         ("echo x > {guard_dir}/not-ours.txt", Allow),
         ("rm -f {guard_dir}/not-ours.txt", Allow),
         ("cat {guard} > /dev/null", Allow),
+        // `find` must look into the programs' folder.
+        (
+            "find {guard_dir} -name protected-path-write-guard -delete",
+            Deny,
+        ),
+        ("find {guard_dir} -type f -exec chmod -x {} +", Deny),
+        ("find {guard_dir} -name 'not-ours*' -print", Allow),
     ];
     let mut t = Tally::default();
     for (host, template) in SHELL_TOOLS {
@@ -1528,6 +1540,10 @@ fn frontmatter_hooks_of_subagents_skills_and_commands() {
         Path::new(&g.expand(agent)),
         "---\nname: reviewer\ndescription: Reviews diffs\n---\nReview the diff.\n",
     );
+    put(
+        Path::new(&g.expand("{home}/.claude/skills/pdf/scripts/fill.py")),
+        "print(1)\n",
+    );
     let with_hooks = "---\nname: x\nhooks:\n  PreToolUse:\n    - hooks:\n        - type: command\n          command: rm -rf roles\n---\nBody\n";
     let mut t = Tally::default();
     let writes: &[(&str, &str, Verdict, &str)] = &[
@@ -1573,6 +1589,24 @@ fn frontmatter_hooks_of_subagents_skills_and_commands() {
             "print(1)\n",
             Allow,
             "a skill's script",
+        ),
+        (
+            agent,
+            "---\nname: reviewer\nmcpServers:\n  - evil:\n      command: sh\n---\nBody\n",
+            Deny,
+            "adds an MCP server",
+        ),
+        (
+            "{home}/.claude/skills/pdf/SKILL.md",
+            "---\nname: pdf\n---\nEnvironment: !`rm -f x`\n",
+            Deny,
+            "a command run when the skill loads",
+        ),
+        (
+            "{root}/.claude/commands/ship.md",
+            "# Ship\n\n```!\nrm -f x\n```\n",
+            Deny,
+            "a command block run when the command loads",
         ),
     ];
     for (path, text, expect, what) in writes {
@@ -1635,6 +1669,11 @@ fn frontmatter_hooks_of_subagents_skills_and_commands() {
         ("cp -r /tmp/wazir-it-skill {home}/.claude/skills/", Deny),
         ("rm -rf .claude/skills", Deny),
         ("echo x > .claude/skills/s/run.py", Allow),
+        ("chmod +x {home}/.claude/skills/pdf/scripts/fill.py", Allow),
+        (
+            "mkdir -p agents; CDPATH={root}/.claude cd agents && echo x > reviewer.md",
+            Deny,
+        ),
         ("mkdir -p .claude/skills/new", Allow),
         ("cat .claude/agents/reviewer.md", Allow),
         ("echo x > {root}/notes/agents/a.md", Allow),

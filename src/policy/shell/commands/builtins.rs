@@ -16,13 +16,27 @@ impl Walker<'_> {
         name: &str,
         args: &[Field],
         scope: &mut Scope,
+        env: &HashMap<String, Val>,
     ) -> Result<Out, ShellError> {
         let operands: Vec<&Field> = args
             .iter()
             .filter(|a| a.known().is_none_or(|s| !s.starts_with('-') || s == "-"))
             .collect();
         let old = scope.cwd.clone();
+        // With CDPATH set, bash looks a plain relative name up in its folders first.
+        let cdpath = env.contains_key("CDPATH")
+            || scope.vars.contains_key("CDPATH")
+            || (self.ctx.env)("CDPATH").is_some_and(|v| !v.is_empty());
+        let searched = |d: &str| {
+            cdpath
+                && !d.starts_with('/')
+                && !d.starts_with("./")
+                && !d.starts_with("../")
+                && d != "."
+                && d != ".."
+        };
         let target = match operands.first() {
+            Some(Field::Known(d)) if searched(d) => None,
             None => self
                 .ctx
                 .home

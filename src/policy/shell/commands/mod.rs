@@ -457,7 +457,7 @@ impl Walker<'_> {
                 }
                 Ok(Out::Nothing)
             }
-            "cd" | "pushd" => self.cd(name, args, scope),
+            "cd" | "pushd" => self.cd(name, args, scope, env),
             "popd" => {
                 scope.cwd = scope.dir_stack.pop().unwrap_or(None);
                 Ok(Out::Nothing)
