@@ -1785,7 +1785,17 @@ impl<'a, 'c> Walker<'a, 'c> {
         };
         match shell::analyze(text, &ctx) {
             Ok(ws) => {
-                self.writes.extend(ws);
+                // The bash analysis of a program it has no model of repeats what this
+                // walk records for an unknown native command.
+                for w in ws {
+                    if !self
+                        .writes
+                        .iter()
+                        .any(|o| o.target == w.target && o.recursive == w.recursive)
+                    {
+                        self.writes.push(w);
+                    }
+                }
                 true
             }
             Err(_) => false,

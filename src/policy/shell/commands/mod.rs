@@ -11,6 +11,7 @@ mod builtins;
 mod files;
 mod git;
 mod interp;
+mod known;
 mod shells;
 
 use builtins::text_of;
@@ -201,6 +202,12 @@ impl Walker<'_> {
             // script too): read it as `bash script` would.
             let mut sub = self.child_scope(scope, env, args);
             return self.script(&text, &mut sub, Out::Nothing);
+        }
+        // A program that may not be the one its name says has no model: its name is
+        // no evidence of what it does.
+        if name != "wazir-hooks" && self.run_elsewhere(program, name, scope, env) {
+            self.unknown_program(name, args, scope, env, &stdin);
+            return Ok(Out::Unknown);
         }
         match name {
             "env" => self.env_cmd(args, scope, env, stdin),
@@ -912,7 +919,127 @@ impl Walker<'_> {
                 }
                 Ok(Out::Items(items))
             }
-            _ => Ok(Out::Unknown),
+            "tree" => {
+                let o = Opts::parse(args, "oLPIH", &["charset", "filelimit", "timefmt", "sort"]);
+                if let Some(out) = o.value(Some('o'), &[]) {
+                    self.write(out, scope, false, "tree -o");
+                }
+                Ok(Out::Unknown)
+            }
+            _ if known::READS_ONLY.contains(&name) || known::TRUSTED.contains(&name) => {
+                Ok(Out::Unknown)
+            }
+            _ => {
+                self.unknown_program(name, args, scope, env, &stdin);
+                Ok(Out::Unknown)
+            }
+        }
+    }
+
+    /// Whether `program` may not be the one its name says: run by a path outside the
+    /// system's program folders (`cp /bin/rm /tmp/cat && /tmp/cat x`), or looked up
+    /// through a `PATH` this command changed (`PATH=/tmp/p cat x`).
+    fn run_elsewhere(
+        &self,
+        program: &str,
+        name: &str,
+        scope: &Scope,
+        env: &HashMap<String, Val>,
+    ) -> bool {
+        const SYSTEM: [&str; 9] = [
+            "/bin/",
+            "/usr/bin/",
+            "/usr/local/bin/",
+            "/sbin/",
+            "/usr/sbin/",
+            "/usr/local/sbin/",
+            "/opt/homebrew/bin/",
+            "/home/linuxbrew/.linuxbrew/bin/",
+            "/run/current-system/sw/bin/",
+        ];
+        // A program of that name written earlier in this command into a folder of
+        // programs (`cp /bin/rm ~/.local/bin/wc && wc x`).
+        if self.written.iter().any(|w| {
+            w.file_name().is_some_and(|n| n == name)
+                && w.parent()
+                    .and_then(Path::file_name)
+                    .is_some_and(|d| d.to_string_lossy().ends_with("bin"))
+        }) {
+            return true;
+        }
+        if program.contains('/') {
+            return !SYSTEM.iter().any(|d| {
+                program
+                    .strip_prefix(d)
+                    .is_some_and(|rest| !rest.contains('/'))
+            });
+        }
+        // A PATH changed by this command, unless only appended to (`PATH=$PATH:x`).
+        let ours = (self.ctx.env)("PATH").unwrap_or_default();
+        let appended = |v: Option<&Val>| match v {
+            None => true,
+            Some(Val::Known(p)) => !ours.is_empty() && p.starts_with(&ours),
+            Some(_) => false,
+        };
+        !(appended(env.get("PATH")) && appended(scope.vars.get("PATH")))
+    }
+
+    /// A program the analysis has no model of: whatever it writes is unknown, so every
+    /// path within its reach counts as written — each argument (and the value of a
+    /// `--opt=value`) with everything beneath it, each path-like word inside an argument
+    /// that holds code (`'.shell rm x/y'`), the values of the command's own variable
+    /// assignments, and the working directory when the command moved into it. A working
+    /// directory merely above a protected path does not put it in reach.
+    fn unknown_program(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &Scope,
+        env: &HashMap<String, Val>,
+        stdin: &Out,
+    ) {
+        let how =
+            format!("{name} (a program the guard has no model of: it may write what it is given)");
+        let mut candidates: Vec<String> = Vec::new();
+        for a in args.iter().filter_map(Field::known) {
+            if let Some(rest) = a.strip_prefix('-') {
+                if let Some((_, value)) = rest.split_once('=') {
+                    candidates.push(value.to_owned());
+                }
+            } else {
+                candidates.push(a.to_owned());
+            }
+            if a.contains(char::is_whitespace) {
+                candidates.extend(
+                    a.split(|c: char| c.is_whitespace() || "'\";(),=<>|&`".contains(c))
+                        .filter(|w| w.contains('/') && !w.contains("://"))
+                        .map(str::to_owned),
+                );
+            }
+        }
+        for v in env.values() {
+            if let Val::Known(v) = v {
+                candidates.push(v.clone());
+            }
+        }
+        // Code it may read on stdin (`tclsh <<< 'file delete x/y'`).
+        if let Out::Text(code) = stdin {
+            candidates.extend(
+                code.split(|c: char| c.is_whitespace() || "'\";(),=<>|&`{}[]".contains(c))
+                    .filter(|w| w.contains('/'))
+                    .map(str::to_owned),
+            );
+        }
+        candidates.retain(|c| !c.is_empty() && !c.contains("://"));
+        candidates.sort();
+        candidates.dedup();
+        for c in candidates {
+            self.write(&Field::Known(c), scope, true, &how);
+        }
+        // Run inside a protected folder (`cd roles && tool`). The tool call's own working
+        // directory is left to the host's: agents run tools at the project root all day.
+        if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
+            self.write(&Field::Known(".".into()), scope, false, &how);
         }
     }
 
