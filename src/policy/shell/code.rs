@@ -473,11 +473,20 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
     out
 }
 
-/// Files a sed script writes with its `w`/`W` commands or the `w` flag of `s`.
-pub(super) fn sed_write_files(script: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// What a sed script does beyond its output: the files its `w` commands and `s///w`
+/// flags write, and the commands it runs — `e command` runs `command`; a bare `e` or an
+/// `s///e` flag runs text only known at run time (`None`). Commands inside `{ … }`
+/// blocks count like any other.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct SedEffects {
+    pub writes: Vec<String>,
+    pub runs: Vec<Option<String>>,
+}
+
+pub(super) fn sed_effects(script: &str) -> SedEffects {
+    let mut out = SedEffects::default();
     for line in script.lines() {
-        // A `w` command takes the rest of its line as the file name.
+        // `w` and `e` take the rest of their line.
         let mut owned = line.trim_start().to_owned();
         while !owned.is_empty() {
             let rest = skip_address(&owned).trim_start().to_owned();
@@ -489,10 +498,17 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
                 'w' | 'W' => {
                     let file = rest[1..].trim();
                     if !file.is_empty() && !file.starts_with("/dev/std") {
-                        out.push(file.to_owned());
+                        out.writes.push(file.to_owned());
                     }
                     break;
                 }
+                'e' => {
+                    let command = rest[1..].trim();
+                    out.runs
+                        .push((!command.is_empty()).then(|| command.to_owned()));
+                    break;
+                }
+                '{' | '}' => owned = rest[1..].trim_start_matches(';').to_owned(),
                 's' | 'y' => {
                     let Some(delim) = rest[1..].chars().next() else {
                         break;
@@ -514,20 +530,27 @@ pub(super) fn sed_write_files(script: &str) -> Vec<String> {
                     let after: String = bytes[k.min(bytes.len())..].iter().collect();
                     let flags_end = after.find([';', '}']).unwrap_or(after.len());
                     let flags = &after[..flags_end];
-                    if cmd == 's'
-                        && let Some(w) = flags.find('w')
-                    {
-                        let file = flags[w + 1..].trim();
-                        if !file.is_empty() && !file.starts_with("/dev/std") {
-                            out.push(file.to_owned());
+                    if cmd == 's' {
+                        // Flags before a `w` are letters and digits; `w` takes the rest.
+                        let (letters, file) = match flags.find('w') {
+                            Some(w) => (&flags[..w], Some(flags[w + 1..].trim())),
+                            None => (flags, None),
+                        };
+                        if letters.contains('e') {
+                            out.runs.push(None);
                         }
-                        break;
+                        if let Some(file) = file {
+                            if !file.is_empty() && !file.starts_with("/dev/std") {
+                                out.writes.push(file.to_owned());
+                            }
+                            break;
+                        }
                     }
                     owned = after[flags_end..].trim_start_matches([';', '}']).to_owned();
                 }
                 _ => {
                     owned = rest
-                        .find(';')
+                        .find([';', '}'])
                         .map_or(String::new(), |i| rest[i + 1..].to_owned());
                 }
             }
@@ -603,8 +626,17 @@ mod tests {
 
     #[test]
     fn sed_w_commands() {
-        assert_eq!(sed_write_files("s/a/b/w roles/out"), ["roles/out"]);
-        assert_eq!(sed_write_files("/x/w roles/o"), ["roles/o"]);
-        assert!(sed_write_files("s/w/v/g").is_empty());
+        let writes = |s: &str| sed_effects(s).writes;
+        let runs = |s: &str| sed_effects(s).runs;
+        assert_eq!(writes("s/a/b/w roles/out"), ["roles/out"]);
+        assert_eq!(writes("/x/w roles/o"), ["roles/o"]);
+        assert!(writes("s/w/v/g").is_empty());
+        assert_eq!(writes("/x/{w roles/o\n}"), ["roles/o"]);
+        assert_eq!(writes("1{s/a/b/;w roles/o\n}"), ["roles/o"]);
+        assert_eq!(runs("1e rm roles/a"), [Some("rm roles/a".to_owned())]);
+        assert_eq!(runs("s/x/rm roles/a/e"), [None]);
+        assert_eq!(runs("/x/{e\n}"), [None]);
+        assert!(runs("s/e/E/g; /e/d").is_empty());
+        assert!(runs("s/x/y/gw out").is_empty());
     }
 }

@@ -1,6 +1,8 @@
 //! Interpreters and stream editors: sed, perl, ruby, python, node, awk. Their code is
 //! scanned for writes by `code.rs`; their in-place flags write their file operands.
 
+use std::collections::HashMap;
+
 use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::code::{self, Lang};
@@ -40,8 +42,24 @@ impl Walker<'_> {
             scripts.push(files.remove(0));
         }
         for s in scripts.iter().filter_map(Field::known) {
-            for target in code::sed_write_files(s) {
+            let effects = code::sed_effects(s);
+            for target in effects.writes {
                 self.write(&Field::Known(target), scope, false, "sed `w` command");
+            }
+            for run in effects.runs {
+                match run {
+                    Some(command) => {
+                        self.run_text(
+                            &Field::Known(command),
+                            scope,
+                            &HashMap::new(),
+                            &[],
+                            "sed `e` command",
+                        )?;
+                    }
+                    None => self
+                        .write_anything("sed `e` (it runs text only known when the command runs)"),
+                }
             }
         }
         if in_place {
