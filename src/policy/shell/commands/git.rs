@@ -1,12 +1,13 @@
 //! git: the subcommands that rewrite the work tree (pathspecs, reset, stash, clean,
 //! apply, clone, init) and the ones that list files for a pipe.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::expand::Field;
-use super::super::walk::{Out, Scope, Walker};
+use super::super::walk::{Out, Scope, Val, Walker};
 use super::{join_field, under};
 use crate::policy::paths;
 
@@ -15,10 +16,14 @@ impl Walker<'_> {
         &mut self,
         args: &[Field],
         scope: &mut Scope,
+        env: &HashMap<String, Val>,
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut sub = scope.clone();
         let mut work_tree: Option<Field> = None;
+        // `-c alias.NAME=!cmd` aliases, by name.
+        let mut aliases: HashMap<String, String> = HashMap::new();
+        self.git_environment(env, scope)?;
         let mut i = 0;
         while i < args.len() {
             let Some(a) = args[i].known() else { break };
@@ -39,8 +44,25 @@ impl Walker<'_> {
                 s if s.starts_with("--work-tree=") => {
                     work_tree = Some(Field::Known(s["--work-tree=".len()..].to_owned()));
                 }
-                "-c" | "--git-dir" | "--namespace" | "--exec-path" | "--super-prefix"
-                | "--config-env" => i += 1,
+                "-c" => {
+                    i += 1;
+                    let setting = args.get(i).cloned().unwrap_or_else(Field::unknown);
+                    self.git_setting(&setting, scope, &mut aliases, "git -c")?;
+                }
+                "--config-env" => {
+                    i += 1;
+                    // The value comes from a variable: a command-running key is unknown.
+                    if let Some(k) = args.get(i).and_then(Field::known)
+                        && let Some((key, _)) = k.split_once('=')
+                        && runs_command(key)
+                    {
+                        self.write_anything("git --config-env with a command-running key");
+                    }
+                }
+                s if s.starts_with("--exec-path=") => {
+                    self.write_anything("git --exec-path (its subcommands come from there)");
+                }
+                "--git-dir" | "--namespace" | "--super-prefix" => i += 1,
                 s if s.starts_with('-') => {}
                 _ => break,
             }
@@ -50,6 +72,23 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let rest = &args[i + 1..];
+        if let Some(command) = aliases.get(sub_cmd).cloned() {
+            // An alias of `!cmd` runs `cmd ARGS` in a shell at the work tree's top.
+            let mut text = command;
+            for a in rest {
+                text.push(' ');
+                text.push_str(&a.known().map_or("\"$UNKNOWN\"".to_owned(), shell_word));
+            }
+            self.run_text(
+                &Field::Known(text),
+                &sub,
+                &HashMap::new(),
+                &[],
+                "git alias",
+            )?;
+            return Ok(Out::Unknown);
+        }
+        self.git_runs(sub_cmd, rest, &mut sub)?;
         if let Some(wt) = &work_tree {
             sub.cwd = wt
                 .known()
@@ -294,6 +333,38 @@ impl Walker<'_> {
                 for f in o.all(Some('f'), &["file"]) {
                     self.write(f, &sub, false, "git config --file");
                 }
+                // Setting a key whose value git runs later (`core.fsmonitor` runs on every
+                // `git status`): the command would run in a later call, unseen.
+                let reads = o.has(
+                    None,
+                    &[
+                        "get",
+                        "get-all",
+                        "get-regexp",
+                        "list",
+                        "l",
+                        "show-origin",
+                        "unset",
+                        "unset-all",
+                    ],
+                ) || o.has(Some('l'), &[]);
+                let key = o.operands.iter().find(|f| {
+                    f.known()
+                        .is_none_or(|k| !matches!(k, "set" | "get" | "list" | "unset"))
+                });
+                let value = key
+                    .and_then(|k| o.operands.iter().position(|f| std::ptr::eq(f, k)))
+                    .and_then(|i| o.operands.get(i + 1))
+                    .and_then(Field::known);
+                if !reads && o.operands.len() >= 2 {
+                    match key.and_then(Field::known) {
+                        Some(k) if !runs_command(k) => {}
+                        Some(k) if value.is_some_and(|v| plain_viewer(k, v)) => {}
+                        _ => self.write_anything(
+                            "git config setting a command git runs later (alias, editor, pager, hooks, filters…)",
+                        ),
+                    }
+                }
             }
             "diff" | "format-patch" | "log" | "show" => {
                 let o = Opts::parse(rest, "o", &["output", "output-directory"]);
@@ -318,6 +389,175 @@ impl Walker<'_> {
         Ok(Out::Unknown)
     }
 
+    /// One `-c KEY=VALUE` setting: a command-running key's value is walked as the shell
+    /// command git would run; an alias is remembered for the subcommand.
+    fn git_setting(
+        &mut self,
+        setting: &Field,
+        scope: &Scope,
+        aliases: &mut HashMap<String, String>,
+        how: &str,
+    ) -> Result<(), ShellError> {
+        let Some(text) = setting.known() else {
+            self.write_anything(&format!("{how} with a setting only known at run time"));
+            return Ok(());
+        };
+        let (key, value) = text.split_once('=').unwrap_or((text, "true"));
+        if !runs_command(key) {
+            return Ok(());
+        }
+        let lower = key.to_ascii_lowercase();
+        if let Some(name) = lower.strip_prefix("alias.") {
+            match value.strip_prefix('!') {
+                Some(command) => {
+                    aliases.insert(name.to_owned(), command.to_owned());
+                }
+                // An alias of another subcommand runs `git VALUE ARGS`.
+                None => {
+                    aliases.insert(name.to_owned(), format!("git {value}"));
+                }
+            }
+            return Ok(());
+        }
+        // Settings that name a folder or file of commands, not a command.
+        if lower.ends_with(".hookspath")
+            || lower.ends_with(".fsmonitor") && !value.starts_with('!') && value.contains('/')
+            || lower.starts_with("include")
+            || lower.ends_with(".templatedir")
+        {
+            self.write_anything(&format!("{how} {key}"));
+            return Ok(());
+        }
+        let command = value.strip_prefix('!').unwrap_or(value);
+        if matches!(command, "true" | "false" | "") {
+            return Ok(());
+        }
+        self.run_text(
+            &Field::Known(command.to_owned()),
+            scope,
+            &HashMap::new(),
+            &[],
+            &format!("{how} {key}"),
+        )
+        .map(|_| ())
+    }
+
+    /// Variables that make git run commands or read settings from elsewhere.
+    fn git_environment(
+        &mut self,
+        env: &HashMap<String, Val>,
+        scope: &mut Scope,
+    ) -> Result<(), ShellError> {
+        const COMMANDS: [&str; 8] = [
+            "GIT_EDITOR",
+            "GIT_SEQUENCE_EDITOR",
+            "GIT_EXTERNAL_DIFF",
+            "GIT_SSH_COMMAND",
+            "GIT_SSH",
+            "GIT_PAGER",
+            "GIT_ASKPASS",
+            "GIT_PROXY_COMMAND",
+        ];
+        const ELSEWHERE: [&str; 6] = [
+            "GIT_CONFIG_PARAMETERS",
+            "GIT_CONFIG_COUNT",
+            "GIT_CONFIG_GLOBAL",
+            "GIT_CONFIG_SYSTEM",
+            "GIT_EXEC_PATH",
+            "GIT_TEMPLATE_DIR",
+        ];
+        let value = |k: &str| env.get(k).or_else(|| scope.vars.get(k)).cloned();
+        for k in COMMANDS {
+            match value(k) {
+                None => {}
+                Some(Val::Known(c)) => {
+                    self.run_text(
+                        &Field::Known(c),
+                        scope,
+                        &HashMap::new(),
+                        &[],
+                        &format!("git with {k}"),
+                    )?;
+                }
+                Some(_) => self.write_anything(&format!("git with {k} only known at run time")),
+            }
+        }
+        for k in ELSEWHERE {
+            if value(k).is_some() {
+                self.write_anything(&format!(
+                    "git with {k} (settings or programs from elsewhere)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Subcommands and options that run a command of the caller's.
+    fn git_runs(
+        &mut self,
+        sub_cmd: &str,
+        rest: &[Field],
+        scope: &mut Scope,
+    ) -> Result<(), ShellError> {
+        let flag_value = |short: &str, long: &str| -> Vec<Field> {
+            let mut out = Vec::new();
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.known() {
+                    Some(x) if x == short || x == long => {
+                        out.push(it.next().cloned().unwrap_or_else(Field::unknown));
+                    }
+                    Some(x) if x.starts_with(&format!("{long}=")) => {
+                        out.push(Field::Known(x[long.len() + 1..].to_owned()));
+                    }
+                    _ => {}
+                }
+            }
+            out
+        };
+        let commands = match sub_cmd {
+            "rebase" => flag_value("-x", "--exec"),
+            "difftool" | "mergetool" => flag_value("-x", "--extcmd"),
+            "submodule" if rest.first().and_then(Field::known) == Some("foreach") => rest
+                .iter()
+                .skip(1)
+                .filter(|a| a.known().is_none_or(|k| !k.starts_with('-')))
+                .take(1)
+                .cloned()
+                .collect(),
+            "filter-branch" => rest
+                .windows(2)
+                .filter(|w| w[0].known().is_some_and(|k| k.ends_with("-filter")))
+                .map(|w| w[1].clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        for c in commands {
+            self.run_text(
+                &c,
+                scope,
+                &HashMap::new(),
+                &[],
+                &format!("git {sub_cmd} (runs a command)"),
+            )?;
+        }
+        if sub_cmd == "bisect" && rest.first().and_then(Field::known) == Some("run") {
+            let argv: Vec<Field> = rest[1..].to_vec();
+            if !argv.is_empty() {
+                self.dispatch(&argv, scope, &HashMap::new(), Out::Nothing)?;
+            }
+        }
+        if sub_cmd == "grep"
+            && rest
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a.starts_with("-O") || a.starts_with("--open-files-in-pager"))
+        {
+            self.write_anything("git grep -O (opens the files in a program of the caller's)");
+        }
+        Ok(())
+    }
+
     /// A pathspec as the paths it can reach: magic (`:/`, `:!x`, `:(glob)…`) reaches the
     /// whole work tree; a glob reaches anything beneath its literal part (git's `*`
     /// crosses `/`).
@@ -334,4 +574,94 @@ impl Walker<'_> {
             .find(|d| d.join(".git").symlink_metadata().is_ok())
             .map_or(cwd.clone(), Path::to_path_buf)
     }
+}
+
+/// Whether git runs the value of setting `key` as a command, or reads commands or
+/// settings from where it points (case-insensitive, as git's keys are).
+fn runs_command(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let last = key.rsplit('.').next().unwrap_or("");
+    let section = key.split('.').next().unwrap_or("");
+    matches!(
+        section,
+        "alias" | "pager" | "include" | "includeif" | "browser" | "instaweb"
+    ) || matches!(
+        last,
+        "editor"
+            | "pager"
+            | "sshcommand"
+            | "fsmonitor"
+            | "hookspath"
+            | "askpass"
+            | "gitproxy"
+            | "external"
+            | "textconv"
+            | "command"
+            | "clean"
+            | "smudge"
+            | "process"
+            | "driver"
+            | "cmd"
+            | "program"
+            | "helper"
+            | "receivepack"
+            | "uploadpack"
+            | "packobjectshook"
+            | "templatedir"
+            | "path"
+            | "proxy"
+    )
+}
+
+/// Whether `value` for the editor or pager setting `key` names a common editor or pager
+/// on its own, with at most plain flags: setting `core.editor vim` is everyday work, and
+/// such a program run later by git edits only the file git hands it. Vi-like editors take
+/// no flags here (`-c`, `-S` run commands).
+fn plain_viewer(key: &str, value: &str) -> bool {
+    const VIEWERS: [&str; 17] = [
+        "vim",
+        "vi",
+        "nvim",
+        "nano",
+        "emacs",
+        "emacsclient",
+        "code",
+        "subl",
+        "micro",
+        "hx",
+        "less",
+        "more",
+        "most",
+        "delta",
+        "cat",
+        "bat",
+        "diff-so-fancy",
+    ];
+    let key = key.to_ascii_lowercase();
+    if !(key.ends_with(".editor") || key.ends_with(".pager") || key.starts_with("pager.")) {
+        return false;
+    }
+    let mut words = value.split(' ').filter(|w| !w.is_empty());
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let plain_flag = |w: &str| {
+        w.strip_prefix('-')
+            .map(|f| f.trim_start_matches('-'))
+            .is_some_and(|f| {
+                f.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    VIEWERS.contains(&program)
+        && if matches!(program, "vim" | "vi" | "nvim") {
+            words.next().is_none()
+        } else {
+            words.all(plain_flag)
+        }
+}
+
+/// `s` as one shell word.
+fn shell_word(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }

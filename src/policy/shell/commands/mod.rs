@@ -731,7 +731,7 @@ impl Walker<'_> {
                 }
                 Ok(Out::Nothing)
             }
-            "git" => self.git(args, scope, stdin),
+            "git" => self.git(args, scope, env, stdin),
             "find" => self.find(args, scope, env),
             "tar" | "bsdtar" | "gtar" => self.tar(args, scope),
             "unzip" | "7z" | "7za" | "cpio" | "unrar" | "ar" => self.extract(name, args, scope),
