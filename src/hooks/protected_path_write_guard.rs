@@ -267,11 +267,14 @@ fn computed_edit(
 const MAX_GUARDED_FILE: usize = 4 * 1024 * 1024;
 
 /// Every write the tool call makes, or the deny for a call that cannot be analysed.
-/// A file tool's target as the agent's process would reach it: `/proc/self/cwd/…` is
-/// the agent's working directory (not the guard's); a descriptor's path
-/// (`/dev/fd/3`, `/proc/self/fd/3`) is the host's own open file, which cannot be known.
-fn agent_view(target: PathBuf, cwd: &Path) -> shell::Target {
-    match paths::alias(&target, Some(cwd)) {
+/// A file tool's target as the host's process would reach it. `/proc/self/root/…` is
+/// known; `/proc/self/cwd/…` is the host process's working directory: the payload's
+/// `cwd` when that is the project root (where hosts run), otherwise unknown (the agent
+/// may have moved while the host stayed). A descriptor's path (`/dev/fd/3`) is the
+/// host's own open file, which cannot be known.
+fn agent_view(target: PathBuf, cwd: &Path, root: &Path) -> shell::Target {
+    let host_cwd = (paths::normalize(cwd) == paths::normalize(root)).then_some(cwd);
+    match paths::alias(&target, host_cwd) {
         paths::Alias::Plain => shell::Target::Path(target),
         paths::Alias::Path(p) => shell::Target::Path(p),
         paths::Alias::Descriptor(_) | paths::Alias::Unknown => shell::Target::Partial {
@@ -292,7 +295,7 @@ fn tool_writes(
 ) -> Result<Vec<shell::Write>, String> {
     let tool = event.tool_name.as_deref().unwrap_or("the tool");
     let path_write = |t: &str, how: String, recursive: bool| shell::Write {
-        target: agent_view(paths::join(cwd, t, home), cwd),
+        target: agent_view(paths::join(cwd, t, home), cwd, &config.root),
         recursive,
         how,
         follow: true,

@@ -167,10 +167,11 @@ pub enum Alias {
 }
 
 /// The alias `path` (absolute) is, for a process whose working directory is `cwd`.
-/// Any process's `cwd` and `root` count as the agent's: the agent can name its own shell
-/// by number (`/proc/$$/cwd`), and the host's process shares its directory. What follows
-/// a `cwd` or `root` link is kept as written: the kernel resolves the link first, so a
-/// `..` after it climbs from the agent's directory.
+/// Only the process's own entries (`/proc/self`, `/proc/thread-self`, its tasks) are
+/// known; another process's (`/proc/$!/cwd`, `/proc/1234/fd/3`, the agent's shell named
+/// by number) may be anywhere, so they are `Unknown`. What follows a `cwd` or `root` link
+/// is kept as written: the kernel resolves the link first, so a `..` after it climbs from
+/// the agent's directory.
 pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
     let comps: Vec<Component> = path.components().collect();
     let mut norm: Vec<&str> = Vec::new();
@@ -186,11 +187,13 @@ pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
         let number = |s: &str| s.parse::<u32>().ok();
         let rest = || comps[i + 1..].iter().collect::<PathBuf>();
         // A process's own entries: `/proc/<pid>/X` or `/proc/<pid>/task/<tid>/X`.
-        let own = match norm.as_slice() {
-            ["proc", _, "task", _, rest @ ..] | ["proc", _, rest @ ..] => rest,
-            _ => &[][..],
+        let (pid, own) = match norm.as_slice() {
+            ["proc", pid, "task", _, rest @ ..] | ["proc", pid, rest @ ..] => (*pid, rest),
+            _ => ("", &[][..]),
         };
+        let other = !matches!(pid, "self" | "thread-self");
         match (norm.as_slice(), own) {
+            (_, ["fd" | "map_files", _] | ["cwd" | "root"]) if other => return Alias::Unknown,
             (["dev", "fd", n], _) => return Alias::Descriptor(number(n)),
             (["dev", "stdin"], _) => return Alias::Descriptor(Some(0)),
             (["dev", "stdout"], _) => return Alias::Descriptor(Some(1)),
@@ -605,13 +608,15 @@ mod tests {
             a("/proc/self/cwd/roles/x"),
             Alias::Path("/p/roles/x".into())
         );
-        assert_eq!(a("/proc/4242/cwd"), Alias::Path("/p".into()));
+        assert_eq!(a("/proc/4242/cwd"), Alias::Unknown);
+        assert_eq!(a("/proc/4242/fd/3"), Alias::Unknown);
+        assert_eq!(a("/proc/4242/task/4243/root/etc"), Alias::Unknown);
         assert_eq!(a("/proc/thread-self/cwd/a"), Alias::Path("/p/a".into()));
         assert_eq!(a("/proc/self/task/7/cwd/a"), Alias::Path("/p/a".into()));
         assert_eq!(a("/proc/self/root/etc/x"), Alias::Path("/etc/x".into()));
         assert_eq!(a("/proc/self/fd/4"), Alias::Descriptor(Some(4)));
         assert_eq!(a("/proc/1/fd"), Alias::Plain);
-        assert_eq!(a("/proc/1/map_files/x"), Alias::Descriptor(None));
+        assert_eq!(a("/proc/self/map_files/x"), Alias::Descriptor(None));
         assert_eq!(a("/tmp/../proc/self/cwd/a"), Alias::Path("/p/a".into()));
         assert_eq!(
             a("/proc/self/cwd/../etc/x"),

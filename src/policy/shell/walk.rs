@@ -342,20 +342,6 @@ impl<'a> Walker<'a> {
         how: &str,
         follow: bool,
     ) {
-        // `/proc/$$/cwd/…`: whichever process, its cwd is taken as the agent's.
-        let rewritten;
-        let field = match field {
-            Field::Partial { prefix, suffix }
-                if super::super::paths::normalize(std::path::Path::new(prefix))
-                    == std::path::Path::new("/proc")
-                    && prefix.ends_with('/')
-                    && suffix.starts_with('/') =>
-            {
-                rewritten = Field::Known(format!("/proc/self{suffix}"));
-                &rewritten
-            }
-            _ => field,
-        };
         let Some(mut target) = self.resolve(field, scope) else {
             return;
         };

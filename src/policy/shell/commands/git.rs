@@ -79,13 +79,7 @@ impl Walker<'_> {
                 text.push(' ');
                 text.push_str(&a.known().map_or("\"$UNKNOWN\"".to_owned(), shell_word));
             }
-            self.run_text(
-                &Field::Known(text),
-                &sub,
-                &HashMap::new(),
-                &[],
-                "git alias",
-            )?;
+            self.run_text(&Field::Known(text), &sub, &HashMap::new(), &[], "git alias")?;
             return Ok(Out::Unknown);
         }
         self.git_runs(sub_cmd, rest, &mut sub)?;
@@ -384,6 +378,51 @@ impl Walker<'_> {
             "rev-parse" if rest.iter().any(|a| a.known() == Some("--show-toplevel")) => {
                 return Ok(Out::Text(format!("{}\n", root.display())));
             }
+            "archive" => {
+                let o = Opts::parse(rest, "o", &["output", "prefix", "format", "remote", "exec"]);
+                for f in o.all(Some('o'), &["output"]) {
+                    self.write(f, &sub, false, "git archive --output");
+                }
+                if o.has(None, &["exec"]) {
+                    self.write_anything("git archive --exec (runs a program of the caller's)");
+                }
+            }
+            "checkout-index" => {
+                // Writes index entries into the work tree (`-a`: all of them), under
+                // `--prefix` when given.
+                let prefix = rest
+                    .iter()
+                    .filter_map(Field::known)
+                    .find_map(|a| a.strip_prefix("--prefix="));
+                let to = prefix.map_or(root_field.clone(), |p| Field::Known(p.to_owned()));
+                self.write(&to, &sub, true, "git checkout-index");
+            }
+            "read-tree" | "sparse-checkout"
+                if sub_cmd == "sparse-checkout"
+                    || rest
+                        .iter()
+                        .filter_map(Field::known)
+                        .any(|a| a == "-u" || a == "--reset" || a.starts_with("--prefix")) =>
+            {
+                self.write(
+                    &root_field,
+                    &sub,
+                    true,
+                    &format!("git {sub_cmd} (updates the work tree)"),
+                );
+            }
+            s if !KNOWN_SUBCOMMANDS.contains(&s) => {
+                // A subcommand without a model (`archive -o`, `bundle create`,
+                // `merge-file`, `fast-export --export-marks=`): it may write what it is
+                // given.
+                self.unknown_program(
+                    &format!("git {s}"),
+                    rest,
+                    &sub,
+                    &HashMap::new(),
+                    &Out::Nothing,
+                );
+            }
             _ => {}
         }
         Ok(Out::Unknown)
@@ -575,6 +614,88 @@ impl Walker<'_> {
             .map_or(cwd.clone(), Path::to_path_buf)
     }
 }
+
+/// Subcommands that read, or write only inside `.git` (or, for the ones matched above,
+/// have a model of what they write). History moves (`merge`, `pull`, `rebase`,
+/// `cherry-pick`, `revert`, `am`, `switch` and `checkout` of a branch, `bisect`) rewrite
+/// tracked files to another commit's content: that is the residual the README names.
+const KNOWN_SUBCOMMANDS: [&str; 75] = [
+    "add",
+    "am",
+    "annotate",
+    "apply",
+    "bisect",
+    "blame",
+    "branch",
+    "cat-file",
+    "check-attr",
+    "check-ignore",
+    "check-mailmap",
+    "check-ref-format",
+    "checkout",
+    "cherry",
+    "cherry-pick",
+    "clean",
+    "clone",
+    "commit",
+    "commit-graph",
+    "commit-tree",
+    "config",
+    "count-objects",
+    "describe",
+    "diff",
+    "diff-files",
+    "diff-index",
+    "diff-tree",
+    "fetch",
+    "for-each-ref",
+    "format-patch",
+    "fsck",
+    "gc",
+    "grep",
+    "hash-object",
+    "help",
+    "init",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "maintenance",
+    "merge",
+    "merge-base",
+    "mktree",
+    "mv",
+    "name-rev",
+    "notes",
+    "pull",
+    "push",
+    "range-diff",
+    "rebase",
+    "reflog",
+    "remote",
+    "repack",
+    "reset",
+    "restore",
+    "rev-list",
+    "rev-parse",
+    "revert",
+    "rm",
+    "shortlog",
+    "show",
+    "show-branch",
+    "show-ref",
+    "stash",
+    "status",
+    "switch",
+    "symbolic-ref",
+    "tag",
+    "update-index",
+    "update-ref",
+    "var",
+    "verify-commit",
+    "verify-tag",
+    "version",
+];
 
 /// Whether git runs the value of setting `key` as a command, or reads commands or
 /// settings from where it points (case-insensitive, as git's keys are).
