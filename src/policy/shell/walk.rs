@@ -132,6 +132,9 @@ pub(super) struct Walker<'a> {
     descriptor_writes: Vec<(Option<u32>, String)>,
     /// `hash -p PATH NAME`: NAME runs PATH.
     pub hashed: HashMap<String, String>,
+    /// The command maps program names to paths in ways not followed (`BASH_CMDS`,
+    /// `hash -p` with words known only at run time): every program counts as unknown.
+    pub programs_remapped: bool,
     /// How many instances of each function are running (recursion is followed twice).
     active_functions: HashMap<String, usize>,
     /// Names declared `local` in each running function, to restore when it returns.
@@ -180,6 +183,7 @@ impl<'a> Walker<'a> {
             descriptor_writes: Vec::new(),
             aliases: HashMap::new(),
             hashed: HashMap::new(),
+            programs_remapped: false,
             active_functions: HashMap::new(),
             locals: Vec::new(),
             glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),
@@ -284,6 +288,12 @@ impl<'a> Walker<'a> {
         }
         if let Some(what) = super::prescan::bad_heredoc(text) {
             return Err(ShellError::Parse(what.into()));
+        }
+        // bash's table of program paths (`BASH_CMDS[cat]=/usr/bin/tee`, `declare -A
+        // BASH_CMDS`, `printf -v 'BASH_CMDS[ls]'`): once named, no program's name is
+        // evidence of what runs.
+        if text.contains("BASH_CMDS") {
+            self.programs_remapped = true;
         }
         let open = super::prescan::unclosed(text);
         if open.parens > super::prescan::MAX_UNCLOSED {

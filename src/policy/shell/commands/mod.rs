@@ -412,12 +412,24 @@ impl Walker<'_> {
             }
             "hash" => {
                 // `hash -p PATH NAME` makes NAME run PATH.
-                if let [Field::Known(flag), Field::Known(path), names @ ..] = args
-                    && flag == "-p"
-                {
-                    for n in names.iter().filter_map(Field::known) {
-                        self.hashed.insert(n.to_owned(), path.clone());
+                match args {
+                    [Field::Known(flag), Field::Known(path), names @ ..]
+                        if flag == "-p"
+                            && !path.starts_with('-')
+                            && names.iter().all(|n| n.known().is_some()) =>
+                    {
+                        for n in names.iter().filter_map(Field::known) {
+                            self.hashed.insert(n.to_owned(), path.clone());
+                        }
                     }
+                    // `hash -p "$x" cat`, `hash -p/bin/rm cat`: not followed.
+                    _ if args
+                        .iter()
+                        .any(|a| a.known().is_none_or(|a| a.starts_with("-p"))) =>
+                    {
+                        self.programs_remapped = true;
+                    }
+                    _ => {}
                 }
                 Ok(Out::Nothing)
             }
@@ -957,6 +969,9 @@ impl Walker<'_> {
             "/home/linuxbrew/.linuxbrew/bin/",
             "/run/current-system/sw/bin/",
         ];
+        if self.programs_remapped {
+            return true;
+        }
         // A program of that name written earlier in this command into a folder of
         // programs (`cp /bin/rm ~/.local/bin/wc && wc x`).
         if self.written.iter().any(|w| {

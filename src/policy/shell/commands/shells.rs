@@ -107,6 +107,8 @@ impl Walker<'_> {
     ) -> Result<Out, ShellError> {
         let mut command_mode = false;
         let mut stdin_mode = false;
+        let mut startup: Vec<Field> = Vec::new();
+        let mut interactive = false;
         let mut i = 0;
         while i < args.len() {
             let Field::Known(a) = &args[i] else { break };
@@ -122,11 +124,14 @@ impl Walker<'_> {
             if let Some(long) = a.strip_prefix("--") {
                 if ["rcfile", "init-file"].contains(&long) {
                     i += 1;
+                    startup.push(args.get(i).cloned().unwrap_or_else(Field::unknown));
                 }
+                interactive |= long == "login";
             } else if a.len() > 1 && (a.starts_with('-') || a.starts_with('+')) {
                 for c in a[1..].chars() {
                     match c {
                         'c' => command_mode = true,
+                        'i' | 'l' => interactive = true,
                         // `-n` reads without running: nothing is written.
                         'n' if a.starts_with('-') => return Ok(Out::Nothing),
                         's' => stdin_mode = true,
@@ -140,6 +145,7 @@ impl Walker<'_> {
             i += 1;
         }
         let rest = &args[i.min(args.len())..];
+        self.startup_files(name, startup, interactive, scope, env)?;
         if command_mode {
             let Some(text) = rest.first() else {
                 return Ok(Out::Unknown);
@@ -167,6 +173,49 @@ impl Walker<'_> {
                 Ok(Out::Unknown)
             }
         }
+    }
+
+    /// Files a shell runs before its command: `BASH_ENV` (bash), `ENV` (sh), an
+    /// `--rcfile`; and for an interactive or login shell its startup files in the home
+    /// folder, when this command wrote them (the user's own are not the agent's doing).
+    fn startup_files(
+        &mut self,
+        name: &str,
+        mut files: Vec<Field>,
+        interactive: bool,
+        scope: &Scope,
+        env: &HashMap<String, Val>,
+    ) -> Result<(), ShellError> {
+        for var in ["BASH_ENV", "ENV"] {
+            match env.get(var).or_else(|| scope.vars.get(var)) {
+                Some(Val::Known(v)) if v.is_empty() => {}
+                Some(v) => files.push(match v {
+                    Val::Known(v) => Field::Known(v.clone()),
+                    _ => Field::unknown(),
+                }),
+                None => {}
+            }
+        }
+        if interactive && let Some(home) = &self.ctx.home {
+            for f in [
+                ".bashrc",
+                ".bash_profile",
+                ".bash_login",
+                ".profile",
+                ".zshrc",
+                ".zshenv",
+            ] {
+                let p = paths::normalize(&home.join(f));
+                if self.written.contains(&p) {
+                    files.push(Field::Known(p.to_string_lossy().into_owned()));
+                }
+            }
+        }
+        for f in files {
+            let mut sub = self.child_scope(scope, env, &[]);
+            self.run_file(&f, &[], &mut sub, true, &format!("{name} (startup file)"))?;
+        }
+        Ok(())
     }
 
     pub(super) fn env_cmd(
@@ -213,6 +262,12 @@ impl Walker<'_> {
                 }
                 s if s.contains('=') && !s.starts_with('-') && !s.starts_with('=') => {
                     let (k, v) = s.split_once('=').unwrap_or((s, ""));
+                    // bash defines `name` from `BASH_FUNC_name%%` in its environment.
+                    if k.starts_with("BASH_FUNC_") {
+                        self.write_anything(
+                            "env with an exported shell function (BASH_FUNC_…): any program bash runs may be replaced",
+                        );
+                    }
                     env.insert(k.to_owned(), Val::Known(v.to_owned()));
                 }
                 _ => break,
