@@ -191,7 +191,7 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         }
     }
     if lang == Lang::Awk {
-        scan.redirect_vars = awk_redirect_vars(&bare);
+        scan.redirect_vars = awk_redirect_vars(&bare, &chars);
     }
     // `subprocess.run(["wazir-hooks", "uninstall"])`: our CLI run with its arguments as
     // separate literals. They are put back together as a command line, so that the
@@ -230,10 +230,164 @@ const RUNS_COMMANDS: &[&str] = &[
     "call",
 ];
 
+/// What awk code runs or writes that the literal scan cannot name: a `system()`,
+/// a pipe or a print redirect whose command or file is computed (`system(x)`,
+/// `print | cmd`, `print > $1`, `print > ARGV[1]`), and extensions it loads.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct AwkDynamic {
+    /// Commands given as one literal to `system()`.
+    pub system: Vec<String>,
+    /// A command only known at run time, or an extension (`@load`, `@include`).
+    pub runs_unknown: bool,
+    /// An output file computed at run time (a field, an array element, a call).
+    pub writes_unknown: bool,
+    /// Output files that start with a literal and go on at run time
+    /// (`print > "/tmp/part_" NR`).
+    pub prefixes: Vec<String>,
+}
+
+pub(super) fn awk_dynamic(code: &str) -> AwkDynamic {
+    let chars: Vec<char> = code.chars().collect();
+    let lits = literals(code, Lang::Awk);
+    let mut bare = chars.clone();
+    for l in &lits {
+        for c in &mut bare[l.start..l.end] {
+            *c = ' ';
+        }
+    }
+    blank_awk_regexes(&mut bare);
+    let mut out = AwkDynamic::default();
+    let lit_at = |i: usize| lits.iter().find(|l| l.start == i);
+    let skip = |mut i: usize| {
+        while i < bare.len() && bare[i] == ' ' && chars[i] != '"' {
+            i += 1;
+        }
+        i
+    };
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let word_at = |i: usize, w: &str| {
+        let n = w.chars().count();
+        i + n <= bare.len()
+            && bare[i..i + n].iter().copied().eq(w.chars())
+            && (i == 0 || !ident(bare[i - 1]))
+            && bare.get(i + n).is_none_or(|c| !ident(*c))
+    };
+    let text: String = bare.iter().collect();
+    if text.contains("@load") || text.contains("@include") {
+        out.runs_unknown = true;
+    }
+    for i in 0..bare.len() {
+        if word_at(i, "system") {
+            let open = skip(i + 6);
+            let arg = skip(open + 1);
+            match (bare.get(open), lit_at(arg)) {
+                (Some('('), Some(l)) if bare.get(skip(l.end)) == Some(&')') => {
+                    out.system.push(l.text.clone());
+                }
+                _ => out.runs_unknown = true,
+            }
+        }
+        if bare[i] == '|' && bare.get(i + 1) != Some(&'|') && (i == 0 || bare[i - 1] != '|') {
+            let mut next = i + 1;
+            if bare.get(next) == Some(&'&') {
+                next += 1;
+            }
+            let next = skip(next);
+            let literal_before = (0..i)
+                .rev()
+                .find(|&k| chars[k] != ' ')
+                .is_some_and(|k| lits.iter().any(|l| l.end == k + 1));
+            let literal_command =
+                lit_at(next).is_some() || word_at(next, "getline") && literal_before;
+            if !literal_command {
+                out.runs_unknown = true;
+            }
+        }
+        if word_at(i, "print") || word_at(i, "printf") {
+            let mut j = i + 5;
+            let mut depth = 0i32;
+            while j < bare.len() {
+                match bare[j] {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' => {
+                        depth -= 1;
+                        if depth < 0 {
+                            break;
+                        }
+                    }
+                    ';' | '}' | '\n' if depth == 0 => break,
+                    '>' if depth == 0 => {
+                        let mut t = j + 1;
+                        if bare.get(t) == Some(&'>') {
+                            t += 1;
+                        }
+                        let t = skip(t);
+                        let mut e = t;
+                        while e < bare.len() && ident(bare[e]) {
+                            e += 1;
+                        }
+                        let plain_name = e > t
+                            && !bare[t].is_ascii_digit()
+                            && !matches!(bare.get(skip(e)), Some('[' | '('));
+                        match lit_at(t) {
+                            Some(l)
+                                if !matches!(
+                                    bare.get(skip(l.end)),
+                                    None | Some(';' | '}' | '\n' | ')' | '|' | '>')
+                                ) =>
+                            {
+                                out.prefixes.push(l.text.clone());
+                            }
+                            Some(_) => {}
+                            None if plain_name => {}
+                            None => out.writes_unknown = true,
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Blanks awk's regular-expression literals (`/a|b/`), which may hold `|` and `>`: a
+/// `/` starts one where an operand cannot end (after an operator, `(`, `,`, `{`, `;`,
+/// a line start), and otherwise divides.
+fn blank_awk_regexes(bare: &mut [char]) {
+    let mut i = 0;
+    let mut prev = '\n';
+    while i < bare.len() {
+        let c = bare[i];
+        if c == '/' && "\n(,{};!~&|=?:".contains(prev) {
+            let mut j = i + 1;
+            while j < bare.len() && bare[j] != '/' && bare[j] != '\n' {
+                if bare[j] == '\\' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            let end = (j + 1).min(bare.len());
+            for c in &mut bare[i..end] {
+                *c = ' ';
+            }
+            i = j + 1;
+            prev = 'x';
+            continue;
+        }
+        if c != ' ' && c != '\t' {
+            prev = c;
+        }
+        i += 1;
+    }
+}
+
 /// Identifiers awk code prints into (`> f`, `>> f`), read from code with its literals
 /// blanked: comparisons (`$1 > max`) look alike, so a caller only uses these when the
 /// variable names a path.
-fn awk_redirect_vars(bare: &[char]) -> Vec<String> {
+fn awk_redirect_vars(bare: &[char], chars: &[char]) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bare.len() {
@@ -242,7 +396,7 @@ fn awk_redirect_vars(bare: &[char]) -> Vec<String> {
             if bare.get(j) == Some(&'>') {
                 j += 1;
             }
-            while j < bare.len() && bare[j] == ' ' {
+            while j < bare.len() && bare[j] == ' ' && chars[j] != '"' {
                 j += 1;
             }
             let start = j;
@@ -615,6 +769,28 @@ mod tests {
         assert!(s.paths.contains(&"out".to_owned()));
         let s = scan("require('fs').unlinkSync('input/brief.md')", Lang::Node);
         assert!(s.writes && s.paths.contains(&"input/brief.md".to_owned()));
+    }
+
+    #[test]
+    fn awk_commands_and_outputs_computed_at_run_time() {
+        let d = |c: &str| awk_dynamic(c);
+        assert_eq!(d(r#"BEGIN{system("ls /")}"#).system, ["ls /"]);
+        assert!(d("BEGIN{system(c)}").runs_unknown);
+        assert!(d(r#"{print | c}"#).runs_unknown);
+        assert!(d(r#"{c | getline x}"#).runs_unknown);
+        assert!(d("@load \"x\"").runs_unknown);
+        assert!(d("{print > $1}").writes_unknown);
+        assert!(d("{print > ARGV[1]}").writes_unknown);
+        assert_eq!(d(r#"/a|b/ {print | "sort"}"#), AwkDynamic::default());
+        assert_eq!(
+            d(r#"BEGIN{"date" | getline d} $3 > 1 {print $1 > f}"#),
+            AwkDynamic::default()
+        );
+        assert_eq!(
+            d("{ if ($2 > 3) print $1; x = a || b }"),
+            AwkDynamic::default()
+        );
+        assert_eq!(d("{ print $1, ($2 > 3) }"), AwkDynamic::default());
     }
 
     #[test]

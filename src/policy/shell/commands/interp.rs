@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::policy::paths;
+
 use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::code::{self, Lang};
@@ -326,8 +328,61 @@ impl Walker<'_> {
             .filter_map(Field::known)
             .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
             .collect();
-        if o.value(Some('f'), &["file"]).is_none() && !files.is_empty() {
-            let program = files.remove(0);
+        // Extensions run code of their own (`-l`, `--load`, `-i` other than inplace).
+        if o.has(Some('l'), &["load"])
+            || o.all(Some('i'), &["include"])
+                .iter()
+                .any(|f| f.known() != Some("inplace"))
+        {
+            self.write_anything("awk loading an extension or source file");
+        }
+        let program = match o.value(Some('f'), &["file"]) {
+            Some(f) => match f.known().and_then(|p| self.read_file(p, scope)) {
+                Some(text) => Some(Field::Known(text)),
+                None => {
+                    // A program file that does not exist (and is not made by this
+                    // command) runs nothing.
+                    let absent = f
+                        .known()
+                        .and_then(|p| self.resolve_path(p, scope))
+                        .is_some_and(|p| {
+                            let p = paths::normalize(&p);
+                            !p.exists() && !self.written.contains(&p)
+                        });
+                    if !absent {
+                        self.write_anything(
+                            "awk -f with a program that cannot be read before it runs",
+                        );
+                    }
+                    None
+                }
+            },
+            None if !files.is_empty() => Some(files.remove(0)),
+            None => None,
+        };
+        if let Some(program) = program {
+            if let Some(text) = program.known() {
+                let dynamic = code::awk_dynamic(text);
+                for command in &dynamic.system {
+                    let mut sub = scope.clone();
+                    self.script(command, &mut sub, Out::Nothing)?;
+                }
+                if dynamic.runs_unknown {
+                    self.write_anything(
+                        "awk running a command or extension only known at run time",
+                    );
+                }
+                for prefix in dynamic.prefixes {
+                    let target = Field::Partial {
+                        prefix,
+                        suffix: String::new(),
+                    };
+                    self.write(&target, scope, false, "awk (output file)");
+                }
+                if dynamic.writes_unknown {
+                    self.write_anything("awk printing into a file only known at run time");
+                }
+            }
             let scan = self.code(&program, Lang::Awk, scope, "awk")?;
             // `print > f` with `-v f=path` writes that path; an output variable that
             // cannot be resolved makes every path-like value a possible target.
@@ -342,6 +397,10 @@ impl Walker<'_> {
                         }
                         for p in &scan.paths {
                             self.write(&Field::Known(p.clone()), scope, false, "awk (output file)");
+                        }
+                        // `print > FILENAME`: the input files themselves.
+                        for f in &files {
+                            self.write(f, scope, false, "awk (output file)");
                         }
                     }
                 }
