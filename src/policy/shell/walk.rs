@@ -879,6 +879,7 @@ impl<'a> Walker<'a> {
                 first
             }
         };
+        self.program_variable(&name, &val, scope)?;
         Ok((name, val))
     }
 

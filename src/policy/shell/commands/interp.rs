@@ -304,6 +304,119 @@ impl Walker<'_> {
         Ok(Out::Unknown)
     }
 
+    /// A text editor. It writes the files it opens unless opened read-only (`vim -R`,
+    /// `view`, `nano -v`); vi-like editors and emacs run commands given as options
+    /// (`-c`, `+cmd`, `--cmd`, `-S`, `--eval`, …), which may do anything; ed and ex
+    /// scripts on stdin write the files their `w` commands name and run `!` commands.
+    pub(super) fn editor(&mut self, name: &str, args: &[Field], scope: &Scope, stdin: &Out) {
+        let vi_like = matches!(
+            name,
+            "vi" | "vim" | "nvim" | "view" | "rview" | "vimdiff" | "ex"
+        );
+        // Options that change nothing but how files are shown.
+        const VI_PLAIN: &[&str] = &[
+            "-R",
+            "-M",
+            "-m",
+            "-n",
+            "-N",
+            "-b",
+            "-d",
+            "-o",
+            "-O",
+            "-p",
+            "-Z",
+            "-X",
+            "-e",
+            "-E",
+            "-es",
+            "-Es",
+            "--noplugin",
+            "--clean",
+            "-h",
+            "--help",
+            "--version",
+            "--",
+        ];
+        const EMACS_PLAIN: &[&str] = &["-nw", "-Q", "-q", "--no-init-file", "--version"];
+        let words: Vec<Option<&str>> = args.iter().map(Field::known).collect();
+        let options: Vec<Option<&str>> = words
+            .iter()
+            .copied()
+            .filter(|w| w.is_none_or(|w| w.starts_with('-') || w.starts_with('+')))
+            .collect();
+        let runs = options.iter().any(|o| match o {
+            None => true,
+            Some(o) if vi_like => {
+                o.starts_with('+')
+                    || !VI_PLAIN.contains(o)
+                        && !o.starts_with("-o")
+                        && !o.starts_with("-O")
+                        && !o.starts_with("-p")
+            }
+            Some(o) if name == "emacs" => !EMACS_PLAIN.contains(o),
+            Some(_) => false,
+        });
+        if runs {
+            self.write_anything(&format!("{name} with options that run commands or scripts"));
+            return;
+        }
+        let ex_mode = matches!(name, "ed" | "red" | "ex")
+            || vi_like
+                && options
+                    .iter()
+                    .flatten()
+                    .any(|o| matches!(*o, "-e" | "-E" | "-es" | "-Es"));
+        if ex_mode {
+            match stdin {
+                Out::Nothing => {}
+                Out::Text(script) => {
+                    if script.contains('!') {
+                        self.write_anything(&format!("{name} script running a command"));
+                        return;
+                    }
+                    for line in script.lines() {
+                        let cmd = line.trim_start().trim_start_matches(|c: char| {
+                            c.is_ascii_digit() || ",.$;%'".contains(c)
+                        });
+                        if let Some(rest) = cmd
+                            .strip_prefix("wq")
+                            .or_else(|| cmd.strip_prefix('w'))
+                            .or_else(|| cmd.strip_prefix('W'))
+                            .filter(|r| r.starts_with(' '))
+                        {
+                            let file = rest.trim();
+                            if !file.is_empty() {
+                                self.write(&Field::Known(file.to_owned()), scope, false, name);
+                            }
+                        }
+                    }
+                }
+                Out::Items(_) | Out::Unknown => {
+                    self.write_anything(&format!("{name} reads a script only known at run time"));
+                    return;
+                }
+            }
+        }
+        let read_only = matches!(name, "view" | "rview")
+            || vi_like && options.iter().flatten().any(|o| matches!(*o, "-R" | "-M"))
+            || matches!(name, "nano" | "rnano")
+                && options
+                    .iter()
+                    .flatten()
+                    .any(|o| matches!(*o, "-v" | "--view"));
+        if read_only && !ex_mode {
+            return;
+        }
+        for w in words
+            .iter()
+            .zip(args)
+            .filter(|(w, _)| w.is_none_or(|w| !w.starts_with('-') && !w.starts_with('+')))
+        {
+            self.write(w.1, scope, false, name);
+        }
+    }
+
     pub(super) fn awk(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
         let o = Opts::parse(
             args,

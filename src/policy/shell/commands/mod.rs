@@ -98,7 +98,13 @@ const WRAPPERS: &[(&str, &str, &[&str])] = &[
 /// Programs that write their file operands in place.
 const IN_PLACE: &[&str] = &[
     "dos2unix", "unix2dos", "mac2unix", "unix2mac", "sponge", "shred", "unlink", "mkfifo", "mknod",
-    "ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "pico", "micro", "joe", "kak", "helix", "hx",
+];
+
+/// Text editors: they write the files they open, and some run commands (see
+/// [`Walker::editor`]).
+const EDITORS: &[&str] = &[
+    "ed", "red", "ex", "vi", "vim", "nvim", "view", "rview", "vimdiff", "nano", "rnano", "emacs",
+    "pico", "micro", "joe", "kak", "helix", "hx",
 ];
 
 impl Walker<'_> {
@@ -171,6 +177,10 @@ impl Walker<'_> {
             let rest = split_wrapper(args, short, long);
             return self.dispatch(rest, scope, env, stdin);
         }
+        if EDITORS.contains(&name) {
+            self.editor(name, args, scope, &stdin);
+            return Ok(Out::Unknown);
+        }
         if IN_PLACE.contains(&name) {
             let o = Opts::parse(args, "", &[]);
             let operands = if name.starts_with("dos2")
@@ -209,6 +219,7 @@ impl Walker<'_> {
             self.unknown_program(name, args, scope, env, &stdin);
             return Ok(Out::Unknown);
         }
+        self.option_commands(name, args, scope)?;
         match name {
             "env" => self.env_cmd(args, scope, env, stdin),
             "timeout" => {
@@ -930,6 +941,31 @@ impl Walker<'_> {
                     }
                 }
                 Ok(Out::Items(items))
+            }
+            "less" => {
+                // `-o FILE` copies the input into FILE; a `+` command may run `!cmd`
+                // or `|cmd`.
+                let o = Opts::parse(
+                    args,
+                    "oOkbhjPxyz",
+                    &["log-file", "LOG-FILE", "lesskey-file"],
+                );
+                for f in o
+                    .all(Some('o'), &["log-file"])
+                    .into_iter()
+                    .chain(o.all(Some('O'), &["LOG-FILE"]))
+                {
+                    self.write(f, scope, false, "less -o (log file)");
+                }
+                if args.iter().any(|a| {
+                    a.known()
+                        .is_none_or(|a| a.starts_with('+') && a.contains(['!', '|', 's']))
+                }) {
+                    self.write_anything(
+                        "less with a start-up command that may run a command or save a file",
+                    );
+                }
+                Ok(Out::Unknown)
             }
             "tree" => {
                 let o = Opts::parse(args, "oLPIH", &["charset", "filelimit", "timefmt", "sort"]);

@@ -175,6 +175,167 @@ impl Walker<'_> {
         }
     }
 
+    /// Options whose value a program runs as a command (`tar -I CMD`, `tar
+    /// --to-command=CMD`, `split --filter=CMD`, `zip -TT CMD`, `rsync -e CMD`, `man -P
+    /// CMD`): each is walked as a command reading input only known at run time.
+    pub(super) fn option_commands(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &Scope,
+    ) -> Result<(), ShellError> {
+        // (program names, options that take a command; a long option also as `--x=CMD`).
+        const TABLE: [(&[&str], &[&str]); 6] = [
+            (
+                &["tar", "gtar", "bsdtar"],
+                &[
+                    "-I",
+                    "--use-compress-program",
+                    "-F",
+                    "--info-script",
+                    "--new-volume-script",
+                    "--to-command",
+                    "--rsh-command",
+                ],
+            ),
+            (&["split"], &["--filter"]),
+            (&["zip"], &["-TT", "--unzip-command"]),
+            (&["rsync"], &["-e", "--rsh", "--rsync-path"]),
+            (&["man"], &["-P", "--pager", "-H", "--html"]),
+            (&["sort"], &["--compress-program"]),
+        ];
+        let Some((_, options)) = TABLE.iter().find(|(names, _)| names.contains(&name)) else {
+            return Ok(());
+        };
+        let mut commands: Vec<Field> = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            if let Some(a) = args[i].known() {
+                if a == "--" {
+                    break;
+                }
+                for o in options.iter() {
+                    if a == *o {
+                        commands.push(args.get(i + 1).cloned().unwrap_or_else(Field::unknown));
+                    } else if let Some(v) = a.strip_prefix(o).filter(|_| o.starts_with("--")) {
+                        if let Some(v) = v.strip_prefix('=') {
+                            commands.push(Field::Known(v.to_owned()));
+                        }
+                    } else if o.len() == 2
+                        && !a.starts_with("--")
+                        && a.starts_with(o)
+                        && a.len() > 2
+                    {
+                        // `-Icmd`: the value attached.
+                        commands.push(Field::Known(a[2..].to_owned()));
+                    } else if o.len() == 2
+                        && a.len() > 2
+                        && a.starts_with('-')
+                        && !a.starts_with("--")
+                        && a.ends_with(&o[1..])
+                        && a[1..].chars().all(|c| c.is_ascii_alphanumeric())
+                    {
+                        // `-avze CMD`: the last letter of a bundle takes the next word.
+                        commands.push(args.get(i + 1).cloned().unwrap_or_else(Field::unknown));
+                    }
+                }
+                // `--checkpoint-action=exec=CMD`.
+                if let Some(v) = a.strip_prefix("--checkpoint-action=") {
+                    if let Some(c) = v.strip_prefix("exec=") {
+                        commands.push(Field::Known(c.to_owned()));
+                    }
+                } else if a == "--checkpoint-action" {
+                    match args.get(i + 1).map(Field::known) {
+                        Some(Some(v)) if !v.starts_with("exec=") => {}
+                        Some(Some(v)) => commands.push(Field::Known(v[5..].to_owned())),
+                        _ => commands.push(Field::unknown()),
+                    }
+                }
+            }
+            i += 1;
+        }
+        for c in commands {
+            let Field::Known(text) = c else {
+                self.write_anything(&format!("{name} running a command only known at run time"));
+                continue;
+            };
+            let mut sub = scope.clone();
+            match self.script(&text, &mut sub, Out::Unknown) {
+                Ok(_) => {}
+                Err(ShellError::Parse(_)) => {
+                    self.write_anything(&format!("{name} running a command that does not parse"));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// A variable whose value programs run later as a command (`PAGER=sh git log`,
+    /// `LESSOPEN='|cmd %s' less f`, `PS4='$(cmd)' bash -x`): the value is walked when it
+    /// is set, as a command reading input only known at run time (a pager is fed text
+    /// the agent may have written), whichever program would use it.
+    pub(in super::super) fn program_variable(
+        &mut self,
+        name: &str,
+        value: &Val,
+        scope: &Scope,
+    ) -> Result<(), ShellError> {
+        const COMMANDS: [&str; 14] = [
+            "PAGER",
+            "MANPAGER",
+            "SYSTEMD_PAGER",
+            "EDITOR",
+            "VISUAL",
+            "SUDO_EDITOR",
+            "BROWSER",
+            "SSH_ASKPASS",
+            "SUDO_ASKPASS",
+            "LESSOPEN",
+            "LESSCLOSE",
+            "PROMPT_COMMAND",
+            "FCEDIT",
+            "TAR_OPTIONS",
+        ];
+        const PROMPTS: [&str; 4] = ["PS0", "PS1", "PS2", "PS4"];
+        let prompt = PROMPTS.contains(&name);
+        if !prompt && !COMMANDS.contains(&name) {
+            return Ok(());
+        }
+        let Val::Known(text) = value else {
+            self.write_anything(&format!("{name} set to a command only known at run time"));
+            return Ok(());
+        };
+        if name == "TAR_OPTIONS" {
+            // tar reads its options from it: `--to-command=…`.
+            let argv: Vec<Field> = std::iter::once(Field::Known("tar".into()))
+                .chain(text.split_whitespace().map(|w| Field::Known(w.to_owned())))
+                .collect();
+            let mut sub = scope.clone();
+            self.dispatch(&argv, &mut sub, &HashMap::new(), Out::Nothing)?;
+            return Ok(());
+        }
+        let command = if prompt {
+            // A prompt is expanded like a double-quoted word: only its substitutions run.
+            if !text.contains("$(") && !text.contains('`') {
+                return Ok(());
+            }
+            format!(": \"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            text.trim_start_matches(['|', '-']).replace("%s", "\"$1\"")
+        };
+        let mut sub = scope.clone();
+        let how = format!("{name} (a command programs run later)");
+        match self.script(&command, &mut sub, Out::Unknown) {
+            Ok(_) => Ok(()),
+            Err(ShellError::Parse(_)) => {
+                self.write_anything(&format!("{how}: it does not parse"));
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Files a shell runs before its command: `BASH_ENV` (bash), `ENV` (sh), an
     /// `--rcfile`; and for an interactive or login shell its startup files in the home
     /// folder, when this command wrote them (the user's own are not the agent's doing).
@@ -262,6 +423,7 @@ impl Walker<'_> {
                 }
                 s if s.contains('=') && !s.starts_with('-') && !s.starts_with('=') => {
                     let (k, v) = s.split_once('=').unwrap_or((s, ""));
+                    self.program_variable(k, &Val::Known(v.to_owned()), scope)?;
                     // bash defines `name` from `BASH_FUNC_name%%` in its environment.
                     if k.starts_with("BASH_FUNC_") {
                         self.write_anything(
