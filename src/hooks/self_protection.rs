@@ -632,11 +632,18 @@ fn shell_injections(text: &str) -> Vec<String> {
         found.push(after[..end].to_owned());
         rest = &after[end..];
     }
+    // Fences are read loosely (any run of three or more backticks or tildes, blanks
+    // before the `!`): a fence the host reads as a command block must never be missed.
+    fn fence(t: &str) -> Option<&str> {
+        let c = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
+        let rest = t.trim_start_matches(c);
+        (t.len() - rest.len() >= 3).then_some(rest)
+    }
     let mut block: Option<String> = None;
     for line in text.lines() {
         let t = line.trim_start();
         match &mut block {
-            Some(b) if t.starts_with("```") => {
+            Some(b) if fence(t).is_some() => {
                 found.push(std::mem::take(b));
                 block = None;
             }
@@ -644,7 +651,9 @@ fn shell_injections(text: &str) -> Vec<String> {
                 b.push_str(line);
                 b.push('\n');
             }
-            None if t.starts_with("```!") => block = Some(String::new()),
+            None if fence(t).is_some_and(|rest| rest.trim_start().starts_with('!')) => {
+                block = Some(String::new());
+            }
             None => {}
         }
     }
@@ -877,6 +886,9 @@ mod tests {
         );
         assert_eq!(shell_injections("```!\nrm -rf x\n```\n"), ["rm -rf x\n"]);
         assert_eq!(shell_injections("```!\nunclosed"), ["unclosed\n"]);
+        assert_eq!(shell_injections("~~~!\nrm x\n~~~\n"), ["rm x\n"]);
+        assert_eq!(shell_injections("````  !\nrm x\n````\n"), ["rm x\n"]);
+        assert!(shell_injections("```sh\nrm x\n```\n").is_empty());
     }
 
     #[test]
