@@ -93,6 +93,7 @@ pub fn analyze(command: &str, ctx: &Context) -> Result<Vec<Write>, ShellError> {
         let mut walker = walk::Walker::new(ctx);
         let mut scope = walk::Scope::new(ctx.cwd.clone());
         walker.script(command, &mut scope, walk::Out::Nothing)?;
+        walker.deferred(command, &walk::Scope::new(ctx.cwd.clone()))?;
         Ok(walker.into_writes())
     };
     // Parsing and walking recurse with a command's nesting, and a stack overflow aborts

@@ -135,6 +135,13 @@ pub(super) struct Walker<'a> {
     /// The command maps program names to paths in ways not followed (`BASH_CMDS`,
     /// `hash -p` with words known only at run time): every program counts as unknown.
     pub programs_remapped: bool,
+    /// Inside the walk of deferred substitutions: their own values are not kept.
+    deferring: u32,
+    /// Some text walked in this command has a place that evaluates text as code
+    /// ([`evaluates_text`]).
+    evaluates: bool,
+    /// Values assigned in this command that hold a substitution's text.
+    deferred_values: Vec<String>,
     /// How many instances of each function are running (recursion is followed twice).
     active_functions: HashMap<String, usize>,
     /// Names declared `local` in each running function, to restore when it returns.
@@ -155,6 +162,59 @@ pub(super) struct Walker<'a> {
     /// ([`super::expand::MAX_WORD_PARSE_COST`], in the units of
     /// [`super::prescan::word_parse_cost`]).
     word_parse_budget: std::cell::Cell<u64>,
+}
+
+/// Whether `text` has a place where bash may evaluate a value as code: arithmetic
+/// (`((`, `let`, `[[ -eq ]]`, subscripts and offsets in `${…}`), builtins that take a
+/// variable name with a subscript (`printf -v`, `read`, `test -v`, `[ -v`, `unset`,
+/// `declare`, `typeset`, `local`, `export`, `readonly`), and prompt expansion (`@P`).
+/// Loose on purpose: a word that merely looks like one costs only a closer look.
+fn evaluates_text(text: &str) -> bool {
+    const PLACES: [&str; 14] = [
+        "((", "let", "[[", "${", "printf", "read", "test", "[ ", "unset", "declare", "typeset",
+        "local", "export", "@P",
+    ];
+    PLACES.iter().any(|p| text.contains(p))
+}
+
+/// The text inside each `$(…)` and each pair of backticks in `text`, nested ones too,
+/// whatever quotes surround them (bounded: a text with thousands is cut off, and what
+/// is cut off is walked by the ordinary analysis or refused by its budgets).
+pub(super) fn substitution_texts(text: &str) -> Vec<String> {
+    const MAX: usize = 256;
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < b.len() && out.len() < MAX {
+        if b[i] == b'$' && b[i + 1] == b'(' {
+            let start = i + 2;
+            let mut depth = 1usize;
+            let mut j = start;
+            while j < b.len() && depth > 0 {
+                match b[j] {
+                    b'\\' => j += 1,
+                    b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let end = if depth == 0 { j - 1 } else { b.len() };
+            out.push(String::from_utf8_lossy(&b[start..end.min(b.len())]).into_owned());
+        }
+        i += 1;
+    }
+    let mut ticks = text
+        .match_indices('`')
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || b[i - 1] != b'\\');
+    while let (Some(a), Some(z)) = (ticks.next(), ticks.next()) {
+        if out.len() >= MAX {
+            break;
+        }
+        out.push(text[a + 1..z].to_owned());
+    }
+    out
 }
 
 /// Compiled glob patterns by (pattern, `*` stops at `/`); `None` for one that does not
@@ -184,6 +244,9 @@ impl<'a> Walker<'a> {
             aliases: HashMap::new(),
             hashed: HashMap::new(),
             programs_remapped: false,
+            deferring: 0,
+            evaluates: false,
+            deferred_values: Vec::new(),
             active_functions: HashMap::new(),
             locals: Vec::new(),
             glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),
@@ -230,6 +293,43 @@ impl<'a> Walker<'a> {
             .map(|g| Rc::new(g.compile_matcher()));
         self.globs.borrow_mut().insert(key, m.clone());
         Ok(m)
+    }
+
+    /// bash runs substitutions that reach it as text, not only those it parses: a
+    /// variable's value evaluated as an arithmetic expression or a subscript
+    /// (`x='a[$(cmd)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `printf -v`, `read`, `test
+    /// -v`, `unset`, `declare -i`), a prompt expansion (`${x@P}`). Following every such
+    /// path is not possible, so when the command has any place that evaluates text
+    /// ([`evaluates_text`]), every substitution written in it, quoted or not, and in the
+    /// values it assigns, counts as run. Without one, quoted text stays text.
+    pub(super) fn deferred(&mut self, command: &str, scope: &Scope) -> Result<(), ShellError> {
+        if !self.evaluates {
+            return Ok(());
+        }
+        self.deferred_substitutions(command, scope)?;
+        for value in std::mem::take(&mut self.deferred_values) {
+            self.deferred_substitutions(&value, scope)?;
+        }
+        Ok(())
+    }
+
+    /// Every command substitution written in `text` walked as if it ran (each once:
+    /// the walks of these do not look for more).
+    fn deferred_substitutions(&mut self, text: &str, scope: &Scope) -> Result<(), ShellError> {
+        self.deferring += 1;
+        let mut result = Ok(());
+        for snippet in substitution_texts(text) {
+            let mut sub = scope.clone();
+            match self.script(&snippet, &mut sub, Out::Unknown) {
+                Ok(_) | Err(ShellError::Parse(_)) => {}
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.deferring -= 1;
+        result
     }
 
     pub(super) fn into_writes(mut self) -> Vec<Write> {
@@ -288,6 +388,9 @@ impl<'a> Walker<'a> {
         }
         if let Some(what) = super::prescan::bad_heredoc(text) {
             return Err(ShellError::Parse(what.into()));
+        }
+        if !self.evaluates && evaluates_text(text) {
+            self.evaluates = true;
         }
         // bash's table of program paths (`BASH_CMDS[cat]=/usr/bin/tee`, `declare -A
         // BASH_CMDS`, `printf -v 'BASH_CMDS[ls]'`): once named, no program's name is
@@ -563,7 +666,14 @@ impl<'a> Walker<'a> {
             Command::Function(def) => {
                 self.step()?;
                 let name = def.fname.value.clone();
-                self.functions.insert(name, Rc::new(def.body.clone()));
+                let body = Rc::new(def.body.clone());
+                self.functions.insert(name.clone(), body.clone());
+                // bash calls this one for any program it cannot find, which the
+                // analysis cannot tell: it counts as called.
+                if name == "command_not_found_handle" {
+                    let mut sub = scope.clone();
+                    self.call_function(&body, &[Field::unknown()], &mut sub, Out::Unknown)?;
+                }
                 Ok(Out::Nothing)
             }
             Command::ExtendedTest(test, redirects) => {
@@ -880,6 +990,15 @@ impl<'a> Walker<'a> {
             }
         };
         self.program_variable(&name, &val, scope)?;
+        // A value that holds a substitution's text runs it wherever bash evaluates the
+        // value (see `deferred`), also when built from pieces (`d='$'; x="a[${d}(cmd)]"`).
+        if let Val::Known(v) = &val
+            && (v.contains("$(") || v.contains('`'))
+            && self.deferring == 0
+            && self.deferred_values.len() < 64
+        {
+            self.deferred_values.push(v.clone());
+        }
         Ok((name, val))
     }
 

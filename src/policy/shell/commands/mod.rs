@@ -566,6 +566,10 @@ impl Walker<'_> {
                 for n in o.operands.iter().filter_map(Field::known) {
                     scope.vars.insert(n.to_owned(), Val::Unknown);
                 }
+                // `-C CALLBACK`: evaluated as a command every `-c` lines.
+                if let Some(callback) = o.value(Some('C'), &[]) {
+                    self.run_text(callback, scope, &HashMap::new(), &[], "mapfile -C")?;
+                }
                 Ok(Out::Nothing)
             }
             "echo" => {
