@@ -111,6 +111,9 @@ pub struct Event {
     pub session_id: Option<String>,
     /// The directory the tool runs in (absolute when the host sent an absolute one).
     pub cwd: Option<PathBuf>,
+    /// The project folders the host says the session belongs to, which `cwd` may have
+    /// left (the agent can `cd` elsewhere): the guard applies their protection too.
+    pub project_dirs: Vec<PathBuf>,
     pub tool_name: Option<String>,
     pub tool_kind: ToolKind,
     /// File paths the tool writes (file tools), exactly as the host sent them.
@@ -157,6 +160,7 @@ impl Event {
             kind,
             session_id: None,
             cwd: None,
+            project_dirs: Vec::new(),
             tool_name: None,
             tool_kind: ToolKind::Other,
             targets: Vec::new(),

@@ -130,6 +130,24 @@ pub(crate) fn evaluate(event: &Event) -> Result<(Decision, Option<Config>), Erro
     let cwd = working_dir(event)?;
     let config = Config::discover(&cwd)?;
     let decision = decide(event, &cwd, &config)?;
+    if !decision.allowed {
+        return Ok((decision, Some(config)));
+    }
+    // The agent may have left the project (`cd /tmp`, then a write into it by absolute
+    // path): the protection of every project the host names for the session applies.
+    let mut seen = vec![config.root.clone()];
+    for dir in &event.project_dirs {
+        let root = find_root(dir);
+        if seen.contains(&root) {
+            continue;
+        }
+        let other = Config::load(&root)?;
+        let d = decide(event, &cwd, &other)?;
+        if !d.allowed {
+            return Ok((d, Some(other)));
+        }
+        seen.push(root);
+    }
     Ok((decision, Some(config)))
 }
 

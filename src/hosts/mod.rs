@@ -11,6 +11,8 @@ pub mod probe;
 pub mod settings;
 mod wazir;
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 
 use crate::error::PayloadError;
@@ -52,13 +54,44 @@ pub fn parse(host: Host, payload: &Value) -> Result<Event, PayloadError> {
             kind_of(payload)
         )));
     }
-    match host {
+    let mut event = match host {
         Host::Claude => claude::parse(payload),
         Host::Cursor => cursor::parse(payload),
         Host::Gemini => gemini::parse(payload),
         Host::Codex => codex::parse(payload),
         Host::Wazir => wazir::parse(payload),
+    }?;
+    event.project_dirs = project_dirs(host, payload);
+    Ok(event)
+}
+
+/// The project folders a host names for the session, whatever the agent's `cwd` is
+/// now: the variables each host sets for its hooks, and Cursor's `workspace_roots`.
+/// The hook's own working directory counts too: hosts start hooks in the project.
+fn project_dirs(host: Host, payload: &Value) -> Vec<PathBuf> {
+    let vars: &[&str] = match host {
+        Host::Claude => &["CLAUDE_PROJECT_DIR"],
+        Host::Cursor => &["CURSOR_PROJECT_DIR"],
+        Host::Gemini => &["GEMINI_PROJECT_DIR", "CLAUDE_PROJECT_DIR"],
+        Host::Codex | Host::Wazir => &[],
+    };
+    let mut dirs: Vec<PathBuf> = vars
+        .iter()
+        .filter_map(|v| std::env::var_os(v))
+        .map(PathBuf::from)
+        .collect();
+    if host == Host::Cursor
+        && let Some(roots) = payload.get("workspace_roots").and_then(Value::as_array)
+    {
+        dirs.extend(roots.iter().filter_map(Value::as_str).map(PathBuf::from));
     }
+    if host != Host::Wazir
+        && let Ok(here) = std::env::current_dir()
+    {
+        dirs.push(here);
+    }
+    dirs.retain(|d| d.is_absolute());
+    dirs
 }
 
 /// Renders a guard's decision in the host's own channel. `block_code` is the canonical

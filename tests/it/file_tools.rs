@@ -215,3 +215,55 @@ fn unified_diffs_and_malformed_patches() {
         "a patch without targets cannot be verified"
     );
 }
+
+/// An agent that left the project (`cd /tmp`: the payload's `cwd` is now outside it)
+/// still cannot write into it by absolute path: the project the host names for the
+/// session (its variable, Cursor's `workspace_roots`, or the hook's own working
+/// directory) keeps its protection.
+#[test]
+fn a_cwd_outside_the_project_keeps_the_sessions_project_protected() {
+    let fx = Fixture::new();
+    let outside = fx.home.clone();
+    let root = fx.root.to_string_lossy().into_owned();
+    let command = format!("echo x > {root}/roles/executor.md");
+    let shell = |template: &str| payload(template, &outside, Some(&command), None, None);
+    let cases: [(&str, String, Vec<(&str, &str)>, &std::path::Path); 4] = [
+        (
+            "claude",
+            shell("claude/pre_tool_use_bash.json"),
+            vec![("CLAUDE_PROJECT_DIR", root.as_str())],
+            &outside,
+        ),
+        (
+            "gemini",
+            shell("gemini/before_tool_run_shell_command.json"),
+            vec![("GEMINI_PROJECT_DIR", root.as_str())],
+            &outside,
+        ),
+        (
+            "cursor",
+            shell("cursor/before_shell_execution.json").replacen(
+                &format!("\"{}\"", outside.display()),
+                &format!("\"{root}\""),
+                1,
+            ),
+            vec![],
+            &outside,
+        ),
+        ("codex", shell("codex/pre_tool_use_bash.json"), vec![], &fx.root),
+    ];
+    for (host, body, env, dir) in cases {
+        let out = crate::harness::run_guard(&["--host", host], &body, &fx.home, dir, &env);
+        assert_eq!(verdict(host, &out), Verdict::Deny, "{host}: {body}");
+    }
+    // Without any of them the project is not known: the write is outside what the
+    // guard can see (the README's residual).
+    let out = crate::harness::run_guard(
+        &["--host", "claude"],
+        &shell("claude/pre_tool_use_bash.json"),
+        &fx.home,
+        &outside,
+        &[],
+    );
+    assert_eq!(verdict("claude", &out), Verdict::Allow);
+}
