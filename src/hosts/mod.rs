@@ -77,7 +77,7 @@ fn project_dirs(host: Host, payload: &Value) -> Vec<PathBuf> {
     };
     let mut dirs: Vec<PathBuf> = vars
         .iter()
-        .filter_map(|v| std::env::var_os(v))
+        .filter_map(std::env::var_os)
         .map(PathBuf::from)
         .collect();
     if host == Host::Cursor
