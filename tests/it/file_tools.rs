@@ -227,7 +227,14 @@ fn a_cwd_outside_the_project_keeps_the_sessions_project_protected() {
     let root = fx.root.to_string_lossy().into_owned();
     let command = format!("echo x > {root}/roles/executor.md");
     let shell = |template: &str| payload(template, &outside, Some(&command), None, None);
-    let cases: [(&str, String, Vec<(&str, &str)>, &std::path::Path); 4] = [
+    // (host, payload, variables, the hook's working directory)
+    type Case<'a> = (
+        &'a str,
+        String,
+        Vec<(&'a str, &'a str)>,
+        &'a std::path::Path,
+    );
+    let cases: [Case; 4] = [
         (
             "claude",
             shell("claude/pre_tool_use_bash.json"),
@@ -250,7 +257,12 @@ fn a_cwd_outside_the_project_keeps_the_sessions_project_protected() {
             vec![],
             &outside,
         ),
-        ("codex", shell("codex/pre_tool_use_bash.json"), vec![], &fx.root),
+        (
+            "codex",
+            shell("codex/pre_tool_use_bash.json"),
+            vec![],
+            &fx.root,
+        ),
     ];
     for (host, body, env, dir) in cases {
         let out = crate::harness::run_guard(&["--host", host], &body, &fx.home, dir, &env);

@@ -135,6 +135,9 @@ pub(super) struct Walker<'a> {
     /// The command maps program names to paths in ways not followed (`BASH_CMDS`,
     /// `hash -p` with words known only at run time): every program counts as unknown.
     pub programs_remapped: bool,
+    /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
+    /// runs in the shell itself.
+    lastpipe: bool,
     /// Inside the walk of deferred substitutions: their own values are not kept.
     deferring: u32,
     /// Some text walked in this command has a place that evaluates text as code
@@ -245,6 +248,7 @@ impl<'a> Walker<'a> {
             hashed: HashMap::new(),
             programs_remapped: false,
             deferring: 0,
+            lastpipe: false,
             evaluates: false,
             deferred_values: Vec::new(),
             active_functions: HashMap::new(),
@@ -397,6 +401,9 @@ impl<'a> Walker<'a> {
         // evidence of what runs.
         if text.contains("BASH_CMDS") {
             self.programs_remapped = true;
+        }
+        if text.contains("lastpipe") {
+            self.lastpipe = true;
         }
         let open = super::prescan::unclosed(text);
         if open.parens > super::prescan::MAX_UNCLOSED {
@@ -616,7 +623,16 @@ impl<'a> Walker<'a> {
         let mut out = Out::Nothing;
         let mut stdin = Some(stdin);
         for item in &list.0 {
-            out = self.and_or(&item.0, scope, stdin.take().unwrap_or(Out::Nothing))?;
+            let input = stdin.take().unwrap_or(Out::Nothing);
+            out = match item.1 {
+                // `cmd &` runs in a subshell: its `cd` and assignments stay there.
+                ast::SeparatorOperator::Async => {
+                    let mut sub = scope.clone();
+                    self.and_or(&item.0, &mut sub, input)?;
+                    Out::Nothing
+                }
+                ast::SeparatorOperator::Sequence => self.and_or(&item.0, scope, input)?,
+            };
         }
         Ok(out)
     }
@@ -644,11 +660,16 @@ impl<'a> Walker<'a> {
         if p.seq.len() == 1 {
             return self.command(&p.seq[0], scope, stdin);
         }
-        // Each element of a real pipe runs in its own subshell.
+        // Each element of a real pipe runs in its own subshell; with `shopt -s
+        // lastpipe` the last one runs in this shell (scripts run without job control).
         let mut flow = stdin;
-        for cmd in &p.seq {
-            let mut sub = scope.clone();
-            flow = self.command(cmd, &mut sub, flow)?;
+        for (i, cmd) in p.seq.iter().enumerate() {
+            if self.lastpipe && i + 1 == p.seq.len() {
+                flow = self.command(cmd, scope, flow)?;
+            } else {
+                let mut sub = scope.clone();
+                flow = self.command(cmd, &mut sub, flow)?;
+            }
         }
         Ok(flow)
     }
@@ -873,7 +894,30 @@ impl<'a> Walker<'a> {
             let nameref = argv
                 .iter()
                 .any(|a| matches!(a.known(), Some(f) if f.starts_with('-') && f.contains('n')));
-            let local = argv.first().and_then(Field::known) == Some("local");
+            // Inside a function `local`, and `declare`/`typeset` without `-g`, make the
+            // names local: their values end with the function, also those assigned
+            // later (`local x; x=/tmp`).
+            let first = argv.first().and_then(Field::known);
+            let global = argv
+                .iter()
+                .any(|a| matches!(a.known(), Some(f) if f.starts_with('-') && f.contains('g')));
+            let local = !self.locals.is_empty()
+                && (first == Some("local")
+                    || matches!(first, Some("declare" | "typeset")) && !global);
+            if local {
+                for name in argv[1..].iter().filter_map(Field::known).filter(|w| {
+                    !w.starts_with('-')
+                        && !w.contains('=')
+                        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                }) {
+                    if let Some(frame) = self.locals.last_mut() {
+                        frame.push((name.to_owned(), scope.vars.get(name).cloned()));
+                    }
+                    scope
+                        .vars
+                        .insert(name.to_owned(), Val::Known(String::new()));
+                }
+            }
             for (name, val) in declared {
                 if local && let Some(frame) = self.locals.last_mut() {
                     frame.push((name.clone(), scope.vars.get(&name).cloned()));
@@ -1151,6 +1195,12 @@ impl<'a> Walker<'a> {
             return Some(t.clone());
         }
         let full = self.resolve_path(path, scope)?;
+        // Written earlier in this command (the file, or a folder holding it): what is on
+        // disk now is not what will be read.
+        let lexical = crate::policy::paths::normalize(&full);
+        if self.written.iter().any(|w| lexical.starts_with(w)) {
+            return None;
+        }
         let meta = std::fs::metadata(&full).ok()?;
         if !meta.is_file() || meta.len() > MAX_READ {
             return None;

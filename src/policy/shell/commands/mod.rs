@@ -213,6 +213,20 @@ impl Walker<'_> {
             let mut sub = self.child_scope(scope, env, args);
             return self.script(&text, &mut sub, Out::Nothing);
         }
+        // A program this command wrote (`printf … > run.sh; chmod +x run.sh; ./run.sh`)
+        // cannot be read before it runs.
+        if program.contains('/')
+            && let Some(full) = self.resolve_path(program, scope)
+            && {
+                let lexical = crate::policy::paths::normalize(&full);
+                self.written.iter().any(|w| lexical.starts_with(w))
+            }
+        {
+            self.write_anything(&format!(
+                "{program} (a program this command writes before running it)"
+            ));
+            return Ok(Out::Unknown);
+        }
         // A program that may not be the one its name says has no model: its name is
         // no evidence of what it does.
         if name != "wazir-hooks" && self.run_elsewhere(program, name, scope, env) {
