@@ -135,6 +135,10 @@ pub(super) struct Walker<'a> {
     /// The command maps program names to paths in ways not followed (`BASH_CMDS`,
     /// `hash -p` with words known only at run time): every program counts as unknown.
     pub programs_remapped: bool,
+    /// The command may switch on `set -P`: `cd` resolves symlinks.
+    pub physical_cd: bool,
+    /// Folders `mkdir` makes in this command: real folders, not symlinks.
+    pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
     /// runs in the shell itself.
     lastpipe: bool,
@@ -249,6 +253,8 @@ impl<'a> Walker<'a> {
             programs_remapped: false,
             deferring: 0,
             lastpipe: false,
+            dirs_made: Vec::new(),
+            physical_cd: false,
             evaluates: false,
             deferred_values: Vec::new(),
             active_functions: HashMap::new(),
@@ -405,6 +411,10 @@ impl<'a> Walker<'a> {
         if text.contains("lastpipe") {
             self.lastpipe = true;
         }
+        // `set -P`, `set -o physical`: every later `cd` resolves symlinks.
+        if text.contains("physical") || text.contains("set -") && text.contains('P') {
+            self.physical_cd = true;
+        }
         let open = super::prescan::unclosed(text);
         if open.parens > super::prescan::MAX_UNCLOSED {
             return Err(ShellError::Parse(format!(
@@ -466,6 +476,11 @@ impl<'a> Walker<'a> {
             return;
         };
         target = match target {
+            Target::Path(p) if self.unknown_before_dotdot(&p) => Target::Partial {
+                dir: None,
+                name_prefix: String::new(),
+                suffix: String::new(),
+            },
             Target::Path(p) => {
                 use super::super::paths::{Alias, alias};
                 match alias(&p, scope.cwd.as_deref()) {
@@ -517,6 +532,35 @@ impl<'a> Walker<'a> {
             how: how.to_owned(),
             follow,
         });
+    }
+
+    /// Whether a `..` in `path` follows a component the analysis cannot see on disk:
+    /// one that does not exist yet or that this command wrote (it may be a symlink made
+    /// by any means, and the kernel resolves `..` from where the link points), unless
+    /// `mkdir` made it. A `..` after an existing component is left to the physical
+    /// resolution of the matcher.
+    pub(super) fn unknown_before_dotdot(&self, path: &std::path::Path) -> bool {
+        use std::path::Component;
+        if !path.components().any(|c| c == Component::ParentDir) {
+            return false;
+        }
+        let mut prefix = PathBuf::from("/");
+        for c in path.components() {
+            match c {
+                Component::ParentDir => {
+                    let made_dir = self.dirs_made.iter().any(|d| d.starts_with(&prefix));
+                    let unseen = prefix.symlink_metadata().is_err()
+                        || self.written.iter().any(|w| prefix.starts_with(w));
+                    if prefix != std::path::Path::new("/") && unseen && !made_dir {
+                        return true;
+                    }
+                    prefix.pop();
+                }
+                Component::Normal(n) => prefix.push(n),
+                _ => {}
+            }
+        }
+        false
     }
 
     /// A field as a write target: a known path or a partial one.

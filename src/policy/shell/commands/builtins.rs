@@ -10,6 +10,24 @@ use super::super::expand::{Field, decode_ansi_c};
 use super::super::walk::{Out, Scope, Val, Walker};
 use crate::policy::paths;
 
+/// `cd -P`, `cd -LP`: the last of `-L`/`-P` wins, as in bash.
+fn physical_option(args: &[Field]) -> bool {
+    let mut physical = false;
+    for a in args.iter().filter_map(Field::known) {
+        if a == "--" || !a.starts_with('-') || a == "-" {
+            break;
+        }
+        for c in a[1..].chars() {
+            match c {
+                'P' => physical = true,
+                'L' => physical = false,
+                _ => {}
+            }
+        }
+    }
+    physical
+}
+
 impl Walker<'_> {
     pub(super) fn cd(
         &mut self,
@@ -43,6 +61,12 @@ impl Walker<'_> {
                 .clone()
                 .or_else(|| (self.ctx.env)("HOME").map(PathBuf::from)),
             Some(Field::Known(d)) if d == "-" => None,
+            // `cd -P` (or `set -P`) resolves symlinks before `..`: a `..` after a
+            // component the analysis cannot see on disk leaves the folder unknown.
+            Some(Field::Known(d)) if self.physical_cd || physical_option(args) => self
+                .resolve_path(d, scope)
+                .filter(|p| !self.unknown_before_dotdot(p))
+                .map(|p| paths::physical(&p)),
             Some(Field::Known(d)) => self.resolve_path(d, scope).map(|p| paths::normalize(&p)),
             Some(Field::Partial { .. }) => None,
         };

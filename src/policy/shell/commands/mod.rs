@@ -722,7 +722,15 @@ impl Walker<'_> {
             "touch" => {
                 self.simple_writer("touch", args, scope, "drt", &["date", "reference"], false)
             }
-            "mkdir" => self.simple_writer("mkdir", args, scope, "mZ", &["mode", "context"], false),
+            "mkdir" => {
+                let o = Opts::parse(args, "mZ", &["mode", "context"]);
+                for d in o.operands.iter().filter_map(Field::known) {
+                    if let Some(p) = self.resolve_path(d, scope) {
+                        self.dirs_made.push(crate::policy::paths::normalize(&p));
+                    }
+                }
+                self.simple_writer("mkdir", args, scope, "mZ", &["mode", "context"], false)
+            }
             "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" | "chcon" => {
                 self.attr_writer(name, args, scope)
             }
