@@ -200,6 +200,32 @@ pub const HOOK_DIRS: &[HookDir] = &[
         what: "plugins, whose hooks it runs",
         frontmatter: false,
     },
+    // Not a host's, but the same door: git runs these on commit, checkout, merge and
+    // push, in a later call the guard does not see.
+    HookDir {
+        suffix: ".git/hooks",
+        host: "git",
+        what: "hooks, which it runs on commit, checkout, merge and push",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".git/config",
+        host: "git",
+        what: "configuration, which can name commands it runs later (core.hooksPath, core.fsmonitor, aliases, filters)",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".gitconfig",
+        host: "git",
+        what: "configuration, which can name commands it runs later (core.hooksPath, core.fsmonitor, aliases, filters)",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/git/config",
+        host: "git",
+        what: "configuration, which can name commands it runs later (core.hooksPath, core.fsmonitor, aliases, filters)",
+        frontmatter: false,
+    },
 ];
 
 /// The hook folder `path` is in, or is, wherever it is (judged by its components), with

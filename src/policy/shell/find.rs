@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobMatcher};
 
+use crate::policy::paths;
+
 use super::ShellError;
 use super::expand::Field;
 use super::walk::{Out, Scope, Val, Walker};
@@ -153,16 +155,49 @@ impl Walker<'_> {
                 self.write(m, scope, false, "find -delete");
             }
         }
-        for cmd in &execs {
-            if matches.len() > MAX_EXEC_MATCHES {
+        // Besides the matches that matter, the command runs for files that do not: once
+        // more with a stand-in for those (`find src -name x -exec rm roles/a \;` writes
+        // `roles/a` whatever matched). `-execdir` runs in each match's folder: for the
+        // stand-in, a made-up folder under the start point (a `..` from it is unknown).
+        let stand_ins: Vec<PathBuf> = roots
+            .iter()
+            .filter_map(Field::known)
+            .filter_map(|r| self.resolve_path(r, scope))
+            .map(|abs| paths::normalize(&abs).join(FIND_STAND_IN))
+            .collect();
+        for (cmd, in_dir) in &execs {
+            let mut runs: Vec<Field> = if matches.len() > MAX_EXEC_MATCHES {
+                vec![Field::unknown()]
+            } else {
+                matches.clone()
+            };
+            runs.extend(
+                stand_ins
+                    .iter()
+                    .map(|p| Field::Known(p.to_string_lossy().into_owned())),
+            );
+            for m in runs {
                 let mut sub = scope.clone();
-                let argv = substitute(cmd, &Field::unknown());
-                self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
-                continue;
-            }
-            for m in &matches {
-                let mut sub = scope.clone();
-                let argv = substitute(cmd, m);
+                let argv = match (&m, *in_dir) {
+                    (Field::Known(p), true) => {
+                        // `{}` is `./NAME`, in the match's own folder.
+                        let full = self.resolve_path(p, scope);
+                        sub.cwd = full
+                            .as_deref()
+                            .and_then(Path::parent)
+                            .map(Path::to_path_buf);
+                        let name = full
+                            .as_deref()
+                            .and_then(Path::file_name)
+                            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                        substitute(cmd, &Field::Known(format!("./{name}")))
+                    }
+                    (_, true) => {
+                        sub.cwd = None;
+                        substitute(cmd, &m)
+                    }
+                    (_, false) => substitute(cmd, &m),
+                };
                 self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
             }
         }
@@ -272,13 +307,19 @@ fn eval(e: &Expr, path: &Path, shown: &str, meta: &std::fs::Metadata) -> Tri {
     }
 }
 
+/// The name standing in for the files a `-exec` runs on that the walk did not list
+/// (they are not protected, nor hold protected paths).
+const FIND_STAND_IN: &str = ".find-stand-in/match";
+
 /// A recursive-descent parser for find's expression (`-o` binds looser than `-a`, `!`
 /// tighter, parentheses group), collecting its actions on the way.
 struct ExprParser<'a> {
     tokens: &'a [Field],
     pos: usize,
     delete: bool,
-    execs: Vec<Vec<Field>>,
+    /// Each `-exec`-like command, and whether it runs in the match's folder
+    /// (`-execdir`, `-okdir`).
+    execs: Vec<(Vec<Field>, bool)>,
     outputs: Vec<Field>,
     min_depth: usize,
     max_depth: usize,
@@ -356,7 +397,8 @@ impl ExprParser<'_> {
                     .iter()
                     .position(|f| matches!(f.known(), Some(";" | "+")))
                     .unwrap_or(rest.len());
-                self.execs.push(rest[..end].to_vec());
+                self.execs
+                    .push((rest[..end].to_vec(), tok.ends_with("dir")));
                 self.pos += (end + 1).min(rest.len());
                 Expr::Test(Test::Any)
             }

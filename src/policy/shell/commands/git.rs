@@ -297,6 +297,17 @@ impl Walker<'_> {
                 if let Some(d) = dir {
                     self.write(&d, &sub, true, "git clone");
                 }
+                // The checkout runs the new repository's hooks: a template's, or those a
+                // `--config core.hooksPath=…` points at.
+                let configured = o.all(Some('c'), &["config"]).into_iter().any(|c| {
+                    c.known()
+                        .is_none_or(|c| runs_command(c.split_once('=').map_or(c, |(k, _)| k)))
+                });
+                if o.has(None, &["template"]) || configured {
+                    self.write_anything(
+                        "git clone with hooks or commands of the caller's (--template, --config)",
+                    );
+                }
             }
             "init" => {
                 let o = Opts::parse(
@@ -315,10 +326,20 @@ impl Walker<'_> {
                     .first()
                     .cloned()
                     .unwrap_or(Field::Known(".".into()));
+                // A new repository's hooks are the template's inactive `.sample` files;
+                // a template of the caller's brings hooks that run.
+                if o.has(None, &["template"]) {
+                    self.write_anything(
+                        "git init --template (hooks from a folder of the caller's)",
+                    );
+                }
                 self.write(
-                    &join_field(&dir, &Field::Known(".git".into())),
+                    &join_field(
+                        &join_field(&dir, &Field::Known(".git".into())),
+                        &Field::Known("HEAD".into()),
+                    ),
                     &sub,
-                    true,
+                    false,
                     "git init",
                 );
             }
