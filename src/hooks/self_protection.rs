@@ -660,6 +660,19 @@ fn shell_injections(text: &str) -> Vec<String> {
     if let Some(b) = block {
         found.push(b);
     }
+    // Claude Code finds ```` ```! ```` blocks anywhere in the text, not only at a line's
+    // start (`Setup: x```!` on one line).
+    let mut rest = text;
+    while let Some(i) = rest.find("```!") {
+        let after = &rest[i + 4..];
+        let end = after.find("```").unwrap_or(after.len());
+        found.push(after[..end].to_owned());
+        rest = &after[end..];
+    }
+    // Compared as a set of commands: the same block found both ways counts once.
+    let mut found: Vec<String> = found.iter().map(|c| c.trim().to_owned()).collect();
+    found.sort();
+    found.dedup();
     found
 }
 
@@ -882,13 +895,17 @@ mod tests {
         assert!(shell_injections("Use pdftotext.\n").is_empty());
         assert_eq!(
             shell_injections("Env: !`uname -a` and !`date`"),
-            ["uname -a", "date"]
+            ["date", "uname -a"]
         );
-        assert_eq!(shell_injections("```!\nrm -rf x\n```\n"), ["rm -rf x\n"]);
-        assert_eq!(shell_injections("```!\nunclosed"), ["unclosed\n"]);
-        assert_eq!(shell_injections("~~~!\nrm x\n~~~\n"), ["rm x\n"]);
-        assert_eq!(shell_injections("````  !\nrm x\n````\n"), ["rm x\n"]);
+        assert_eq!(shell_injections("```!\nrm -rf x\n```\n"), ["rm -rf x"]);
+        assert_eq!(shell_injections("```!\nunclosed"), ["unclosed"]);
+        assert_eq!(shell_injections("~~~!\nrm x\n~~~\n"), ["rm x"]);
+        assert_eq!(shell_injections("````  !\nrm x\n````\n"), ["rm x"]);
         assert!(shell_injections("```sh\nrm x\n```\n").is_empty());
+        assert_eq!(
+            shell_injections("Setup: x```!\nrm -rf roles\n```"),
+            ["rm -rf roles"]
+        );
     }
 
     #[test]

@@ -516,7 +516,8 @@ impl Walker<'_> {
     fn finish_field(&self, segs: &[Seg], scope: &Scope) -> Vec<Field> {
         match join_segs(segs) {
             Val::Known(text) => {
-                let has_glob = segs.iter().any(|s| matches!(s, Seg::Lit { text, quoted: false } if text.contains(['*', '?', '['])));
+                // With extglob, `!(x)`, `@(x)`, `+(x)` are patterns too.
+                let has_glob = segs.iter().any(|s| matches!(s, Seg::Lit { text, quoted: false } if text.contains(['*', '?', '[']) || self.glob_options_changed && text.contains('(')));
                 if has_glob && let Some(matches) = self.glob(segs, scope) {
                     return matches;
                 }
@@ -561,6 +562,26 @@ impl Walker<'_> {
                 suffix: String::new(),
             }])
         };
+        // Options that change what a pattern matches (`dotglob`, `GLOBIGNORE`,
+        // `nocaseglob`, `extglob`, `globstar`) are not modelled: where the matches are is
+        // all that is known.
+        if self.glob_options_changed {
+            // The literal end of the last component still holds (`src/**/*.o` ends in
+            // `.o`), unless case is ignored.
+            let last = pattern.rsplit('/').next().unwrap_or("");
+            let tail = &last[last.rfind(['*', '?', ']', ')']).map_or(0, |i| i + 1)..];
+            let prefix = &pattern[..pattern
+                .find(['*', '?', '[', '(', '@', '!', '+'])
+                .unwrap_or(0)];
+            return Some(vec![Field::Partial {
+                prefix: unescape(prefix),
+                suffix: if self.glob_nocase || tail.contains(['[', '(', '|']) {
+                    String::new()
+                } else {
+                    unescape(tail)
+                },
+            }]);
+        }
         for (i, comp) in comps.iter().enumerate() {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();

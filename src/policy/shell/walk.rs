@@ -135,6 +135,11 @@ pub(super) struct Walker<'a> {
     /// The command maps program names to paths in ways not followed (`BASH_CMDS`,
     /// `hash -p` with words known only at run time): every program counts as unknown.
     pub programs_remapped: bool,
+    /// The command may change how patterns match (`shopt -s dotglob`, `GLOBIGNORE`):
+    /// globs are known only by where they look.
+    pub glob_options_changed: bool,
+    /// Among them, `nocaseglob`.
+    pub glob_nocase: bool,
     /// The command may switch on `set -P`: `cd` resolves symlinks.
     pub physical_cd: bool,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
@@ -255,6 +260,8 @@ impl<'a> Walker<'a> {
             lastpipe: false,
             dirs_made: Vec::new(),
             physical_cd: false,
+            glob_options_changed: false,
+            glob_nocase: false,
             evaluates: false,
             deferred_values: Vec::new(),
             active_functions: HashMap::new(),
@@ -410,6 +417,20 @@ impl<'a> Walker<'a> {
         }
         if text.contains("lastpipe") {
             self.lastpipe = true;
+        }
+        if [
+            "GLOBIGNORE",
+            "dotglob",
+            "nocaseglob",
+            "extglob",
+            "globstar",
+            "globskipdots",
+        ]
+        .iter()
+        .any(|o| text.contains(o))
+        {
+            self.glob_options_changed = true;
+            self.glob_nocase |= text.contains("nocaseglob");
         }
         // `set -P`, `set -o physical`: every later `cd` resolves symlinks.
         if text.contains("physical") || text.contains("set -") && text.contains('P') {

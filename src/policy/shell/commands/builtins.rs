@@ -175,16 +175,20 @@ impl Walker<'_> {
         let end = full[cut..]
             .find(|c| c != 'X')
             .map_or(full.len(), |j| cut + j);
-        let field = Field::Partial {
-            prefix: full[..cut].to_owned(),
-            suffix: format!(
+        // The random part is letters and digits only: no `/`, no `..`. The template's own
+        // `X`s stand for it, so the name stays one component of its known folder.
+        let field = Field::Known(format!(
+            "{}{}{}",
+            &full[..cut],
+            &full[cut..end],
+            &format!(
                 "{}{}",
                 &full[end..],
                 o.value(None, &["suffix"])
                     .and_then(Field::known)
                     .unwrap_or("")
-            ),
-        };
+            )
+        ));
         if !o.has(Some('u'), &["dry-run"]) {
             self.write(&field, scope, false, "mktemp");
         }

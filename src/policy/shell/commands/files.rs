@@ -253,7 +253,13 @@ impl Walker<'_> {
                     &format!("{name} (a hard link lets the file be written through another name)"),
                 );
             }
-            self.write(&link, scope, false, &format!("{name} (creates the link)"));
+            // A symbolic link to a folder puts a whole tree under its name.
+            self.write(
+                &link,
+                scope,
+                symbolic,
+                &format!("{name} (creates the link)"),
+            );
             if symbolic
                 && let (Field::Known(t), Field::Known(l)) = (target, &link)
                 && let Some(link_abs) = self.resolve_path(l, scope).map(|p| paths::normalize(&p))

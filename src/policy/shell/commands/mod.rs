@@ -968,6 +968,16 @@ impl Walker<'_> {
                 }
                 Ok(Out::Items(items))
             }
+            "enable" => {
+                // `enable -f lib.so NAME` loads a builtin that may replace any command.
+                if args.iter().any(|a| {
+                    a.known()
+                        .is_none_or(|a| a.starts_with('-') && a.contains('f'))
+                }) {
+                    self.programs_remapped = true;
+                }
+                Ok(Out::Nothing)
+            }
             "less" => {
                 // `-o FILE` copies the input into FILE; a `+` command may run `!cmd`
                 // or `|cmd`.

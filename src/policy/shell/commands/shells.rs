@@ -298,6 +298,40 @@ impl Walker<'_> {
             "TAR_OPTIONS",
         ];
         const PROMPTS: [&str; 4] = ["PS0", "PS1", "PS2", "PS4"];
+        // Code every later program (or interpreter) loads before its own: no program's
+        // name is evidence of what it does any more.
+        const LOADERS: [&str; 20] = [
+            "LD_PRELOAD",
+            "LD_AUDIT",
+            "LD_LIBRARY_PATH",
+            "DYLD_INSERT_LIBRARIES",
+            "DYLD_LIBRARY_PATH",
+            "GCONV_PATH",
+            "BASH_LOADABLES_PATH",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PYTHONSTARTUP",
+            "PERL5LIB",
+            "PERLLIB",
+            "PERL5OPT",
+            "RUBYOPT",
+            "RUBYLIB",
+            "NODE_OPTIONS",
+            "NODE_PATH",
+            "LUA_INIT",
+            "LUA_PATH",
+            "TCLLIBPATH",
+        ];
+        if LOADERS.contains(&name) {
+            self.programs_remapped = true;
+            // A preloaded library runs its own code in every program, whatever it is
+            // given.
+            let preload = matches!(name, "LD_PRELOAD" | "LD_AUDIT" | "DYLD_INSERT_LIBRARIES");
+            if preload && !matches!(value, Val::Known(v) if v.is_empty()) {
+                self.write_anything(&format!("{name} (a library loaded into every program)"));
+            }
+            return Ok(());
+        }
         let prompt = PROMPTS.contains(&name);
         if !prompt && !COMMANDS.contains(&name) {
             return Ok(());
