@@ -8,7 +8,7 @@ use crate::error::{Error, PayloadError};
 use crate::event::{Answer, Decision, Event, EventKind, Host, ToolKind};
 use crate::hooks::{Hook, Invocation};
 use crate::hosts;
-use crate::policy::config::{Config, OnError, find_root};
+use crate::policy::config::{Config, OnError, find_root, is_configured};
 use crate::policy::paths::{self, Hit, Matcher};
 use crate::policy::{patch, shell};
 use crate::runtime::{self, Context};
@@ -134,11 +134,13 @@ pub(crate) fn evaluate(event: &Event) -> Result<(Decision, Option<Config>), Erro
         return Ok((decision, Some(config)));
     }
     // The agent may have left the project (`cd /tmp`, then a write into it by absolute
-    // path): the protection of every project the host names for the session applies.
+    // path): the protection of every configured project the host names for the session
+    // applies. (One without a configuration file protects only what the user policy and
+    // the built-in entries do, which the first check applied already.)
     let mut seen = vec![config.root.clone()];
     for dir in &event.project_dirs {
         let root = find_root(dir);
-        if seen.contains(&root) {
+        if seen.contains(&root) || !is_configured(&root) {
             continue;
         }
         let other = Config::load(&root)?;

@@ -232,7 +232,11 @@ pub const HOOK_DIRS: &[HookDir] = &[
 /// the folder that holds it (the one holding `.claude`).
 pub fn hook_dir_of(path: &Path) -> Option<(&'static HookDir, &Path)> {
     path.ancestors().find_map(|a| {
-        let d = HOOK_DIRS.iter().find(|d| a.ends_with(d.suffix))?;
+        // The last component first: this runs for every write of every command.
+        let name = a.file_name()?.to_str()?;
+        let d = HOOK_DIRS
+            .iter()
+            .find(|d| d.suffix.rsplit('/').next() == Some(name) && a.ends_with(d.suffix))?;
         Some((d, a.parent()?.parent()?))
     })
 }

@@ -703,6 +703,13 @@ fn merge_session_start(
     }
 }
 
+/// Whether `root` holds a Wazir configuration file of its own.
+pub fn is_configured(root: &Path) -> bool {
+    [MANIFEST_FILE, HOOKS_FILE]
+        .iter()
+        .any(|f| root.join(f).symlink_metadata().is_ok())
+}
+
 /// The nearest ancestor of `cwd` holding a Wazir configuration file, else the nearest git
 /// root, else `cwd` itself.
 pub fn find_root(cwd: &Path) -> PathBuf {

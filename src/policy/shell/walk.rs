@@ -3,7 +3,7 @@
 //! pipe) and collecting the writes commands and redirections make.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use globset::GlobMatcher;
@@ -121,7 +121,7 @@ pub(super) struct Walker<'a> {
     functions: HashMap<String, Rc<ast::FunctionBody>>,
     /// Files written earlier in this command, so a script created and then run is known
     /// to be unknowable rather than mistaken for one that does not exist.
-    pub written: Vec<PathBuf>,
+    pub written: Written,
     /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
     pub fd_contents: HashMap<String, Out>,
     /// Files the command opens for reading on a descriptor (`exec 4<f`, `< f`), by
@@ -189,6 +189,53 @@ fn evaluates_text(text: &str) -> bool {
     PLACES.iter().any(|p| text.contains(p))
 }
 
+/// The paths a command writes, as it is walked, kept for the questions asked of them on
+/// every later command: hashed, as a long command writes hundreds.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    paths: std::collections::HashSet<PathBuf>,
+    /// Every folder above a written path.
+    holders: std::collections::HashSet<PathBuf>,
+    /// Names written into a folder of programs (one whose name ends in `bin`).
+    in_bin: std::collections::HashSet<std::ffi::OsString>,
+}
+
+impl Written {
+    pub(super) fn add(&mut self, path: PathBuf) {
+        for a in path.ancestors().skip(1) {
+            if !self.holders.insert(a.to_path_buf()) {
+                break;
+            }
+        }
+        if let (Some(name), Some(dir)) = (path.file_name(), path.parent().and_then(Path::file_name))
+            && dir.to_string_lossy().ends_with("bin")
+        {
+            self.in_bin.insert(name.to_owned());
+        }
+        self.paths.insert(path);
+    }
+
+    /// `path` itself was written.
+    pub(super) fn contains(&self, path: &Path) -> bool {
+        self.paths.contains(path)
+    }
+
+    /// `path`, or a folder above it, was written.
+    pub(super) fn covers(&self, path: &Path) -> bool {
+        path.ancestors().any(|a| self.paths.contains(a))
+    }
+
+    /// `path` was written, or something beneath it.
+    pub(super) fn holds(&self, path: &Path) -> bool {
+        self.paths.contains(path) || self.holders.contains(path)
+    }
+
+    /// A program of this name was written into a folder of programs.
+    pub(super) fn program_named(&self, name: &str) -> bool {
+        self.in_bin.contains(std::ffi::OsStr::new(name))
+    }
+}
+
 /// The text inside each `$(…)` and each pair of backticks in `text`, nested ones too,
 /// whatever quotes surround them (bounded: a text with thousands is cut off, and what
 /// is cut off is walked by the ordinary analysis or refused by its budgets).
@@ -249,7 +296,7 @@ impl<'a> Walker<'a> {
             steps: 0,
             links: Vec::new(),
             functions: HashMap::new(),
-            written: Vec::new(),
+            written: Written::default(),
             fd_contents: HashMap::new(),
             opened: HashMap::new(),
             descriptor_writes: Vec::new(),
@@ -335,7 +382,11 @@ impl<'a> Walker<'a> {
     fn deferred_substitutions(&mut self, text: &str, scope: &Scope) -> Result<(), ShellError> {
         self.deferring += 1;
         let mut result = Ok(());
-        for snippet in substitution_texts(text) {
+        // Each is walked in the same fresh scope: the same text once.
+        let mut snippets = substitution_texts(text);
+        snippets.sort_unstable();
+        snippets.dedup();
+        for snippet in snippets {
             let mut sub = scope.clone();
             match self.script(&snippet, &mut sub, Out::Unknown) {
                 Ok(_) | Err(ShellError::Parse(_)) => {}
@@ -545,7 +596,7 @@ impl<'a> Walker<'a> {
                     follow,
                 });
             }
-            self.written.push(lexical);
+            self.written.add(lexical);
         }
         self.writes.push(Write {
             target,
@@ -570,8 +621,7 @@ impl<'a> Walker<'a> {
             match c {
                 Component::ParentDir => {
                     let made_dir = self.dirs_made.iter().any(|d| d.starts_with(&prefix));
-                    let unseen = prefix.symlink_metadata().is_err()
-                        || self.written.iter().any(|w| prefix.starts_with(w));
+                    let unseen = prefix.symlink_metadata().is_err() || self.written.covers(&prefix);
                     if prefix != std::path::Path::new("/") && unseen && !made_dir {
                         return true;
                     }
@@ -1263,7 +1313,7 @@ impl<'a> Walker<'a> {
         // Written earlier in this command (the file, or a folder holding it): what is on
         // disk now is not what will be read.
         let lexical = crate::policy::paths::normalize(&full);
-        if self.written.iter().any(|w| lexical.starts_with(w)) {
+        if self.written.covers(&lexical) {
             return None;
         }
         let meta = std::fs::metadata(&full).ok()?;

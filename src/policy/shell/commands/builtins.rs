@@ -72,8 +72,7 @@ impl Walker<'_> {
         };
         // A cd that fails leaves later `;` commands in the old directory, so the new one is
         // trusted only when it exists, or was made earlier in this command.
-        scope.cwd = target
-            .filter(|t| t.is_dir() || self.written.iter().any(|w| w == t || w.starts_with(t)));
+        scope.cwd = target.filter(|t| t.is_dir() || self.written.holds(t));
         scope.cwd_prefix = match operands.first() {
             Some(Field::Partial { prefix, .. })
                 if scope.cwd.is_none() && prefix.starts_with('/') =>

@@ -219,7 +219,7 @@ impl Walker<'_> {
             && let Some(full) = self.resolve_path(program, scope)
             && {
                 let lexical = crate::policy::paths::normalize(&full);
-                self.written.iter().any(|w| lexical.starts_with(w))
+                self.written.covers(&lexical)
             }
         {
             self.write_anything(&format!(
@@ -1046,12 +1046,7 @@ impl Walker<'_> {
         }
         // A program of that name written earlier in this command into a folder of
         // programs (`cp /bin/rm ~/.local/bin/wc && wc x`).
-        if self.written.iter().any(|w| {
-            w.file_name().is_some_and(|n| n == name)
-                && w.parent()
-                    .and_then(Path::file_name)
-                    .is_some_and(|d| d.to_string_lossy().ends_with("bin"))
-        }) {
+        if self.written.program_named(name) {
             return true;
         }
         if program.contains('/') {

@@ -86,9 +86,7 @@ impl Walker<'_> {
             let mut sub = self.child_scope(scope, &HashMap::new(), positional);
             return self.script(&text, &mut sub, Out::Nothing);
         }
-        let created_here = full
-            .as_ref()
-            .is_none_or(|f| self.written.iter().any(|w| w == f));
+        let created_here = full.as_ref().is_none_or(|f| self.written.contains(f));
         if created_here || full.as_ref().is_some_and(|f| f.exists()) {
             self.write_anything(&format!(
                 "{how} runs the script {path}, which cannot be read before the command runs"
