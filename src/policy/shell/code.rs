@@ -604,8 +604,11 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
         let mut text = String::new();
         while j < chars.len() {
             if chars[j] == '\\' && j + 1 < chars.len() {
-                text.push(chars[j + 1]);
-                j += 2;
+                // Escapes spell paths too (`"r\x6fles/a.md"`): `\xHH`, `\uHHHH`,
+                // `\U…`, octal `\NNN` are decoded.
+                let (c, used) = escape(&chars[j + 1..]);
+                text.push(c);
+                j += 1 + used;
                 continue;
             }
             if chars[j] == c
@@ -625,6 +628,32 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
         i = end;
     }
     out
+}
+
+/// The character an escape after a backslash stands for, and how many characters it
+/// takes; an unknown escape stands for the character itself.
+fn escape(after: &[char]) -> (char, usize) {
+    let digits = |radix: u32, max: usize, skip: usize| {
+        let text: String = after
+            .iter()
+            .skip(skip)
+            .take(max)
+            .take_while(|c| c.is_digit(radix))
+            .collect();
+        let n = text.chars().count();
+        u32::from_str_radix(&text, radix)
+            .ok()
+            .and_then(char::from_u32)
+            .map(|c| (c, skip + n))
+    };
+    let decoded = match after[0] {
+        'x' => digits(16, 2, 1),
+        'u' => digits(16, 4, 1),
+        'U' => digits(16, 8, 1),
+        '0'..='7' => digits(8, 3, 0),
+        _ => None,
+    };
+    decoded.unwrap_or((after[0], 1))
 }
 
 /// What a sed script does beyond its output: the files its `w` commands and `s///w`

@@ -245,7 +245,9 @@ pub(super) fn substitution_texts(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i + 1 < b.len() && out.len() < MAX {
-        if b[i] == b'$' && b[i + 1] == b'(' {
+        // `$((` is arithmetic, not a command (the substitutions inside it are found on
+        // their own).
+        if b[i] == b'$' && b[i + 1] == b'(' && b.get(i + 2) != Some(&b'(') {
             let start = i + 2;
             let mut depth = 1usize;
             let mut j = start;

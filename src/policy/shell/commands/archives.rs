@@ -65,6 +65,16 @@ impl Walker<'_> {
         if create && let Some(a) = archive {
             self.write(a, scope, false, "tar (the archive it writes)");
         }
+        // `--remove-files` deletes what it archived.
+        if create && o.has(None, &["remove-files"]) {
+            let mut at = scope.clone();
+            if let Some(d) = o.value(Some('C'), &["directory"]) {
+                at.cwd = d.known().and_then(|d| self.resolve_path(d, scope));
+            }
+            for m in &o.operands {
+                self.write(m, &at, true, "tar --remove-files");
+            }
+        }
         if extract && !has('O', &["to-stdout"]) {
             let mut at = scope.clone();
             if let Some(d) = o.value(Some('C'), &["directory"]) {
@@ -112,15 +122,38 @@ impl Walker<'_> {
                     if let Some(arc) = args.get(1) {
                         self.write(arc, scope, false, "7z (the archive)");
                     }
+                    // `-sdel` deletes the files it added.
+                    if args.iter().any(|a| a.known() == Some("-sdel")) {
+                        for f in args
+                            .iter()
+                            .skip(2)
+                            .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
+                        {
+                            self.write(f, scope, true, "7z -sdel");
+                        }
+                    }
                     return Ok(Out::Unknown);
                 }
                 !(cmd == "x" || cmd == "e")
             }
-            "cpio" => !args.iter().filter_map(Field::known).any(|a| {
-                a.starts_with('-') && !a.starts_with("--") && (a.contains('i') || a.contains('p'))
-                    || a == "--extract"
-                    || a == "--pass-through"
-            }),
+            "cpio" => {
+                // `-o -F FILE` / `-O FILE` / `--file=FILE` write the archive.
+                let o = Opts::parse(args, "FOIEHMRC", &["file", "format", "owner"]);
+                for f in o
+                    .all(Some('F'), &["file"])
+                    .into_iter()
+                    .chain(o.all(Some('O'), &[]))
+                {
+                    self.write(f, scope, false, "cpio (the archive)");
+                }
+                !args.iter().filter_map(Field::known).any(|a| {
+                    a.starts_with('-')
+                        && !a.starts_with("--")
+                        && (a.contains('i') || a.contains('p'))
+                        || a == "--extract"
+                        || a == "--pass-through"
+                })
+            }
             "ar" => !args
                 .first()
                 .and_then(Field::known)
@@ -226,6 +259,28 @@ impl Walker<'_> {
                 self.write(&place(&name), scope, false, "curl -O");
             }
         }
+        // An upload to a `file://` URL writes that file; `-K` reads options (an output
+        // among them) from a file.
+        if o.has(Some('T'), &["upload-file"]) {
+            for url in o.operands.iter().chain(o.all(None, &["url"])) {
+                match url.known() {
+                    Some(u) if u.to_ascii_lowercase().starts_with("file://") => {
+                        let path = u[7..].trim_start_matches("localhost");
+                        self.write(
+                            &Field::Known(path.to_owned()),
+                            scope,
+                            false,
+                            "curl -T file://",
+                        );
+                    }
+                    Some(_) => {}
+                    None => self.write_anything("curl -T to a URL only known at run time"),
+                }
+            }
+        }
+        if o.has(Some('K'), &["config"]) {
+            self.write_anything("curl -K (options from a file, an output among them)");
+        }
         Ok(Out::Unknown)
     }
 
@@ -273,6 +328,25 @@ impl Walker<'_> {
         {
             self.write(f, scope, false, "wget (log or cookie file)");
         }
+        // `-e CMD` runs a wgetrc command (`output_document=FILE`, `dir_prefix=D`):
+        // its value may be a file it writes. `--config` and `WGETRC` read such
+        // commands from a file.
+        for c in o.all(Some('e'), &["execute"]) {
+            match c.known().map(|c| c.split_once('=')) {
+                Some(Some((_, v))) => {
+                    self.write(&Field::Known(v.trim().to_owned()), scope, true, "wget -e")
+                }
+                Some(None) => {}
+                None => self.write_anything("wget -e with a command only known at run time"),
+            }
+        }
+        if args
+            .iter()
+            .filter_map(Field::known)
+            .any(|a| a.starts_with("--config"))
+        {
+            self.write_anything("wget --config (commands from a file, an output among them)");
+        }
         let docs = o.all(Some('O'), &["output-document"]);
         if !docs.is_empty() {
             for f in docs.into_iter().filter(|f| f.known() != Some("-")) {
@@ -314,6 +388,8 @@ impl Walker<'_> {
             match s {
                 "-o" | "--output" | "-out" | "--out-file" | "--outfile" | "--out"
                 | "--output-file" => targets.extend(next().map(|f| (f, false))),
+                // Compilers' dependency file.
+                "-MF" => targets.extend(next().map(|f| (f, false))),
                 "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
                 "--out-dir" | "--outDir" | "--outdir" | "--java_out" | "--python_out"
                 | "--cpp_out" => targets.extend(next().map(|f| (f, true))),
@@ -334,6 +410,16 @@ impl Walker<'_> {
                                 p.contains("dir") || p.contains("_out"),
                             ));
                         }
+                    }
+                    // `-MFfile`, `-Wl,-Map=file`, `-Wl,-Map,file`.
+                    if let Some(v) = s
+                        .strip_prefix("-MF")
+                        .or_else(|| s.strip_prefix("-Wl,-Map="))
+                        .or_else(|| s.strip_prefix("-Wl,-Map,"))
+                        .or_else(|| s.strip_prefix("-Wl,--Map="))
+                        .filter(|v| !v.is_empty())
+                    {
+                        targets.push((Field::Known(v.to_owned()), false));
                     }
                     if let Some(v) = s.strip_prefix("-o").filter(|v| {
                         !v.is_empty()

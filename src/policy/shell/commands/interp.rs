@@ -198,10 +198,33 @@ impl Walker<'_> {
             if a == "-" || !a.starts_with('-') {
                 break;
             }
-            if a == "-m" || a.starts_with("-m") && a.len() > 2 {
-                return Ok(Out::Unknown);
+            // Flags bundle (`-Ic`, `-uc`, `-OOm`): the first letter that takes a value
+            // takes the rest of the word, or the next one.
+            let taking = if a.starts_with("--") {
+                None
+            } else {
+                a[1..].find(['c', 'm', 'W', 'X']).map(|k| k + 1)
+            };
+            let (letter, rest) = match taking {
+                Some(k) => (a[k..].chars().next(), &a[k + 1..]),
+                None => (None, ""),
+            };
+            if letter == Some('m') {
+                // `python -m MODULE ARGS` runs the module as its own program: the model
+                // of a program of that name, or none (`zipfile`, `timeit`, `venv`).
+                let (module, argv_at) = if rest.is_empty() {
+                    (args.get(i + 1).cloned(), i + 2)
+                } else {
+                    (Some(Field::Known(rest.to_owned())), i + 1)
+                };
+                let Some(module) = module else {
+                    return Ok(Out::Unknown);
+                };
+                let mut argv = vec![module];
+                argv.extend(args.get(argv_at..).unwrap_or(&[]).iter().cloned());
+                return self.dispatch(&argv, scope, &HashMap::new(), stdin);
             }
-            if let Some(rest) = a.strip_prefix("-c") {
+            if letter == Some('c') {
                 let (code, argv_at) = if rest.is_empty() {
                     (args.get(i + 1).cloned(), i + 2)
                 } else {
@@ -218,7 +241,9 @@ impl Walker<'_> {
                 }
                 return Ok(Out::Unknown);
             }
-            if a == "-W" || a == "-X" || a == "--check-hash-based-pycs" {
+            if matches!(letter, Some('W' | 'X')) && rest.is_empty()
+                || a == "--check-hash-based-pycs"
+            {
                 i += 1;
             }
             i += 1;
@@ -267,6 +292,15 @@ impl Walker<'_> {
             }
             return Ok(Out::Unknown);
         }
+        // `-pe CODE`, `-ep CODE`: print and evaluate, the code next.
+        let args: Vec<Field> = args
+            .iter()
+            .map(|a| match a.known() {
+                Some("-pe" | "-ep") => Field::Known("-e".into()),
+                _ => a.clone(),
+            })
+            .collect();
+        let args = &args[..];
         let o = Opts::parse(
             args,
             "eprC",

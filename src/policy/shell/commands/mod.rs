@@ -132,18 +132,15 @@ impl Walker<'_> {
             }) {
                 self.operator(c.replacen("wazir-hooks", "<a program known only at run time>", 1));
             }
-            // The program itself is only known at run time: it may write any path it is
-            // given, so every known operand counts as written.
-            for a in &argv[1..] {
-                if a.known().is_some_and(|s| !s.starts_with('-')) {
-                    self.write(
-                        a,
-                        scope,
-                        false,
-                        "a program only known when the command runs",
-                    );
-                }
-            }
+            // The program itself is only known at run time (`$(command -v python3) -c
+            // …`): a program without a model, judged by what its arguments reach.
+            self.unknown_program(
+                "a program only known when the command runs",
+                &argv[1..],
+                scope,
+                env,
+                &stdin,
+            );
             return Ok(Out::Unknown);
         };
         if let Some(path) = self.hashed.get(program.as_str()).cloned() {
@@ -808,8 +805,26 @@ impl Walker<'_> {
                         || name.starts_with("un")
                         || name.starts_with("bun")
                         || o.has(Some('d'), &["decompress", "uncompress"]);
+                    // `-N` restores the name kept in the archive: any name in its folder.
+                    let named = decompress && o.has(Some('N'), &["name"]);
                     for f in &o.operands {
                         self.write(f, scope, recursive, name);
+                        if named {
+                            let dir = f
+                                .known()
+                                .and_then(|s| s.rsplit_once('/'))
+                                .map_or(".", |(d, _)| d);
+                            let anywhere = Field::Partial {
+                                prefix: format!("{}/", if dir.is_empty() { "/" } else { dir }),
+                                suffix: String::new(),
+                            };
+                            self.write(
+                                &anywhere,
+                                scope,
+                                false,
+                                &format!("{name} -N (the name kept in the archive)"),
+                            );
+                        }
                         // Decompressing `x.pem.xz` writes `x.pem`.
                         if decompress
                             && let Field::Known(s) = f
@@ -967,6 +982,46 @@ impl Walker<'_> {
                     }
                 }
                 Ok(Out::Items(items))
+            }
+            // `python -m json.tool [IN [OUT]]`.
+            "json.tool" => {
+                let o = Opts::parse(args, "", &["indent"]);
+                if let Some(out) = o.operands.get(1) {
+                    self.write(out, scope, false, "json.tool (its output file)");
+                }
+                Ok(Out::Unknown)
+            }
+            "make" | "gmake" => {
+                // Trusted to build (README, residuals), but not with recipes or a shell of
+                // the caller's: `--eval`, a makefile on stdin or written by this command,
+                // `SHELL=`.
+                let words: Vec<Option<&str>> = args.iter().map(Field::known).collect();
+                let shell = env.contains_key("SHELL")
+                    || words
+                        .iter()
+                        .flatten()
+                        .any(|w| w.starts_with("SHELL=") || w.starts_with(".SHELLFLAGS="));
+                if shell {
+                    self.write_anything("make with a shell of the caller's (SHELL=)");
+                }
+                let code = words.iter().enumerate().any(|(i, w)| match w {
+                    Some(w) if w.starts_with("--eval") => true,
+                    Some("-f" | "--file" | "--makefile") => match words.get(i + 1) {
+                        Some(Some(f)) => {
+                            *f == "-"
+                                || f.starts_with("/dev/")
+                                || self.resolve_path(f, scope).is_some_and(|p| {
+                                    self.written.covers(&crate::policy::paths::normalize(&p))
+                                })
+                        }
+                        _ => true,
+                    },
+                    _ => false,
+                });
+                if code {
+                    self.unknown_program(name, args, scope, env, &stdin);
+                }
+                Ok(Out::Unknown)
             }
             "enable" => {
                 // `enable -f lib.so NAME` loads a builtin that may replace any command.
