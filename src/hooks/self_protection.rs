@@ -624,14 +624,7 @@ fn frontmatter_runs(text: &str) -> Result<Vec<Value>, String> {
 /// The shell commands a skill or slash command runs when it is loaded, before any tool
 /// call: each `` !`command` `` and each ```` ```! ```` block, in order.
 fn shell_injections(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("!`") {
-        let after = &rest[i + 2..];
-        let end = after.find('`').unwrap_or(after.len());
-        found.push(after[..end].to_owned());
-        rest = &after[end..];
-    }
+    let mut found = delimited(text, "!`", "`");
     // Fences are read loosely (any run of three or more backticks or tildes, blanks
     // before the `!`): a fence the host reads as a command block must never be missed.
     fn fence(t: &str) -> Option<&str> {
@@ -662,17 +655,24 @@ fn shell_injections(text: &str) -> Vec<String> {
     }
     // Claude Code finds ```` ```! ```` blocks anywhere in the text, not only at a line's
     // start (`Setup: x```!` on one line).
-    let mut rest = text;
-    while let Some(i) = rest.find("```!") {
-        let after = &rest[i + 4..];
-        let end = after.find("```").unwrap_or(after.len());
-        found.push(after[..end].to_owned());
-        rest = &after[end..];
-    }
+    found.extend(delimited(text, "```!", "```"));
     // Compared as a set of commands: the same block found both ways counts once.
     let mut found: Vec<String> = found.iter().map(|c| c.trim().to_owned()).collect();
     found.sort();
     found.dedup();
+    found
+}
+
+/// Each piece of `text` between `open` and the next `close` (or the end).
+fn delimited(text: &str, open: &str, close: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        let after = &rest[i + open.len()..];
+        let end = after.find(close).unwrap_or(after.len());
+        found.push(after[..end].to_owned());
+        rest = &after[end..];
+    }
     found
 }
 
