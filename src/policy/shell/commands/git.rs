@@ -345,9 +345,6 @@ impl Walker<'_> {
             }
             "config" => {
                 let o = Opts::parse(rest, "f", &["file", "blob", "type", "default", "comment"]);
-                for f in o.all(Some('f'), &["file"]) {
-                    self.write(f, &sub, false, "git config --file");
-                }
                 // Setting a key whose value git runs later (`core.fsmonitor` runs on every
                 // `git status`): the command would run in a later call, unseen.
                 let reads = o.has(
@@ -362,7 +359,17 @@ impl Walker<'_> {
                         "unset",
                         "unset-all",
                     ],
-                ) || o.has(Some('l'), &[]);
+                ) || o.has(Some('l'), &[])
+                    || o.operands
+                        .first()
+                        .and_then(Field::known)
+                        .is_some_and(|a| matches!(a, "get" | "list"));
+                // `--get`, `--list` and their kind only read the file.
+                if !reads {
+                    for f in o.all(Some('f'), &["file"]) {
+                        self.write(f, &sub, false, "git config --file");
+                    }
+                }
                 let key = o.operands.iter().find(|f| {
                     f.known()
                         .is_none_or(|k| !matches!(k, "set" | "get" | "list" | "unset"))

@@ -983,6 +983,27 @@ impl Walker<'_> {
                 }
                 Ok(Out::Items(items))
             }
+            // What `date` prints is not known, but its shape is: no `/` unless the format
+            // asks for one. A stand-in keeps `> /tmp/$(date +%s).log` one file in /tmp.
+            "date" => {
+                let shaped = args.iter().all(|a| {
+                    a.known().is_some_and(|a| {
+                        !a.contains('/')
+                            && !a.contains("%D")
+                            && !a.contains("%x")
+                            && !a.contains("%c")
+                    })
+                });
+                let sets = args
+                    .iter()
+                    .filter_map(Field::known)
+                    .any(|a| a == "-s" || a.starts_with("--set"));
+                Ok(if shaped && !sets {
+                    Out::Text("0\n".into())
+                } else {
+                    Out::Unknown
+                })
+            }
             // `python -m json.tool [IN [OUT]]`.
             "json.tool" => {
                 let o = Opts::parse(args, "", &["indent"]);
