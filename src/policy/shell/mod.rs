@@ -191,6 +191,27 @@ mod tests {
     }
 
     #[test]
+    fn loop_bodies_run_to_a_fixpoint() {
+        // The second round writes where the first set `x`.
+        let t = targets("x=/a; while true; do echo > $x/f; x=/b; done");
+        assert!(
+            t.contains(&"/a/f".to_owned()) && t.contains(&"/b/f".to_owned()),
+            "{t:?}"
+        );
+        let t = targets("x=/a; for ((i=0; i<9; i++)); do echo > $x/f; x=/b; done");
+        assert!(t.contains(&"/b/f".to_owned()), "{t:?}");
+        // A value that keeps changing is widened to unknown after two rounds.
+        let t = targets("x=a; until false; do x=${x}b; echo > /w/$x; done");
+        assert!(
+            t.contains(&"/w/ab".to_owned()) && t.contains(&"/w/abb".to_owned()),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|p| p.contains('…')), "{t:?}");
+        // A body that changes nothing is walked once.
+        assert_eq!(targets("while true; do echo > /w/f; done"), ["/w/f"]);
+    }
+
+    #[test]
     fn unknown_parts_stay_partial() {
         // mktemp's random part is one component of letters and digits: its template
         // stands for it.

@@ -897,7 +897,9 @@ impl<'a> Walker<'a> {
                     }
                 }
                 scope.vars.insert(f.variable_name.clone(), Val::Unknown);
-                self.list(&f.body.list, scope, Out::Nothing)?;
+                self.fixpoint(scope, |w, s| {
+                    w.list(&f.body.list, s, Out::Nothing).map(|_| ())
+                })?;
                 Ok(Out::Unknown)
             }
             CompoundCommand::ArithmeticForClause(f) => {
@@ -907,7 +909,9 @@ impl<'a> Walker<'a> {
                 {
                     self.expand_joined(&e.value, scope)?;
                 }
-                self.list(&f.body.list, scope, Out::Nothing)?;
+                self.fixpoint(scope, |w, s| {
+                    w.list(&f.body.list, s, Out::Nothing).map(|_| ())
+                })?;
                 Ok(Out::Unknown)
             }
             CompoundCommand::CaseClause(c) => {
@@ -934,8 +938,14 @@ impl<'a> Walker<'a> {
                 Ok(Out::Unknown)
             }
             CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
-                self.list(&w.0, scope, stdin)?;
-                self.list(&w.1.list, scope, Out::Nothing)?;
+                // The condition reads the loop's input once per round; after the first
+                // round it is what is left of it.
+                let mut input = Some(stdin);
+                self.fixpoint(scope, |walker, s| {
+                    let round = input.take().unwrap_or(Out::Unknown);
+                    walker.list(&w.0, s, round)?;
+                    walker.list(&w.1.list, s, Out::Nothing).map(|_| ())
+                })?;
                 Ok(Out::Unknown)
             }
             CompoundCommand::Coprocess(c) => {
@@ -948,6 +958,44 @@ impl<'a> Walker<'a> {
                 Ok(Out::Nothing)
             }
         }
+    }
+
+    /// A loop body that may run any number of times: walked until what it changes in the
+    /// scope (variables, arrays, the working directory) stops changing; after two
+    /// rounds that still change it, what changed is made unknown and the body walked
+    /// once more. A body that changes nothing is walked once.
+    fn fixpoint(
+        &mut self,
+        scope: &mut Scope,
+        mut body: impl FnMut(&mut Self, &mut Scope) -> Result<(), ShellError>,
+    ) -> Result<(), ShellError> {
+        for round in 0..3 {
+            let vars = scope.vars.clone();
+            let arrays = scope.arrays.clone();
+            let cwd = scope.cwd.clone();
+            body(self, scope)?;
+            let same = scope.vars == vars && scope.arrays == arrays && scope.cwd == cwd;
+            if same || round == 2 {
+                break;
+            }
+            if round == 1 {
+                for (k, v) in scope.vars.iter_mut() {
+                    if vars.get(k) != Some(v) {
+                        *v = Val::Unknown;
+                    }
+                }
+                for (k, a) in scope.arrays.iter_mut() {
+                    if arrays.get(k) != Some(a) {
+                        *a = vec![Val::Unknown];
+                    }
+                }
+                if scope.cwd != cwd {
+                    scope.cwd = None;
+                    scope.cwd_prefix = None;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn simple(
