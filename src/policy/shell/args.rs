@@ -1,6 +1,8 @@
 //! A small getopt: splits a command's arguments into flags, option values and operands,
 //! given which options take a value. GNU tools accept options after operands, and so
-//! does this, until `--`.
+//! does this, until `--`. They also accept a long option by any unambiguous prefix
+//! (`sed --in`, `cp --t=DIR`), and so does this: a prefix counts as every long option it
+//! begins (an ambiguous one is an error to the real program, which then does nothing).
 
 use super::expand::Field;
 
@@ -33,7 +35,7 @@ impl Opts {
                     Some((name, value)) => o
                         .values
                         .push((format!("--{name}"), Field::Known(value.to_owned()))),
-                    None if long.contains(&body) => {
+                    None if long.contains(&body) || long.iter().any(|l| abbreviates(body, l)) => {
                         if let Some(v) = it.next() {
                             o.values.push((s.clone(), v.clone()));
                         }
@@ -67,7 +69,9 @@ impl Opts {
     pub(super) fn has(&self, short: Option<char>, long: &[&str]) -> bool {
         let is = |f: &str| {
             short.is_some_and(|c| f.len() == 2 && f.ends_with(c) && f.starts_with('-'))
-                || long.iter().any(|l| f.strip_prefix("--") == Some(l))
+                || long
+                    .iter()
+                    .any(|l| f.strip_prefix("--").is_some_and(|b| abbreviates(b, l)))
         };
         self.flags.iter().any(|f| is(f)) || self.values.iter().any(|(f, _)| is(f))
     }
@@ -78,7 +82,9 @@ impl Opts {
             .iter()
             .filter(|(f, _)| {
                 short.is_some_and(|c| f.len() == 2 && f.ends_with(c) && f.starts_with('-'))
-                    || long.iter().any(|l| f.strip_prefix("--") == Some(l))
+                    || long
+                        .iter()
+                        .any(|l| f.strip_prefix("--").is_some_and(|b| abbreviates(b, l)))
             })
             .map(|(_, v)| v)
             .collect()
@@ -88,6 +94,18 @@ impl Opts {
     pub(super) fn value(&self, short: Option<char>, long: &[&str]) -> Option<&Field> {
         self.all(short, long).into_iter().last()
     }
+}
+
+/// Whether the word `arg` is the long option `name` (`--hard`, `--ha`, `--hard=x`).
+pub(super) fn is_long(arg: &str, name: &str) -> bool {
+    arg.strip_prefix("--")
+        .map(|b| b.split_once('=').map_or(b, |(n, _)| n))
+        .is_some_and(|b| abbreviates(b, name))
+}
+
+/// Whether `--given` names the long option `name`: the whole name, or a prefix of it.
+fn abbreviates(given: &str, name: &str) -> bool {
+    !given.is_empty() && name.starts_with(given)
 }
 
 /// Splits a wrapper's own options from the command it runs: options (with `short`/`long`

@@ -97,6 +97,49 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    /// Joins another possible state into this one, for code that may or may not have
+    /// run: a variable that differs becomes what both values share (`/tmp/a` and
+    /// `/tmp/b` give `/tmp/…`), or unknown; a working directory that differs becomes
+    /// unknown, starting with what both paths share.
+    pub(super) fn join(&mut self, other: &Scope) {
+        let names: Vec<String> = self.vars.keys().chain(other.vars.keys()).cloned().collect();
+        for k in names {
+            let joined = match (self.vars.get(&k), other.vars.get(&k)) {
+                (Some(a), Some(b)) if a == b => continue,
+                (Some(Val::Known(a)), Some(Val::Known(b))) => shared(a, b),
+                _ => Val::Unknown,
+            };
+            self.vars.insert(k, joined);
+        }
+        let arrays: Vec<String> = self
+            .arrays
+            .keys()
+            .chain(other.arrays.keys())
+            .cloned()
+            .collect();
+        for k in arrays {
+            if self.arrays.get(&k) != other.arrays.get(&k) {
+                self.arrays.insert(k, vec![Val::Unknown]);
+            }
+        }
+        if self.cwd != other.cwd {
+            self.cwd_prefix = match (&self.cwd, &other.cwd) {
+                (Some(a), Some(b)) => {
+                    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+                    let n = a
+                        .char_indices()
+                        .zip(b.chars())
+                        .take_while(|((_, x), y)| x == y)
+                        .last()
+                        .map_or(0, |((i, x), _)| i + x.len_utf8());
+                    Some(a[..n].to_owned()).filter(|p| p.starts_with('/'))
+                }
+                _ => None,
+            };
+            self.cwd = None;
+        }
+    }
+
     pub(super) fn new(cwd: PathBuf) -> Scope {
         Scope {
             vars: HashMap::new(),
@@ -187,6 +230,47 @@ fn evaluates_text(text: &str) -> bool {
         "local", "export", "@P",
     ];
     PLACES.iter().any(|p| text.contains(p))
+}
+
+/// What two known values share: their common beginning and end around an unknown part.
+fn shared(a: &str, b: &str) -> Val {
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum::<usize>()
+        .min(room);
+    if prefix == 0 && suffix == 0 {
+        return Val::Unknown;
+    }
+    Val::Partial(a[..prefix].to_owned(), a[a.len() - suffix..].to_owned())
+}
+
+/// Whether an and-or list may leave the enclosing list early (`return`, `break`,
+/// `continue`, `exit`, also behind `&&`).
+fn leaves_early(list: &ast::AndOrList) -> bool {
+    std::iter::once(&list.first)
+        .chain(
+            list.additional
+                .iter()
+                .map(|(ast::AndOr::And(p) | ast::AndOr::Or(p))| p),
+        )
+        .flat_map(|p| p.seq.iter())
+        .any(|c| match c {
+            Command::Simple(s) => s.word_or_name.as_ref().is_some_and(|w| {
+                matches!(w.value.as_str(), "return" | "break" | "continue" | "exit")
+            }),
+            _ => false,
+        })
 }
 
 /// The paths a command writes, as it is walked, kept for the questions asked of them on
@@ -739,7 +823,12 @@ impl<'a> Walker<'a> {
     ) -> Result<Out, ShellError> {
         let mut out = Out::Nothing;
         let mut stdin = Some(stdin);
+        // After a `return`, `break`, `continue` or `exit` (maybe taken), the rest of the
+        // list may not run.
+        let mut maybe_stopped = false;
         for item in &list.0 {
+            let before = maybe_stopped.then(|| scope.clone());
+            maybe_stopped |= leaves_early(&item.0);
             let input = stdin.take().unwrap_or(Out::Nothing);
             out = match item.1 {
                 // `cmd &` runs in a subshell: its `cd` and assignments stay there.
@@ -750,6 +839,9 @@ impl<'a> Walker<'a> {
                 }
                 ast::SeparatorOperator::Sequence => self.and_or(&item.0, scope, input)?,
             };
+            if let Some(before) = before {
+                scope.join(&before);
+            }
         }
         Ok(out)
     }
@@ -761,10 +853,23 @@ impl<'a> Walker<'a> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut out = self.pipeline(&list.first, scope, stdin)?;
-        for next in &list.additional {
-            let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
-            out = self.pipeline(p, scope, Out::Nothing)?;
+        if list.additional.is_empty() {
+            return Ok(out);
         }
+        // What follows the first pipeline may not run: `a && b` runs `b` only if `a`
+        // succeeded, `a || b` only if it failed. `b` is walked in the state it would
+        // run in, and afterwards the scope is what either way leaves (`join`).
+        let base = scope.clone();
+        for next in &list.additional {
+            match next {
+                ast::AndOr::And(p) => out = self.pipeline(p, scope, Out::Nothing)?,
+                ast::AndOr::Or(p) => {
+                    scope.join(&base);
+                    out = self.pipeline(p, scope, Out::Nothing)?;
+                }
+            }
+        }
+        scope.join(&base);
         Ok(out)
     }
 
@@ -915,26 +1020,44 @@ impl<'a> Walker<'a> {
                 Ok(Out::Unknown)
             }
             CompoundCommand::CaseClause(c) => {
+                // Any one branch runs, or none: the scope after is what any leaves.
                 self.expand(&c.value.value, scope)?;
+                let base = scope.clone();
                 for item in &c.cases {
+                    let mut branch = base.clone();
                     for p in &item.patterns {
-                        self.expand(&p.value, scope)?;
+                        self.expand(&p.value, &mut branch)?;
                     }
                     if let Some(body) = &item.cmd {
-                        self.list(body, scope, Out::Nothing)?;
+                        self.list(body, &mut branch, Out::Nothing)?;
                     }
+                    scope.join(&branch);
                 }
                 Ok(Out::Unknown)
             }
             CompoundCommand::IfClause(i) => {
+                // The condition runs; then one branch, or none without an `else`.
                 self.list(&i.condition, scope, Out::Nothing)?;
-                self.list(&i.then, scope, Out::Nothing)?;
+                let base = scope.clone();
+                let mut then = base.clone();
+                self.list(&i.then, &mut then, Out::Nothing)?;
+                let mut after = then;
+                let mut exhaustive = false;
+                let mut at = base.clone();
                 for e in i.elses.iter().flatten() {
                     if let Some(cond) = &e.condition {
-                        self.list(cond, scope, Out::Nothing)?;
+                        self.list(cond, &mut at, Out::Nothing)?;
+                    } else {
+                        exhaustive = true;
                     }
-                    self.list(&e.body, scope, Out::Nothing)?;
+                    let mut branch = at.clone();
+                    self.list(&e.body, &mut branch, Out::Nothing)?;
+                    after.join(&branch);
                 }
+                if !exhaustive {
+                    after.join(&at);
+                }
+                *scope = after;
                 Ok(Out::Unknown)
             }
             CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {

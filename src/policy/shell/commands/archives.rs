@@ -2,7 +2,7 @@
 //! named by options (`-o`, `-C`, `--write`) or are only known when they run.
 
 use super::super::ShellError;
-use super::super::args::Opts;
+use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
 
@@ -150,8 +150,8 @@ impl Walker<'_> {
                     a.starts_with('-')
                         && !a.starts_with("--")
                         && (a.contains('i') || a.contains('p'))
-                        || a == "--extract"
-                        || a == "--pass-through"
+                        || is_long(a, "extract")
+                        || is_long(a, "pass-through")
                 })
             }
             "ar" => !args

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
-use super::super::args::Opts;
+use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Val, Walker};
 use super::{join_field, under};
@@ -102,6 +102,22 @@ impl Walker<'_> {
             Some(p) => (&rest[..p], Some(&rest[p + 1..])),
             None => (rest, None),
         };
+        // Pathspecs read from a file or stdin are only known at run time.
+        if matches!(
+            sub_cmd,
+            "rm" | "checkout" | "restore" | "stash" | "reset" | "clean"
+        ) && rest
+            .iter()
+            .filter_map(Field::known)
+            .any(|a| is_long(a, "pathspec-from-file"))
+        {
+            self.write(
+                &root_field,
+                &sub,
+                true,
+                &format!("git {sub_cmd} --pathspec-from-file"),
+            );
+        }
         match sub_cmd {
             "checkout" => {
                 let o = Opts::parse(before, "bBc", &["orphan", "conflict", "pathspec-from-file"]);
@@ -170,6 +186,7 @@ impl Walker<'_> {
                         self.write(&here, &sub, true, "git clean");
                     }
                     for p in &specs {
+                        let p = &self.pathspec(p, &root_field);
                         self.write(p, &sub, true, "git clean");
                     }
                 }
@@ -190,7 +207,7 @@ impl Walker<'_> {
                 if rest
                     .iter()
                     .filter_map(Field::known)
-                    .any(|a| a == "--hard" || a == "--merge" || a == "--keep") =>
+                    .any(|a| is_long(a, "hard") || is_long(a, "merge") || is_long(a, "keep")) =>
             {
                 self.write(&root_field, &sub, true, "git reset --hard");
             }
@@ -215,7 +232,7 @@ impl Walker<'_> {
                 if rest
                     .iter()
                     .filter_map(Field::known)
-                    .any(|a| a == "--discard-changes" || a == "-f" || a == "--force") =>
+                    .any(|a| is_long(a, "discard-changes") || a == "-f" || is_long(a, "force")) =>
             {
                 self.write(&root_field, &sub, true, "git switch --discard-changes");
             }
@@ -430,7 +447,7 @@ impl Walker<'_> {
                     || rest
                         .iter()
                         .filter_map(Field::known)
-                        .any(|a| a == "-u" || a == "--reset" || a.starts_with("--prefix")) =>
+                        .any(|a| a == "-u" || is_long(a, "reset") || is_long(a, "prefix")) =>
             {
                 self.write(
                     &root_field,

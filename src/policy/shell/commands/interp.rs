@@ -21,11 +21,8 @@ impl Walker<'_> {
             args.remove(i + 1);
         }
         let o = Opts::parse(&args, "efl", &["expression", "file", "line-length"]);
-        let in_place = o
-            .flags
-            .iter()
-            .any(|f| f == "-i" || f == "-I" || f == "--in-place")
-            || o.values.iter().any(|(f, _)| f == "--in-place")
+        let in_place = o.has(Some('i'), &["in-place"])
+            || o.has(Some('I'), &[])
             || args.iter().filter_map(Field::known).any(|a| {
                 a.starts_with('-')
                     && !a.starts_with("--")
