@@ -475,9 +475,15 @@ impl Walker<'_> {
                 .or_else(|| self.lookup_named(name, scope).map(|v| vec![v])),
             Parameter::NamedWithIndex { name, index } => {
                 match (scope.arrays.get(name), index.trim().parse::<usize>()) {
-                    (Some(a), Ok(i)) => {
-                        Some(vec![a.get(i).cloned().unwrap_or(Val::Known(String::new()))])
-                    }
+                    // Past the known elements: empty, unless some element's position is
+                    // not known.
+                    (Some(a), Ok(i)) => Some(vec![a.get(i).cloned().unwrap_or_else(|| {
+                        if a.contains(&Val::Unknown) {
+                            Val::Unknown
+                        } else {
+                            Val::Known(String::new())
+                        }
+                    })]),
                     (None, Ok(0)) => self.lookup_named(name, scope).map(|v| vec![v]),
                     _ => Some(vec![Val::Unknown]),
                 }

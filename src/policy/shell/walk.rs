@@ -232,6 +232,9 @@ fn evaluates_text(text: &str) -> bool {
     PLACES.iter().any(|p| text.contains(p))
 }
 
+/// A nameref declared without a target yet (`declare -n r`).
+const PENDING_NAMEREF: &str = "\u{0}pending";
+
 /// What two known values share: their common beginning and end around an unknown part.
 fn shared(a: &str, b: &str) -> Val {
     let prefix: usize = a
@@ -1206,6 +1209,39 @@ impl<'a> Walker<'a> {
                         .insert(name.to_owned(), Val::Known(String::new()));
                 }
             }
+            // Words that became `NAME=value` only when expanded (`declare "d=x"`,
+            // `export "$n=x"`) assign too; one whose name is not known may set any.
+            let mut declared = declared;
+            let parsed: Vec<String> = declared.iter().map(|(n, _)| n.clone()).collect();
+            for w in argv[1..]
+                .iter()
+                .filter(|a| a.known().is_none_or(|w| !w.starts_with('-')))
+            {
+                match w.known().and_then(|w| w.split_once('=')) {
+                    Some((n, v))
+                        if !n.is_empty()
+                            && !parsed.iter().any(|p| p == n)
+                            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                    {
+                        declared.push((n.to_owned(), Val::Known(v.to_owned())));
+                    }
+                    Some(_) => {}
+                    None if w.known().is_none() => {
+                        for v in scope.vars.values_mut() {
+                            *v = Val::Unknown;
+                        }
+                    }
+                    None if nameref => {
+                        // `declare -n r`: the first value assigned to `r` names its target.
+                        if let Some(n) = w.known() {
+                            scope
+                                .namerefs
+                                .insert(n.to_owned(), PENDING_NAMEREF.to_owned());
+                        }
+                    }
+                    None => {}
+                }
+            }
             for (name, val) in declared {
                 if local && let Some(frame) = self.locals.last_mut() {
                     frame.push((name.clone(), scope.vars.get(&name).cloned()));
@@ -1279,25 +1315,71 @@ impl<'a> Walker<'a> {
         a: &ast::Assignment,
         scope: &mut Scope,
     ) -> Result<(String, Val), ShellError> {
+        let mut element = None;
         let name = match &a.name {
             ast::AssignmentName::VariableName(n) => n.clone(),
             ast::AssignmentName::ArrayElementName(n, index) => {
                 // `a[$(cmd)]=x` runs cmd.
                 self.expand_joined(index, scope)?;
+                element = Some(index.trim() == "0");
                 n.clone()
             }
         };
+        if scope.namerefs.get(&name).map(String::as_str) == Some(PENDING_NAMEREF)
+            && let ast::AssignmentValue::Scalar(w) = &a.value
+        {
+            match self.expand_joined(&w.value, scope)? {
+                Val::Known(target) => {
+                    scope.namerefs.insert(name.clone(), target);
+                }
+                _ => {
+                    scope.namerefs.remove(&name);
+                    for v in scope.vars.values_mut() {
+                        *v = Val::Unknown;
+                    }
+                }
+            }
+            let current = scope.vars.get(&name).cloned().unwrap_or(Val::Unknown);
+            return Ok((name, current));
+        }
         let name = scope.namerefs.get(&name).cloned().unwrap_or(name);
+        if let Some(first) = element {
+            // One element set: positions are not followed, so the array holds an
+            // element only known at run time; `$a` is its first.
+            scope
+                .arrays
+                .entry(name.clone())
+                .or_insert_with(|| vec![scope.vars.get(&name).cloned().unwrap_or(Val::Unknown)])
+                .push(Val::Unknown);
+            if !first {
+                let current = scope
+                    .vars
+                    .get(&name)
+                    .cloned()
+                    .unwrap_or(Val::Known(String::new()));
+                return Ok((name, current));
+            }
+        }
         let val = match &a.value {
             ast::AssignmentValue::Scalar(w) => {
                 let v = self.expand_joined(&w.value, scope)?;
-                match (a.append, scope.vars.get(&name), v) {
+                let v = match (a.append, scope.vars.get(&name), v) {
                     (true, Some(Val::Known(old)), Val::Known(new)) => {
                         Val::Known(format!("{old}{new}"))
                     }
                     (true, _, _) => Val::Unknown,
                     (false, _, v) => v,
+                };
+                // `x=v` on an array sets its first element.
+                if element.is_none()
+                    && let Some(arr) = scope.arrays.get_mut(&name)
+                {
+                    match arr.first_mut() {
+                        Some(first) => *first = v.clone(),
+                        None => arr.push(v.clone()),
+                    }
                 }
+                v
             }
             ast::AssignmentValue::Array(items) => {
                 let mut elements = Vec::new();
@@ -1312,6 +1394,15 @@ impl<'a> Walker<'a> {
                 if indexed {
                     // `a=([3]=x)`: positions are not modelled, so no element is known.
                     elements = vec![Val::Unknown];
+                }
+                if a.append {
+                    // `a+=(x)` adds to the end.
+                    let mut all =
+                        scope.arrays.get(&name).cloned().unwrap_or_else(|| {
+                            scope.vars.get(&name).cloned().into_iter().collect()
+                        });
+                    all.extend(elements);
+                    elements = all;
                 }
                 let first = elements
                     .first()

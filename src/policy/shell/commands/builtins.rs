@@ -55,11 +55,16 @@ impl Walker<'_> {
         };
         let target = match operands.first() {
             Some(Field::Known(d)) if searched(d) => None,
-            None => self
-                .ctx
-                .home
-                .clone()
-                .or_else(|| (self.ctx.env)("HOME").map(PathBuf::from)),
+            // Bare `cd` goes to `$HOME` as the shell has it now.
+            None => match env.get("HOME").or_else(|| scope.vars.get("HOME")) {
+                Some(Val::Known(h)) => self.resolve_path(h, scope),
+                Some(_) => None,
+                None => self
+                    .ctx
+                    .home
+                    .clone()
+                    .or_else(|| (self.ctx.env)("HOME").map(PathBuf::from)),
+            },
             Some(Field::Known(d)) if d == "-" => None,
             // `cd -P` (or `set -P`) resolves symlinks before `..`: a `..` after a
             // component the analysis cannot see on disk leaves the folder unknown.

@@ -18,7 +18,7 @@ use builtins::text_of;
 use shells::shebang_shell;
 
 use super::ShellError;
-use super::args::{Opts, split_wrapper};
+use super::args::{Opts, is_long, split_wrapper};
 use super::code::Lang;
 use super::expand::Field;
 use super::walk::{Out, Scope, Val, Walker};
@@ -132,8 +132,9 @@ impl Walker<'_> {
             }) {
                 self.operator(c.replacen("wazir-hooks", "<a program known only at run time>", 1));
             }
-            // The program itself is only known at run time (`$(command -v python3) -c
-            // …`): a program without a model, judged by what its arguments reach.
+            // The program itself is only known at run time: its word may split into a
+            // whole command (`x='rm -f roles/a'; $x`), so it may do anything.
+            self.write_anything("a command only known when it runs");
             self.unknown_program(
                 "a program only known when the command runs",
                 &argv[1..],
@@ -251,7 +252,7 @@ impl Walker<'_> {
                     .and_then(Field::known)
                     .is_some_and(|a| a == "-v" || a == "-V")
                 {
-                    return Ok(Out::Unknown);
+                    return Ok(program_path(args.get(1)));
                 }
                 let rest = split_wrapper(args, "a", &[]);
                 // `exec -a NAME prog`: the program sees itself run as NAME. Our CLI runs
@@ -490,13 +491,22 @@ impl Walker<'_> {
                 Ok(Out::Nothing)
             }
             "trap" => {
-                if let Some(Field::Known(handler)) = args.first()
-                    && !handler.starts_with('-')
-                {
-                    let handler = handler.clone();
-                    return self.script(&handler, scope, Out::Nothing);
+                // `trap [--] HANDLER SIGNAL…`; `-p`, `-l` only print.
+                let handler = args
+                    .iter()
+                    .find(|a| a.known().is_none_or(|a| !a.starts_with('-') || a == "-"));
+                match handler {
+                    Some(Field::Known(h)) if h == "-" || h.is_empty() => Ok(Out::Nothing),
+                    Some(Field::Known(h)) => {
+                        let h = h.clone();
+                        self.script(&h, scope, Out::Nothing)
+                    }
+                    Some(_) => {
+                        self.write_anything("a trap handler only known at run time");
+                        Ok(Out::Nothing)
+                    }
+                    None => Ok(Out::Nothing),
                 }
-                Ok(Out::Nothing)
             }
             "cd" | "pushd" => self.cd(name, args, scope, env),
             "popd" => {
@@ -539,9 +549,28 @@ impl Walker<'_> {
             }
             "read" => {
                 let o = Opts::parse(args, "adnNptuiP", &[]);
+                // Another delimiter or a count (`-d x`, `-n 3`) ends the value elsewhere:
+                // unknown. Without `-r`, a backslash quotes the next character.
+                let whole_line =
+                    !o.has(Some('d'), &[]) && !o.has(Some('n'), &[]) && !o.has(Some('N'), &[]);
+                let raw = o.has(Some('r'), &[]);
                 let line = match &stdin {
-                    Out::Text(t) if t.trim_end_matches('\n').lines().count() == 1 => {
-                        Some(t.trim_end_matches('\n').to_owned())
+                    Out::Text(t) if whole_line && t.trim_end_matches('\n').lines().count() == 1 => {
+                        let l = t.trim_end_matches('\n');
+                        Some(if raw {
+                            l.to_owned()
+                        } else {
+                            let mut out = String::new();
+                            let mut chars = l.chars();
+                            while let Some(c) = chars.next() {
+                                out.push(if c == '\\' {
+                                    chars.next().unwrap_or(c)
+                                } else {
+                                    c
+                                });
+                            }
+                            out
+                        })
                     }
                     _ => None,
                 };
@@ -1012,6 +1041,84 @@ impl Walker<'_> {
                 }
                 Ok(Out::Unknown)
             }
+            // Package managers are trusted to build (README, residuals), but `exec`,
+            // `x` and `dlx` run a command of the caller's, which is walked.
+            "npm" | "pnpm" | "yarn"
+                if matches!(
+                    args.first().and_then(Field::known),
+                    Some("exec" | "x" | "dlx")
+                ) =>
+            {
+                let rest = &args[1..];
+                let words: Vec<Option<&str>> = rest.iter().map(Field::known).collect();
+                if let Some(i) = words
+                    .iter()
+                    .position(|w| matches!(w, Some("-c" | "--call")))
+                {
+                    let code = rest.get(i + 1).cloned().unwrap_or_else(Field::unknown);
+                    return self.run_text(&code, scope, env, &[], &format!("{name} exec -c"));
+                }
+                if let Some(code) = words
+                    .iter()
+                    .flatten()
+                    .find_map(|w| w.strip_prefix("--call="))
+                {
+                    let code = Field::Known(code.to_owned());
+                    return self.run_text(&code, scope, env, &[], &format!("{name} exec -c"));
+                }
+                let start = match words.iter().position(|w| *w == Some("--")) {
+                    Some(i) => i + 1,
+                    None => words
+                        .iter()
+                        .position(|w| w.is_none_or(|w| !w.starts_with('-')))
+                        .unwrap_or(rest.len()),
+                };
+                let command = rest.get(start..).unwrap_or(&[]).to_vec();
+                if command.is_empty() {
+                    return Ok(Out::Unknown);
+                }
+                self.dispatch(&command, scope, env, stdin)
+            }
+            // cargo's `--config` can name programs it runs (a target's runner, a rustc
+            // wrapper, a linker, an alias) or a file of such settings.
+            "cargo"
+                if args.iter().enumerate().any(|(i, a)| match a.known() {
+                    Some(w) if is_long(w, "config") => {
+                        let value = w
+                            .split_once('=')
+                            .map(|(_, v)| Field::Known(v.to_owned()))
+                            .or_else(|| args.get(i + 1).cloned());
+                        value
+                            .and_then(|v| v.known().map(str::to_owned))
+                            .is_none_or(|v| match v.split_once('=') {
+                                Some((k, _)) => [
+                                    "runner",
+                                    "wrapper",
+                                    "linker",
+                                    "alias",
+                                    "rustc",
+                                    "rustdoc",
+                                    "cargo-new",
+                                    "credential",
+                                    "env",
+                                ]
+                                .iter()
+                                .any(|r| k.to_ascii_lowercase().contains(r)),
+                                None => true,
+                            })
+                    }
+                    _ => false,
+                }) =>
+            {
+                self.write_anything(
+                    "cargo --config naming a program it runs, or a file of settings",
+                );
+                Ok(Out::Unknown)
+            }
+            "which" => Ok(program_path(
+                args.iter()
+                    .find(|a| a.known().is_none_or(|a| !a.starts_with('-'))),
+            )),
             "make" | "gmake" => {
                 // Trusted to build (README, residuals), but not with recipes or a shell of
                 // the caller's: `--eval`, a makefile on stdin or written by this command,
@@ -1208,6 +1315,18 @@ impl Walker<'_> {
         } else {
             scope.cwd.as_ref().map(|c| c.join(s))
         }
+    }
+}
+
+/// What `which NAME` and `command -v NAME` print, for the analysis: the program the
+/// name runs, as a system program of that name (a name shadowed on `PATH` by an earlier
+/// call is the README's residual, as it is for the name run directly).
+fn program_path(name: Option<&Field>) -> Out {
+    match name.and_then(Field::known) {
+        Some(n) if !n.is_empty() && !n.contains(['/', ' ', '\t', '\n']) => {
+            Out::Text(format!("/usr/bin/{n}\n"))
+        }
+        _ => Out::Unknown,
     }
 }
 

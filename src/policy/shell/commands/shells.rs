@@ -279,7 +279,10 @@ impl Walker<'_> {
         value: &Val,
         scope: &Scope,
     ) -> Result<(), ShellError> {
-        const COMMANDS: [&str; 14] = [
+        const COMMANDS: [&str; 17] = [
+            "WGETRC",
+            "CURL_HOME",
+            "SYSTEM_WGETRC",
             "PAGER",
             "MANPAGER",
             "SYSTEMD_PAGER",
@@ -338,6 +341,13 @@ impl Walker<'_> {
             self.write_anything(&format!("{name} set to a command only known at run time"));
             return Ok(());
         };
+        // Files of options that name outputs (wget's `output_document`, curl's `output`).
+        if matches!(name, "WGETRC" | "CURL_HOME" | "SYSTEM_WGETRC") {
+            self.write_anything(&format!(
+                "{name} (options from a file, an output among them)"
+            ));
+            return Ok(());
+        }
         if name == "TAR_OPTIONS" {
             // tar reads its options from it: `--to-command=…`.
             let argv: Vec<Field> = std::iter::once(Field::Known("tar".into()))
