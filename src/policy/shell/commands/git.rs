@@ -419,7 +419,41 @@ impl Walker<'_> {
                     return Ok(Out::Items(vec![under(&root_field)]));
                 }
             }
-            "ls-files" | "ls-tree" | "grep" => return Ok(Out::Items(vec![under(&root_field)])),
+            // `git ls-files '*.rs'` lists only what its pathspecs match: each glob as
+            // anything under the work tree ending like it; magic, or none, anything.
+            "ls-files" => {
+                let specs: Vec<&Field> = rest
+                    .iter()
+                    .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
+                    .collect();
+                let root_dir = root.to_string_lossy().trim_end_matches('/').to_owned();
+                let items: Option<Vec<Field>> = specs
+                    .iter()
+                    .map(|f| match f.known() {
+                        Some(p) if !p.starts_with(':') && !p.starts_with('/') => {
+                            match super::tool_glob(&Field::Known(p.to_owned())) {
+                                Field::Partial { prefix, suffix } => Some(Field::Partial {
+                                    prefix: format!(
+                                        "{root_dir}/{}",
+                                        prefix.trim_start_matches("./")
+                                    ),
+                                    suffix,
+                                }),
+                                other => Some(under(&Field::Known(format!(
+                                    "{root_dir}/{}",
+                                    other.known().unwrap_or_default()
+                                )))),
+                            }
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                return Ok(Out::Items(match items {
+                    Some(items) if !items.is_empty() => items,
+                    _ => vec![under(&root_field)],
+                }));
+            }
+            "ls-tree" | "grep" => return Ok(Out::Items(vec![under(&root_field)])),
             "rev-parse" if rest.iter().any(|a| a.known() == Some("--show-toplevel")) => {
                 return Ok(Out::Text(format!("{}\n", root.display())));
             }
