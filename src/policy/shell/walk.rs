@@ -1274,6 +1274,21 @@ impl<'a> Walker<'a> {
         self.dispatch(&argv, scope, &env, stdin)
     }
 
+    /// Drops `name` from the `local` declarations of the functions that called the
+    /// running one, so their return does not restore it; whether one held it.
+    pub(super) fn unset_outer_local(&mut self, name: &str) -> bool {
+        let Some((_, outer)) = self.locals.split_last_mut() else {
+            return false;
+        };
+        let mut found = false;
+        for frame in outer.iter_mut() {
+            let before = frame.len();
+            frame.retain(|(n, _)| n != name);
+            found |= frame.len() != before;
+        }
+        found
+    }
+
     fn call_function(
         &mut self,
         body: &ast::FunctionBody,

@@ -519,6 +519,12 @@ impl Walker<'_> {
                     .filter_map(Field::known)
                     .filter(|a| !a.starts_with('-'))
                 {
+                    // A caller's `local` unset from a called function is gone: what the
+                    // name is given next outlives the caller (bash's dynamic scoping).
+                    if self.unset_outer_local(a) {
+                        scope.vars.insert(a.to_owned(), Val::Unknown);
+                        continue;
+                    }
                     scope.vars.insert(a.to_owned(), Val::Known(String::new()));
                 }
                 Ok(Out::Nothing)
