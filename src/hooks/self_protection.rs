@@ -367,6 +367,13 @@ fn kind_by_name(path: &Path) -> Option<Guarded> {
     match path.file_name()?.to_str()? {
         HOOKS_FILE => Some(Guarded::ProjectConfig),
         MANIFEST_FILE => Some(Guarded::Manifest),
+        // The copy `install` keeps of a settings file, which `uninstall` puts back: the
+        // agent may not choose what the operator's uninstall restores.
+        name if name.ends_with(crate::install::files::BACKUP_SUFFIX) => path
+            .to_str()
+            .and_then(|p| p.strip_suffix(crate::install::files::BACKUP_SUFFIX))
+            .and_then(|p| settings::kind_of(Path::new(p)))
+            .map(Guarded::Settings),
         _ => settings::kind_of(path).map(Guarded::Settings),
     }
 }

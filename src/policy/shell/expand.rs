@@ -501,6 +501,9 @@ impl Walker<'_> {
         if let Some(v) = scope.vars.get(name) {
             return Some(v.clone());
         }
+        if scope.unset.contains(name) {
+            return None;
+        }
         match name {
             "IFS" => Some(Val::Known(" \t\n".into())),
             "PWD" => Some(scope.cwd.as_ref().map_or(Val::Unknown, |c| {
@@ -511,7 +514,8 @@ impl Walker<'_> {
                 .home
                 .as_ref()
                 .map(|h| Val::Known(h.to_string_lossy().into_owned())),
-            "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "OLDPWD" | "EPOCHSECONDS" => {
+            // `$_` is the previous command's last argument.
+            "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "OLDPWD" | "EPOCHSECONDS" | "_" => {
                 Some(Val::Unknown)
             }
             _ => (self.ctx.env)(name).map(Val::Known),

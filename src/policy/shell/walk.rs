@@ -67,7 +67,7 @@ pub(super) enum Val {
 }
 
 /// What a command prints (and so what the next command in a pipe reads).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Out {
     /// Nothing known to be printed (or stdin inherited from the agent's tool).
     Nothing,
@@ -94,6 +94,8 @@ pub(super) struct Scope {
     /// When `cwd` is unknown but known to start with this text (`cd "$(mktemp -d)"`).
     pub cwd_prefix: Option<String>,
     pub dir_stack: Vec<Option<PathBuf>>,
+    /// Names `unset` in this command: not looked up in the environment any more.
+    pub unset: std::collections::HashSet<String>,
 }
 
 impl Scope {
@@ -149,6 +151,7 @@ impl Scope {
             arrays: HashMap::new(),
             namerefs: HashMap::new(),
             cwd_prefix: None,
+            unset: std::collections::HashSet::new(),
             dir_stack: Vec::new(),
         }
     }
@@ -863,17 +866,21 @@ impl<'a> Walker<'a> {
         // succeeded, `a || b` only if it failed. `b` is walked in the state it would
         // run in, and afterwards the scope is what either way leaves (`join`).
         let base = scope.clone();
+        let mut either = false;
         for next in &list.additional {
             match next {
                 ast::AndOr::And(p) => out = self.pipeline(p, scope, Out::Nothing)?,
                 ast::AndOr::Or(p) => {
                     scope.join(&base);
-                    out = self.pipeline(p, scope, Out::Nothing)?;
+                    let alternative = self.pipeline(p, scope, Out::Nothing)?;
+                    // `$(a && echo x || echo y)` prints either.
+                    either |= alternative != out;
+                    out = alternative;
                 }
             }
         }
         scope.join(&base);
-        Ok(out)
+        Ok(if either { Out::Unknown } else { out })
     }
 
     fn pipeline(
@@ -1256,6 +1263,33 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // Before a special builtin, in POSIX mode (`set -o posix`), assignments outlive
+        // the command: they may.
+        if !assigns.is_empty()
+            && argv.first().and_then(Field::known).is_some_and(|n| {
+                matches!(
+                    n,
+                    ":" | "."
+                        | "eval"
+                        | "exec"
+                        | "exit"
+                        | "export"
+                        | "readonly"
+                        | "return"
+                        | "set"
+                        | "shift"
+                        | "trap"
+                        | "unset"
+                        | "break"
+                        | "continue"
+                        | "times"
+                )
+            })
+        {
+            let mut kept = scope.clone();
+            kept.vars.extend(assigns.iter().cloned());
+            scope.join(&kept);
+        }
         let env: HashMap<String, Val> = assigns.into_iter().collect();
         if let Some(Field::Known(name)) = argv.first()
             && let Some(body) = self.functions.get(name).cloned()
@@ -1428,6 +1462,10 @@ impl<'a> Walker<'a> {
             }
         };
         self.program_variable(&name, &val, scope)?;
+        // `BASH_ARGV0` sets `$0`.
+        if name == "BASH_ARGV0" {
+            scope.arg0 = Some(val.clone());
+        }
         // A value that holds a substitution's text runs it wherever bash evaluates the
         // value (see `deferred`), also when built from pieces (`d='$'; x="a[${d}(cmd)]"`).
         if let Val::Known(v) = &val

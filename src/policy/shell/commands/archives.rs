@@ -154,10 +154,19 @@ impl Walker<'_> {
                         || is_long(a, "pass-through")
                 })
             }
-            "ar" => !args
-                .first()
-                .and_then(Field::known)
-                .is_some_and(|a| a.contains('x')),
+            "ar" => {
+                let op = args.first().and_then(Field::known).unwrap_or("");
+                // `ar rc lib.a x.o`: r, q, m, d and s write the archive.
+                if op.contains(['r', 'q', 'm', 'd', 's']) {
+                    let archive = args[1..]
+                        .iter()
+                        .find(|a| a.known().is_none_or(|a| !a.starts_with('-')));
+                    if let Some(a) = archive {
+                        self.write(a, scope, false, "ar (the archive)");
+                    }
+                }
+                !op.contains('x')
+            }
             _ => false,
         };
         if !listing {
@@ -388,8 +397,12 @@ impl Walker<'_> {
             match s {
                 "-o" | "--output" | "-out" | "--out-file" | "--outfile" | "--out"
                 | "--output-file" => targets.extend(next().map(|f| (f, false))),
-                // Compilers' dependency file.
-                "-MF" => targets.extend(next().map(|f| (f, false))),
+                // Compilers' dependency file, prototypes file, and a linker option's
+                // value (`-Xlinker -Map -Xlinker FILE`: the file comes last).
+                "-MF" | "-aux-info" => targets.extend(next().map(|f| (f, false))),
+                "-Xlinker" if i >= 2 && known.get(i - 2) == Some(&"-Xlinker") => {
+                    targets.extend(next().map(|f| (f, false)));
+                }
                 "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
                 "--out-dir" | "--outDir" | "--outdir" | "--java_out" | "--python_out"
                 | "--cpp_out" => targets.extend(next().map(|f| (f, true))),
@@ -410,6 +423,27 @@ impl Walker<'_> {
                                 p.contains("dir") || p.contains("_out"),
                             ));
                         }
+                    }
+                    // Linker options passed through (`-Wl,-o,FILE`, `-Wl,-Map,FILE`),
+                    // and `-fdump-…=FILE`, rustc's `--emit=KIND=FILE`.
+                    if let Some(list) = s.strip_prefix("-Wl,") {
+                        let parts: Vec<&str> = list.split(',').collect();
+                        for (j, p) in parts.iter().enumerate() {
+                            if matches!(*p, "-o" | "-Map" | "--Map" | "--output")
+                                && let Some(v) = parts.get(j + 1)
+                            {
+                                targets.push((Field::Known((*v).to_owned()), false));
+                            }
+                        }
+                    }
+                    if (s.starts_with("-fdump-")
+                        || s.starts_with("--emit=")
+                        || s.starts_with("-fprofile-generate=")
+                        || s.starts_with("-fstack-usage="))
+                        && let Some((_, v)) = s.rsplit_once('=')
+                        && v.contains(['/', '.'])
+                    {
+                        targets.push((Field::Known(v.to_owned()), false));
                     }
                     // `-MFfile`, `-Wl,-Map=file`, `-Wl,-Map,file`.
                     if let Some(v) = s

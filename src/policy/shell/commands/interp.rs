@@ -40,6 +40,23 @@ impl Walker<'_> {
         if scripts.is_empty() && o.value(Some('f'), &["file"]).is_none() && !files.is_empty() {
             scripts.push(files.remove(0));
         }
+        // Scripts from files (`-f FILE`, `-f -`): read, or only known at run time.
+        for f in o.all(Some('f'), &["file"]) {
+            match f
+                .known()
+                .filter(|p| *p != "-" && !p.starts_with("/dev/"))
+                .and_then(|p| self.read_file(p, scope))
+            {
+                Some(text) => scripts.push(Field::Known(text)),
+                None => self.write_anything("sed -f with a script only known at run time"),
+            }
+        }
+        if scripts
+            .iter()
+            .any(|s| matches!(s, Field::Partial { prefix, suffix } if prefix.is_empty() && suffix.is_empty()))
+        {
+            self.write_anything("sed with a script only known at run time");
+        }
         for s in scripts.iter().filter_map(Field::known) {
             let effects = code::sed_effects(s);
             for target in effects.writes {
@@ -288,6 +305,32 @@ impl Walker<'_> {
                 self.code(code, Lang::Node, scope, "deno eval")?;
             }
             return Ok(Out::Unknown);
+        }
+        // Options that write files or folders of node's own.
+        const WRITES: [&str; 9] = [
+            "redirect-warnings",
+            "cpu-prof-dir",
+            "heap-prof-dir",
+            "diagnostic-dir",
+            "report-dir",
+            "report-directory",
+            "report-filename",
+            "trace-event-file-pattern",
+            "cpu-prof-name",
+        ];
+        for (i, a) in args.iter().enumerate() {
+            let Some(w) = a.known().and_then(|w| w.strip_prefix("--")) else {
+                continue;
+            };
+            let (opt, value) = match w.split_once('=') {
+                Some((o, v)) => (o, Some(Field::Known(v.to_owned()))),
+                None => (w, args.get(i + 1).cloned()),
+            };
+            if WRITES.contains(&opt)
+                && let Some(v) = value
+            {
+                self.write(&v, scope, true, &format!("{name} --{opt}"));
+            }
         }
         // `-pe CODE`, `-ep CODE`: print and evaluate, the code next.
         let args: Vec<Field> = args

@@ -52,6 +52,50 @@ const WRAPPERS: &[(&str, &str, &[&str])] = &[
     ),
     ("nohup", "", &[]),
     ("builtin", "", &[]),
+    // Namespaces and limits: the command runs as given (a new root or working folder
+    // is handled before these are peeled: see `dispatch`).
+    (
+        "setpriv",
+        "",
+        &[
+            "reuid",
+            "regid",
+            "ruid",
+            "euid",
+            "rgid",
+            "egid",
+            "groups",
+            "inh-caps",
+            "ambient-caps",
+            "bounding-set",
+            "securebits",
+            "pdeathsig",
+            "selinux-label",
+            "apparmor-profile",
+            "landlock-access",
+            "landlock-rule",
+        ],
+    ),
+    (
+        "unshare",
+        "SGRwt",
+        &[
+            "map-user",
+            "map-group",
+            "setuid",
+            "setgid",
+            "root",
+            "wd",
+            "propagation",
+            "setgroups",
+            "kill-child",
+            "monotonic",
+            "boottime",
+            "map-users",
+            "map-groups",
+        ],
+    ),
+    ("prlimit", "p", &["pid", "output"]),
     ("stdbuf", "ioe", &["input", "output", "error"]),
     ("setsid", "", &[]),
     ("unbuffer", "", &[]),
@@ -171,6 +215,15 @@ impl Walker<'_> {
         let name = program.rsplit('/').next().unwrap_or(program).to_owned();
         let name = name.as_str();
         let args = &argv[1..];
+        // `unshare -R DIR` / `-w DIR`: the command runs under another root or folder.
+        if name == "unshare"
+            && args.iter().filter_map(Field::known).any(|a| {
+                a.starts_with("-R") || a.starts_with("-w") || is_long(a, "root") || is_long(a, "wd")
+            })
+        {
+            self.write_anything("unshare with another root or working folder");
+            return Ok(Out::Unknown);
+        }
         if let Some((_, short, long)) = WRAPPERS.iter().find(|w| w.0 == name) {
             let rest = split_wrapper(args, short, long);
             return self.dispatch(rest, scope, env, stdin);
@@ -525,7 +578,10 @@ impl Walker<'_> {
                         scope.vars.insert(a.to_owned(), Val::Unknown);
                         continue;
                     }
-                    scope.vars.insert(a.to_owned(), Val::Known(String::new()));
+                    // Unset, not empty: `${x-default}` takes the default.
+                    scope.vars.remove(a);
+                    scope.arrays.remove(a);
+                    scope.unset.insert(a.to_owned());
                 }
                 Ok(Out::Nothing)
             }
