@@ -141,6 +141,11 @@ impl Walker<'_> {
             // the analysis of a large command (profiled).
             return Ok(vec![Field::Known(word.to_owned())]);
         }
+        // Expansions the word parser does not know (`${x~}`, `${x~~}` change case)
+        // would be taken for text: the word is unknown instead.
+        if unmodelled_expansion(word) {
+            return Ok(vec![Field::unknown()]);
+        }
         let pieces = self.parse_word(word, false)?;
         let mut fields = Vec::new();
         for w in brace_expand(word, &pieces)? {
@@ -661,8 +666,25 @@ fn is_plain(word: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"_-./,:=+@%^".contains(&b))
 }
 
+/// Whether `word` holds a `${…}` with an operator the word parser does not know (`~`).
+fn unmodelled_expansion(word: &str) -> bool {
+    let mut rest = word;
+    while let Some(i) = rest.find("${") {
+        let body = &rest[i + 2..];
+        let end = body.find('}').unwrap_or(body.len());
+        if body[..end].contains('~') {
+            return true;
+        }
+        rest = &body[end..];
+    }
+    false
+}
+
 fn is_null(v: &[Val], test: &ParameterTestType) -> bool {
-    matches!(test, ParameterTestType::UnsetOrNull) && matches!(v, [Val::Known(s)] if s.is_empty())
+    // `$@` with no parameters is unset and null alike.
+    v.is_empty()
+        || matches!(test, ParameterTestType::UnsetOrNull)
+            && matches!(v, [Val::Known(s)] if s.is_empty())
 }
 
 fn push_val(v: &Val, quoted: bool, b: &mut Builder, ifs: &str) {

@@ -1199,6 +1199,10 @@ impl<'a> Walker<'a> {
             let global = argv
                 .iter()
                 .any(|a| matches!(a.known(), Some(f) if f.starts_with('-') && f.contains('g')));
+            // `declare -l`, `-u`, `-c` change the case of what the names are given.
+            let case_changing = argv.iter().any(|a| {
+                matches!(a.known(), Some(f) if f.starts_with('-') && f.contains(['l', 'u', 'c']) && !f.starts_with("--"))
+            });
             let local = !self.locals.is_empty()
                 && (first == Some("local")
                     || matches!(first, Some("declare" | "typeset")) && !global);
@@ -1250,6 +1254,7 @@ impl<'a> Walker<'a> {
                 }
             }
             for (name, val) in declared {
+                let val = if case_changing { Val::Unknown } else { val };
                 if local && let Some(frame) = self.locals.last_mut() {
                     frame.push((name.clone(), scope.vars.get(&name).cloned()));
                 }
