@@ -99,6 +99,13 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    /// Every variable's value unknown: something set a variable whose name is not known.
+    pub(super) fn forget_values(&mut self) {
+        for v in self.vars.values_mut() {
+            *v = Val::Unknown;
+        }
+    }
+
     /// Joins another possible state into this one, for code that may or may not have
     /// run: a variable that differs becomes what both values share (`/tmp/a` and
     /// `/tmp/b` give `/tmp/…`), or unknown; a working directory that differs becomes
@@ -128,13 +135,7 @@ impl Scope {
             self.cwd_prefix = match (&self.cwd, &other.cwd) {
                 (Some(a), Some(b)) => {
                     let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
-                    let n = a
-                        .char_indices()
-                        .zip(b.chars())
-                        .take_while(|((_, x), y)| x == y)
-                        .last()
-                        .map_or(0, |((i, x), _)| i + x.len_utf8());
-                    Some(a[..n].to_owned()).filter(|p| p.starts_with('/'))
+                    Some(a[..common_prefix(&a, &b)].to_owned()).filter(|p| p.starts_with('/'))
                 }
                 _ => None,
             };
@@ -238,14 +239,23 @@ fn evaluates_text(text: &str) -> bool {
 /// A nameref declared without a target yet (`declare -n r`).
 const PENDING_NAMEREF: &str = "\u{0}pending";
 
-/// What two known values share: their common beginning and end around an unknown part.
-fn shared(a: &str, b: &str) -> Val {
-    let prefix: usize = a
-        .chars()
+/// Whether `s` is a shell variable name.
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// How many bytes `a` and `b` begin with in common (whole characters).
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars()
         .zip(b.chars())
         .take_while(|(x, y)| x == y)
         .map(|(x, _)| x.len_utf8())
-        .sum();
+        .sum()
+}
+
+/// What two known values share: their common beginning and end around an unknown part.
+fn shared(a: &str, b: &str) -> Val {
+    let prefix = common_prefix(a, b);
     let room = a.len().min(b.len()) - prefix;
     let suffix: usize = a
         .chars()
@@ -1207,11 +1217,11 @@ impl<'a> Walker<'a> {
                 && (first == Some("local")
                     || matches!(first, Some("declare" | "typeset")) && !global);
             if local {
-                for name in argv[1..].iter().filter_map(Field::known).filter(|w| {
-                    !w.starts_with('-')
-                        && !w.contains('=')
-                        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                }) {
+                for name in argv[1..]
+                    .iter()
+                    .filter_map(Field::known)
+                    .filter(|w| !w.starts_with('-') && !w.contains('=') && is_name(w))
+                {
                     if let Some(frame) = self.locals.last_mut() {
                         frame.push((name.to_owned(), scope.vars.get(name).cloned()));
                     }
@@ -1229,19 +1239,11 @@ impl<'a> Walker<'a> {
                 .filter(|a| a.known().is_none_or(|w| !w.starts_with('-')))
             {
                 match w.known().and_then(|w| w.split_once('=')) {
-                    Some((n, v))
-                        if !n.is_empty()
-                            && !parsed.iter().any(|p| p == n)
-                            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-                    {
+                    Some((n, v)) if !parsed.iter().any(|p| p == n) && is_name(n) => {
                         declared.push((n.to_owned(), Val::Known(v.to_owned())));
                     }
                     Some(_) => {}
-                    None if w.known().is_none() => {
-                        for v in scope.vars.values_mut() {
-                            *v = Val::Unknown;
-                        }
-                    }
+                    None if w.known().is_none() => scope.forget_values(),
                     None if nameref => {
                         // `declare -n r`: the first value assigned to `r` names its target.
                         if let Some(n) = w.known() {
@@ -1388,9 +1390,7 @@ impl<'a> Walker<'a> {
                 }
                 _ => {
                     scope.namerefs.remove(&name);
-                    for v in scope.vars.values_mut() {
-                        *v = Val::Unknown;
-                    }
+                    scope.forget_values();
                 }
             }
             let current = scope.vars.get(&name).cloned().unwrap_or(Val::Unknown);
@@ -1627,17 +1627,21 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads a (small) file the command reads, relative to the scope's cwd.
+    /// Whether this command wrote `path` (or a folder holding it) earlier.
+    pub(super) fn written_earlier(&self, path: &str, scope: &Scope) -> bool {
+        self.resolve_path(path, scope)
+            .is_some_and(|p| self.written.covers(&crate::policy::paths::normalize(&p)))
+    }
+
     pub(super) fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
         if let Some(Out::Text(t)) = self.fd_contents.get(path) {
             return Some(t.clone());
         }
-        let full = self.resolve_path(path, scope)?;
-        // Written earlier in this command (the file, or a folder holding it): what is on
-        // disk now is not what will be read.
-        let lexical = crate::policy::paths::normalize(&full);
-        if self.written.covers(&lexical) {
+        // What is on disk now is not what will be read.
+        if self.written_earlier(path, scope) {
             return None;
         }
+        let full = self.resolve_path(path, scope)?;
         let meta = std::fs::metadata(&full).ok()?;
         if !meta.is_file() || meta.len() > MAX_READ {
             return None;

@@ -266,13 +266,7 @@ impl Walker<'_> {
         }
         // A program this command wrote (`printf … > run.sh; chmod +x run.sh; ./run.sh`)
         // cannot be read before it runs.
-        if program.contains('/')
-            && let Some(full) = self.resolve_path(program, scope)
-            && {
-                let lexical = crate::policy::paths::normalize(&full);
-                self.written.covers(&lexical)
-            }
-        {
+        if program.contains('/') && self.written_earlier(program, scope) {
             self.write_anything(&format!(
                 "{program} (a program this command writes before running it)"
             ));
@@ -1198,11 +1192,7 @@ impl Walker<'_> {
                     Some(w) if w.starts_with("--eval") => true,
                     Some("-f" | "--file" | "--makefile") => match words.get(i + 1) {
                         Some(Some(f)) => {
-                            *f == "-"
-                                || f.starts_with("/dev/")
-                                || self.resolve_path(f, scope).is_some_and(|p| {
-                                    self.written.covers(&crate::policy::paths::normalize(&p))
-                                })
+                            *f == "-" || f.starts_with("/dev/") || self.written_earlier(f, scope)
                         }
                         _ => true,
                     },

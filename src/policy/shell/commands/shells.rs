@@ -257,16 +257,29 @@ impl Walker<'_> {
                 self.write_anything(&format!("{name} running a command only known at run time"));
                 continue;
             };
-            let mut sub = scope.clone();
-            match self.script(&text, &mut sub, Out::Unknown) {
-                Ok(_) => {}
-                Err(ShellError::Parse(_)) => {
-                    self.write_anything(&format!("{name} running a command that does not parse"));
-                }
-                Err(e) => return Err(e),
-            }
+            self.run_command_text(&text, scope, &format!("{name} running a command"))?;
         }
         Ok(())
+    }
+
+    /// Text a program runs later as a command, fed input only known at run time (a
+    /// pager is fed text the agent may have written): walked in a copy of `scope`; text
+    /// that does not parse may do anything.
+    pub(in super::super) fn run_command_text(
+        &mut self,
+        text: &str,
+        scope: &Scope,
+        how: &str,
+    ) -> Result<(), ShellError> {
+        let mut sub = scope.clone();
+        match self.script(text, &mut sub, Out::Unknown) {
+            Ok(_) => Ok(()),
+            Err(ShellError::Parse(_)) => {
+                self.write_anything(&format!("{how}: it does not parse"));
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// A variable whose value programs run later as a command (`PAGER=sh git log`,
@@ -366,16 +379,11 @@ impl Walker<'_> {
         } else {
             text.trim_start_matches(['|', '-']).replace("%s", "\"$1\"")
         };
-        let mut sub = scope.clone();
-        let how = format!("{name} (a command programs run later)");
-        match self.script(&command, &mut sub, Out::Unknown) {
-            Ok(_) => Ok(()),
-            Err(ShellError::Parse(_)) => {
-                self.write_anything(&format!("{how}: it does not parse"));
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
+        self.run_command_text(
+            &command,
+            scope,
+            &format!("{name} (a command programs run later)"),
+        )
     }
 
     /// Files a shell runs before its command: `BASH_ENV` (bash), `ENV` (sh), an
