@@ -550,14 +550,7 @@ impl Walker<'_> {
         if matches!(command, "true" | "false" | "") {
             return Ok(());
         }
-        self.run_text(
-            &Field::Known(command.to_owned()),
-            scope,
-            &HashMap::new(),
-            &[],
-            &format!("{how} {key}"),
-        )
-        .map(|_| ())
+        self.run_command_text(command, scope, &format!("{how} {key}"))
     }
 
     /// Variables that make git run commands or read settings from elsewhere.
@@ -589,13 +582,7 @@ impl Walker<'_> {
             match value(k) {
                 None => {}
                 Some(Val::Known(c)) => {
-                    self.run_text(
-                        &Field::Known(c),
-                        scope,
-                        &HashMap::new(),
-                        &[],
-                        &format!("git with {k}"),
-                    )?;
+                    self.run_command_text(&c, scope, &format!("git with {k}"))?
                 }
                 Some(_) => self.write_anything(&format!("git with {k} only known at run time")),
             }
