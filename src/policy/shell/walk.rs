@@ -201,6 +201,8 @@ pub(super) struct Walker<'a> {
     evaluates: bool,
     /// Values assigned in this command that hold a substitution's text.
     deferred_values: Vec<String>,
+    /// The command-running variables' values already walked (name, NUL, value).
+    pub program_values_seen: std::collections::HashSet<String>,
     /// How many instances of each function are running (recursion is followed twice).
     active_functions: HashMap<String, usize>,
     /// Names declared `local` in each running function, to restore when it returns.
@@ -413,6 +415,7 @@ impl<'a> Walker<'a> {
             glob_nocase: false,
             evaluates: false,
             deferred_values: Vec::new(),
+            program_values_seen: std::collections::HashSet::new(),
             active_functions: HashMap::new(),
             locals: Vec::new(),
             glob_entries: std::cell::Cell::new(super::expand::MAX_GLOB_ENTRIES),

@@ -164,6 +164,7 @@ impl Walker<'_> {
         let Some(first) = argv.first() else {
             return Ok(Out::Nothing);
         };
+        self.program_variables_in_effect(scope, env)?;
         let Field::Known(program) = first else {
             // `$(which wazir-hooks) uninstall`: a program only known at run time may be
             // ours, so arguments that spell an operator command are refused.

@@ -282,61 +282,43 @@ impl Walker<'_> {
         }
     }
 
+    /// The variables programs run as commands, as they stand when a program runs
+    /// (however they were set: an assignment, `read`, `printf -v`, `env`).
+    pub(in super::super) fn program_variables_in_effect(
+        &mut self,
+        scope: &Scope,
+        env: &HashMap<String, Val>,
+    ) -> Result<(), ShellError> {
+        let set: Vec<(String, Val)> = env
+            .iter()
+            .chain(scope.vars.iter())
+            .filter(|(k, _)| is_program_variable(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in set {
+            self.program_variable(&k, &v, scope)?;
+        }
+        Ok(())
+    }
+
     /// A variable whose value programs run later as a command (`PAGER=sh git log`,
-    /// `LESSOPEN='|cmd %s' less f`, `PS4='$(cmd)' bash -x`): the value is walked when it
-    /// is set, as a command reading input only known at run time (a pager is fed text
-    /// the agent may have written), whichever program would use it.
+    /// `LESSOPEN='|cmd %s' less f`, `PS4='$(cmd)' bash -x`): the value is walked once
+    /// per value, as a command reading input only known at run time (a pager is fed
+    /// text the agent may have written), whichever program would use it.
     pub(in super::super) fn program_variable(
         &mut self,
         name: &str,
         value: &Val,
         scope: &Scope,
     ) -> Result<(), ShellError> {
-        const COMMANDS: [&str; 17] = [
-            "WGETRC",
-            "CURL_HOME",
-            "SYSTEM_WGETRC",
-            "PAGER",
-            "MANPAGER",
-            "SYSTEMD_PAGER",
-            "EDITOR",
-            "VISUAL",
-            "SUDO_EDITOR",
-            "BROWSER",
-            "SSH_ASKPASS",
-            "SUDO_ASKPASS",
-            "LESSOPEN",
-            "LESSCLOSE",
-            "PROMPT_COMMAND",
-            "FCEDIT",
-            "TAR_OPTIONS",
-        ];
-        const PROMPTS: [&str; 4] = ["PS0", "PS1", "PS2", "PS4"];
-        // Code every later program (or interpreter) loads before its own: no program's
-        // name is evidence of what it does any more.
-        const LOADERS: [&str; 20] = [
-            "LD_PRELOAD",
-            "LD_AUDIT",
-            "LD_LIBRARY_PATH",
-            "DYLD_INSERT_LIBRARIES",
-            "DYLD_LIBRARY_PATH",
-            "GCONV_PATH",
-            "BASH_LOADABLES_PATH",
-            "PYTHONPATH",
-            "PYTHONHOME",
-            "PYTHONSTARTUP",
-            "PERL5LIB",
-            "PERLLIB",
-            "PERL5OPT",
-            "RUBYOPT",
-            "RUBYLIB",
-            "NODE_OPTIONS",
-            "NODE_PATH",
-            "LUA_INIT",
-            "LUA_PATH",
-            "TCLLIBPATH",
-        ];
-        if LOADERS.contains(&name) {
+        if !is_program_variable(name)
+            || !self
+                .program_values_seen
+                .insert(format!("{name}\u{0}{value:?}"))
+        {
+            return Ok(());
+        }
+        if LOADER_VARIABLES.contains(&name) {
             self.programs_remapped = true;
             // A preloaded library runs its own code in every program, whatever it is
             // given.
@@ -346,8 +328,8 @@ impl Walker<'_> {
             }
             return Ok(());
         }
-        let prompt = PROMPTS.contains(&name);
-        if !prompt && !COMMANDS.contains(&name) {
+        let prompt = PROMPT_VARIABLES.contains(&name);
+        if !prompt && !COMMAND_VARIABLES.contains(&name) {
             return Ok(());
         }
         let Val::Known(text) = value else {
@@ -492,6 +474,59 @@ impl Walker<'_> {
 }
 
 /// The shell a script's `#!` line names, if it is a POSIX-family shell.
+/// Variables whose value programs run as a command.
+const COMMAND_VARIABLES: [&str; 17] = [
+    "WGETRC",
+    "CURL_HOME",
+    "SYSTEM_WGETRC",
+    "PAGER",
+    "MANPAGER",
+    "SYSTEMD_PAGER",
+    "EDITOR",
+    "VISUAL",
+    "SUDO_EDITOR",
+    "BROWSER",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "PROMPT_COMMAND",
+    "FCEDIT",
+    "TAR_OPTIONS",
+];
+/// Prompts: bash expands them, substitutions included (`PS4` under `set -x`).
+const PROMPT_VARIABLES: [&str; 4] = ["PS0", "PS1", "PS2", "PS4"];
+/// Code every later program (or interpreter) loads before its own: no program's
+/// name is evidence of what it does any more.
+const LOADER_VARIABLES: [&str; 20] = [
+    "LD_PRELOAD",
+    "LD_AUDIT",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+    "GCONV_PATH",
+    "BASH_LOADABLES_PATH",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PERL5LIB",
+    "PERLLIB",
+    "PERL5OPT",
+    "RUBYOPT",
+    "RUBYLIB",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "LUA_INIT",
+    "LUA_PATH",
+    "TCLLIBPATH",
+];
+
+fn is_program_variable(name: &str) -> bool {
+    COMMAND_VARIABLES.contains(&name)
+        || PROMPT_VARIABLES.contains(&name)
+        || LOADER_VARIABLES.contains(&name)
+}
+
 pub(super) fn shebang_shell(text: &str) -> Option<&str> {
     let line = text.lines().next()?.trim_start_matches("#!").trim();
     let mut words = line.split_whitespace();
