@@ -553,22 +553,14 @@ impl Walker<'_> {
         self.run_command_text(command, scope, &format!("{how} {key}"))
     }
 
-    /// Variables that make git run commands or read settings from elsewhere.
+    /// Variables that make git read settings or programs from elsewhere. (Those that
+    /// name a command, `GIT_EDITOR`, `GIT_PAGER`, …, are walked with every program's
+    /// command-running variables: `shells.rs`, `COMMAND_VARIABLES`.)
     fn git_environment(
         &mut self,
         env: &HashMap<String, Val>,
         scope: &mut Scope,
     ) -> Result<(), ShellError> {
-        const COMMANDS: [&str; 8] = [
-            "GIT_EDITOR",
-            "GIT_SEQUENCE_EDITOR",
-            "GIT_EXTERNAL_DIFF",
-            "GIT_SSH_COMMAND",
-            "GIT_SSH",
-            "GIT_PAGER",
-            "GIT_ASKPASS",
-            "GIT_PROXY_COMMAND",
-        ];
         const ELSEWHERE: [&str; 6] = [
             "GIT_CONFIG_PARAMETERS",
             "GIT_CONFIG_COUNT",
@@ -578,15 +570,6 @@ impl Walker<'_> {
             "GIT_TEMPLATE_DIR",
         ];
         let value = |k: &str| env.get(k).or_else(|| scope.vars.get(k)).cloned();
-        for k in COMMANDS {
-            match value(k) {
-                None => {}
-                Some(Val::Known(c)) => {
-                    self.run_command_text(&c, scope, &format!("git with {k}"))?
-                }
-                Some(_) => self.write_anything(&format!("git with {k} only known at run time")),
-            }
-        }
         for k in ELSEWHERE {
             if value(k).is_some() {
                 self.write_anything(&format!(

@@ -475,7 +475,15 @@ impl Walker<'_> {
 
 /// The shell a script's `#!` line names, if it is a POSIX-family shell.
 /// Variables whose value programs run as a command.
-const COMMAND_VARIABLES: [&str; 17] = [
+const COMMAND_VARIABLES: [&str; 25] = [
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_PAGER",
+    "GIT_ASKPASS",
+    "GIT_PROXY_COMMAND",
     "WGETRC",
     "CURL_HOME",
     "SYSTEM_WGETRC",
