@@ -300,7 +300,17 @@ pub(super) struct Written {
     holders: std::collections::HashSet<PathBuf>,
     /// Names written into a folder of programs (one whose name ends in `bin`).
     in_bin: std::collections::HashSet<std::ffi::OsString>,
+    /// Something an interpreter may load by itself was written: a module or script
+    /// (by its extension) or a file whose name is only known at run time.
+    code: bool,
 }
+
+/// Extensions of files interpreters load by themselves (`import x`, `require('./x')`,
+/// `use X`, a `.pth` or `sitecustomize.py` every python runs, a native module).
+const CODE_EXTENSIONS: [&str; 15] = [
+    "py", "pyc", "pth", "js", "mjs", "cjs", "ts", "node", "pl", "pm", "rb", "php", "lua", "tcl",
+    "so",
+];
 
 impl Written {
     pub(super) fn add(&mut self, path: PathBuf) {
@@ -314,7 +324,28 @@ impl Written {
         {
             self.in_bin.insert(name.to_owned());
         }
+        if path
+            .extension()
+            .is_some_and(|e| CODE_EXTENSIONS.iter().any(|c| e == *c))
+        {
+            self.code = true;
+        }
         self.paths.insert(path);
+    }
+
+    /// A file whose name is only known at run time was written: it may be code.
+    pub(super) fn add_unnamed(&mut self) {
+        self.code = true;
+    }
+
+    /// Sets what [`Written::holds_code`] answers (around a command's own redirections).
+    pub(super) fn set_code(&mut self, code: bool) {
+        self.code = code;
+    }
+
+    /// Code an interpreter may load by itself was written (see [`CODE_EXTENSIONS`]).
+    pub(super) fn holds_code(&self) -> bool {
+        self.code
     }
 
     /// `path` itself was written.
@@ -702,6 +733,8 @@ impl<'a> Walker<'a> {
                 });
             }
             self.written.add(lexical);
+        } else {
+            self.written.add_unnamed();
         }
         self.writes.push(Write {
             target,
@@ -1190,9 +1223,31 @@ impl<'a> Walker<'a> {
             }
         }
         let mut stdin = stdin;
+        // A command's own output files are opened before it runs, empty: nothing it
+        // could load is in them yet (`python3 gen.py > out.py`).
+        let code_before = self.written.holds_code();
         for r in redirects {
             self.redirect(r, scope, &mut stdin)?;
         }
+        let code_after = self.written.holds_code();
+        self.written.set_code(code_before);
+        let out = self.run_simple(argv, assigns, declared, scope, stdin);
+        if code_after {
+            self.written.set_code(true);
+        }
+        out
+    }
+
+    /// The rest of [`Walker::simple`], once the redirections are open: assignments,
+    /// declarations, functions, then the command itself.
+    fn run_simple(
+        &mut self,
+        argv: Vec<Field>,
+        assigns: Vec<(String, Val)>,
+        declared: Vec<(String, Val)>,
+        scope: &mut Scope,
+        stdin: Out,
+    ) -> Result<Out, ShellError> {
         if argv.is_empty() {
             scope.vars.extend(assigns);
             return Ok(Out::Nothing);

@@ -1,10 +1,69 @@
-//! Archives, downloads, compilers and formatters: programs whose output files are
-//! named by options (`-o`, `-C`, `--write`) or are only known when they run.
+//! Archives, compressors and downloads: programs whose output files are named by
+//! options (`-f`, `-o`, `-C`, `-P`) or are only known when they run.
 
 use super::super::ShellError;
 use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
+use super::Model;
+
+pub(super) const MODELS: &[Model] = &[
+    // Archivers: the archive, and with `--remove-files`, `-m`, `-sdel` what they took in;
+    // extraction writes anything beneath its folder.
+    Model {
+        names: &["tar", "bsdtar", "gtar"],
+        run: |w, c| w.tar(c.args, c.scope),
+    },
+    Model {
+        names: &["unzip", "7z", "7za", "cpio", "unrar", "ar"],
+        run: |w, c| w.extract(c.name, c.args, c.scope),
+    },
+    Model {
+        names: &["zip"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "bnPtxiOZ", &[]);
+            if let Some(archive) = o.operands.first() {
+                w.write(archive, c.scope, false, "zip");
+            }
+            if o.has(Some('m'), &["move"]) {
+                for f in o.operands.iter().skip(1) {
+                    w.write(f, c.scope, true, "zip -m (removes what it archives)");
+                }
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    // Compressors replace each operand with its (de)compressed file.
+    Model {
+        names: &[
+            "gzip",
+            "gunzip",
+            "bzip2",
+            "bunzip2",
+            "xz",
+            "unxz",
+            "lzma",
+            "unlzma",
+            "zstd",
+            "unzstd",
+            "lz4",
+            "compress",
+            "uncompress",
+            "pigz",
+            "brotli",
+        ],
+        run: |w, c| w.compressor(c.name, c.args, c.scope),
+    },
+    // Downloads: the file they save to (`-o`, `-O`, the URL's name, `-P DIR`).
+    Model {
+        names: &["curl"],
+        run: |w, c| w.curl(c.args, c.scope),
+    },
+    Model {
+        names: &["wget"],
+        run: |w, c| w.wget(c.args, c.scope),
+    },
+];
 
 impl Walker<'_> {
     pub(super) fn tar(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
@@ -383,191 +442,56 @@ impl Walker<'_> {
         Ok(Out::Unknown)
     }
 
-    pub(super) fn outputs(
+    /// gzip and its kind: each operand is replaced by its (de)compressed file, unless
+    /// the output goes to stdout; `-N` restores any name kept in the archive.
+    fn compressor(
         &mut self,
         name: &str,
         args: &[Field],
         scope: &mut Scope,
     ) -> Result<Out, ShellError> {
-        let known: Vec<&str> = args.iter().filter_map(Field::known).collect();
-        let mut targets: Vec<(Field, bool)> = Vec::new();
-        for (i, a) in args.iter().enumerate() {
-            let Some(s) = a.known() else { continue };
-            let next = || args.get(i + 1).cloned();
-            match s {
-                "-o" | "--output" | "-out" | "--out-file" | "--outfile" | "--out"
-                | "--output-file" => targets.extend(next().map(|f| (f, false))),
-                // Compilers' dependency file, prototypes file, and a linker option's
-                // value (`-Xlinker -Map -Xlinker FILE`: the file comes last).
-                "-MF" | "-aux-info" => targets.extend(next().map(|f| (f, false))),
-                "-Xlinker" if i >= 2 && known.get(i - 2) == Some(&"-Xlinker") => {
-                    targets.extend(next().map(|f| (f, false)));
-                }
-                "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
-                "--out-dir" | "--outDir" | "--outdir" | "--java_out" | "--python_out"
-                | "--cpp_out" => targets.extend(next().map(|f| (f, true))),
-                _ => {
-                    for p in [
-                        "--output=",
-                        "--out-dir=",
-                        "--outDir=",
-                        "--outdir=",
-                        "--outfile=",
-                        "--out=",
-                        "--java_out=",
-                        "--python_out=",
-                    ] {
-                        if let Some(v) = s.strip_prefix(p) {
-                            targets.push((
-                                Field::Known(v.to_owned()),
-                                p.contains("dir") || p.contains("_out"),
-                            ));
-                        }
-                    }
-                    // Linker options passed through (`-Wl,-o,FILE`, `-Wl,-Map,FILE`),
-                    // and `-fdump-…=FILE`, rustc's `--emit=KIND=FILE`.
-                    if let Some(list) = s.strip_prefix("-Wl,") {
-                        let parts: Vec<&str> = list.split(',').collect();
-                        for (j, p) in parts.iter().enumerate() {
-                            if matches!(*p, "-o" | "-Map" | "--Map" | "--output")
-                                && let Some(v) = parts.get(j + 1)
-                            {
-                                targets.push((Field::Known((*v).to_owned()), false));
-                            }
-                        }
-                    }
-                    if (s.starts_with("-fdump-")
-                        || s.starts_with("--emit=")
-                        || s.starts_with("-fprofile-generate=")
-                        || s.starts_with("-fstack-usage="))
-                        && let Some((_, v)) = s.rsplit_once('=')
-                        && v.contains(['/', '.'])
-                    {
-                        targets.push((Field::Known(v.to_owned()), false));
-                    }
-                    // `-MFfile`, `-Wl,-Map=file`, `-Wl,-Map,file`.
-                    if let Some(v) = s
-                        .strip_prefix("-MF")
-                        .or_else(|| s.strip_prefix("-Wl,-Map="))
-                        .or_else(|| s.strip_prefix("-Wl,-Map,"))
-                        .or_else(|| s.strip_prefix("-Wl,--Map="))
-                        .filter(|v| !v.is_empty())
-                    {
-                        targets.push((Field::Known(v.to_owned()), false));
-                    }
-                    if let Some(v) = s.strip_prefix("-o").filter(|v| {
-                        !v.is_empty()
-                            && ["gcc", "g++", "cc", "c++", "clang", "clang++", "tcc"]
-                                .contains(&name)
-                    }) {
-                        targets.push((Field::Known(v.to_owned()), false));
-                    }
-                }
-            }
-        }
-        // Tools whose last operand is the output file.
-        if ["convert", "magick", "ffmpeg"].contains(&name)
-            && let Some(last) = args.last()
-            && known.len() >= 2
-        {
-            targets.push((last.clone(), false));
-        }
-        for (f, rec) in targets {
-            self.write(&f, scope, rec, &format!("{name} (its output)"));
-        }
-        Ok(Out::Unknown)
-    }
-
-    pub(super) fn formatter(
-        &mut self,
-        name: &str,
-        args: &[Field],
-        scope: &mut Scope,
-    ) -> Result<Out, ShellError> {
-        let known: Vec<&str> = args.iter().filter_map(Field::known).collect();
-        let has = |flags: &[&str]| {
-            known.iter().any(|a| {
-                flags.contains(a)
-                    || flags
-                        .iter()
-                        .any(|f| f.len() > 2 && a.starts_with(&format!("{f}=")))
-            })
-        };
-        let check_only = has(&["--check", "--diff", "-l", "--list-different", "--dry-run"]);
-        let writes = match name {
-            "prettier" | "biome" | "dprint" => {
-                has(&["--write", "-w", "fmt", "format", "--apply", "check"])
-                    && (name != "biome" || has(&["--write", "--apply", "format"]))
-            }
-            "gofmt" | "goimports" | "shfmt" => has(&["-w"]),
-            "clang-format" | "autopep8" | "yapf" | "autoflake" => has(&["-i", "--in-place"]),
-            "eslint" | "standard" => has(&["--fix"]),
-            "ruff" => known.first().is_some_and(|c| *c == "format") || has(&["--fix"]),
-            "yq" => has(&["-i", "--inplace"]),
-            "sd" => !has(&["-p", "--preview"]),
-            "pyupgrade" => true,
-            "jq" => false,
-            _ => true,
-        } && !check_only;
-        if !writes {
-            return Ok(Out::Unknown);
-        }
-        let o = Opts::parse(
-            args,
-            "cCe",
-            &[
-                "config",
-                "ignore-path",
-                "plugin",
-                "parser",
-                "line-length",
-                "target-version",
-                "exclude",
-                "extend-exclude",
-                "include",
-                "style",
-                "assume-filename",
-                "output-format",
-                "expression",
-                "front-matter",
-            ],
-        );
-        let mut operands = o.operands.clone();
-        match name {
-            "ruff" | "terraform"
-                if operands
-                    .first()
-                    .and_then(Field::known)
-                    .is_some_and(|c| ["format", "check", "fmt"].contains(&c)) =>
-            {
-                operands.remove(0);
-            }
-            "biome" | "dprint"
-                if !operands.is_empty()
-                    && operands[0]
+        let o = Opts::parse(args, "SbLo", &["suffix", "output"]);
+        let to_stdout = o.has(Some('c'), &["stdout", "to-stdout"])
+            || o.has(Some('t'), &["test"])
+            || o.has(Some('l'), &["list"]);
+        if !to_stdout {
+            let recursive = o.has(Some('r'), &["recursive"]);
+            let decompress = name.starts_with("gun")
+                || name.starts_with("un")
+                || name.starts_with("bun")
+                || o.has(Some('d'), &["decompress", "uncompress"]);
+            // `-N` restores the name kept in the archive: any name in its folder.
+            let named = decompress && o.has(Some('N'), &["name"]);
+            for f in &o.operands {
+                self.write(f, scope, recursive, name);
+                if named {
+                    let dir = f
                         .known()
-                        .is_some_and(|c| ["format", "check", "fmt", "lint"].contains(&c)) =>
-            {
-                operands.remove(0);
+                        .and_then(|s| s.rsplit_once('/'))
+                        .map_or(".", |(d, _)| d);
+                    let anywhere = Field::Partial {
+                        prefix: format!("{}/", if dir.is_empty() { "/" } else { dir }),
+                        suffix: String::new(),
+                    };
+                    self.write(
+                        &anywhere,
+                        scope,
+                        false,
+                        &format!("{name} -N (the name kept in the archive)"),
+                    );
+                }
+                // Decompressing `x.pem.xz` writes `x.pem`.
+                if decompress
+                    && let Field::Known(s) = f
+                    && let Some((stem, _)) = s.rsplit_once('.')
+                    && !stem.is_empty()
+                {
+                    self.write(&Field::Known(stem.to_owned()), scope, recursive, name);
+                }
             }
-            // sd takes FIND and REPLACE before its files; yq an expression.
-            "sd" => {
-                operands.drain(..operands.len().min(2));
-            }
-            "yq" if !operands.is_empty() => {
-                operands.remove(0);
-            }
-            _ => {}
         }
-        if operands.is_empty()
-            && ["ruff", "terraform", "black", "isort", "biome", "dprint"].contains(&name)
-        {
-            operands.push(Field::Known(".".into()));
-        }
-        for f in &operands {
-            let rec = self.is_dir_field(f, scope);
-            let f = super::tool_glob(f);
-            self.write(&f, scope, rec, &format!("{name} (rewrites files in place)"));
+        for f in o.all(Some('o'), &["output"]) {
+            self.write(f, scope, false, name);
         }
         Ok(Out::Unknown)
     }

@@ -1,5 +1,7 @@
-//! Shell builtins and small utilities whose effect is on the analysis itself: `cd`,
-//! `printf -v`, path utilities, `mktemp` (which also writes its file).
+//! Shell builtins and small utilities whose effect is on the analysis itself: the
+//! working directory (`cd`, `pushd`, `popd`), variables and parameters (`unset`, `set`,
+//! `shift`, `read`, `mapfile`, `printf -v`), and what printers print for a pipe (`echo`,
+//! `printf`, `pwd`, path utilities, `date`, `which`); `mktemp` also writes its file.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +10,228 @@ use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::expand::{Field, decode_ansi_c};
 use super::super::walk::{Out, Scope, Val, Walker};
+use super::{Call, Model};
 use crate::policy::paths;
+
+pub(super) const MODELS: &[Model] = &[
+    Model {
+        names: &["cd", "pushd"],
+        run: |w, c| w.cd(c.name, c.args, c.scope, c.env),
+    },
+    Model {
+        names: &["popd"],
+        run: |_, c| {
+            c.scope.cwd = c.scope.dir_stack.pop().unwrap_or(None);
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["unset"],
+        run: |w, c| {
+            for a in c
+                .args
+                .iter()
+                .filter_map(Field::known)
+                .filter(|a| !a.starts_with('-'))
+            {
+                // A caller's `local` unset from a called function is gone: what the
+                // name is given next outlives the caller (bash's dynamic scoping).
+                if w.unset_outer_local(a) {
+                    c.scope.vars.insert(a.to_owned(), Val::Unknown);
+                    continue;
+                }
+                // Unset, not empty: `${x-default}` takes the default.
+                c.scope.vars.remove(a);
+                c.scope.arrays.remove(a);
+                c.scope.unset.insert(a.to_owned());
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    // `set -- ARGS` (or `set ARGS`) replaces the positional parameters.
+    Model {
+        names: &["set"],
+        run: |_, c| {
+            let args = c.args;
+            let start = args
+                .iter()
+                .position(|a| a.known() == Some("--"))
+                .map(|i| i + 1)
+                .or_else(|| {
+                    (!args.is_empty()
+                        && args[0].known().is_some_and(|a| !a.starts_with(['-', '+'])))
+                    .then_some(0)
+                });
+            if let Some(i) = start {
+                c.scope.positional = args[i..].iter().map(Field::to_val).collect();
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["shift"],
+        run: |_, c| {
+            let n = c
+                .args
+                .first()
+                .and_then(Field::known)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(1usize);
+            c.scope.positional.drain(..n.min(c.scope.positional.len()));
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["read"],
+        run: |_, c| Ok(read(c)),
+    },
+    Model {
+        names: &["mapfile", "readarray"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "dnOsuC c", &[]);
+            for n in o.operands.iter().filter_map(Field::known) {
+                c.scope.vars.insert(n.to_owned(), Val::Unknown);
+            }
+            // `-C CALLBACK`: evaluated as a command every `-c` lines.
+            if let Some(callback) = o.value(Some('C'), &[]) {
+                w.run_text(callback, c.scope, &HashMap::new(), &[], "mapfile -C")?;
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    // What the printers print, for the next command in a pipe.
+    Model {
+        names: &["echo"],
+        run: |_, c| Ok(echo(c.args)),
+    },
+    Model {
+        names: &["printf"],
+        run: |w, c| w.printf(c.args, c.scope),
+    },
+    Model {
+        names: &["pwd"],
+        run: |_, c| {
+            Ok(c.scope
+                .cwd
+                .as_ref()
+                .map_or(Out::Unknown, |d| Out::Text(format!("{}\n", d.display()))))
+        },
+    },
+    Model {
+        names: &["dirname", "basename", "realpath", "readlink"],
+        run: |w, c| Ok(w.path_util(c.name, c.args, c.scope)),
+    },
+    Model {
+        names: &["mktemp"],
+        run: |w, c| w.mktemp(c.args, c.scope, c.env),
+    },
+    // What `date` prints is not known, but its shape is: no `/` unless the format asks
+    // for one. A stand-in keeps `> /tmp/$(date +%s).log` one file in /tmp.
+    Model {
+        names: &["date"],
+        run: |_, c| {
+            let shaped = c.args.iter().all(|a| {
+                a.known().is_some_and(|a| {
+                    !a.contains('/') && !a.contains("%D") && !a.contains("%x") && !a.contains("%c")
+                })
+            });
+            let sets = c
+                .args
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a == "-s" || a.starts_with("--set"));
+            Ok(if shaped && !sets {
+                Out::Text("0\n".into())
+            } else {
+                Out::Unknown
+            })
+        },
+    },
+    Model {
+        names: &["which"],
+        run: |_, c| {
+            Ok(super::program_path(
+                c.args
+                    .iter()
+                    .find(|a| a.known().is_none_or(|a| !a.starts_with('-'))),
+            ))
+        },
+    },
+];
+
+/// `read [-r] NAME…`: a single line of known input gives one name its value; anything
+/// else leaves the names unknown. `read -a ARR` splits the line into the array.
+fn read(c: Call<'_>) -> Out {
+    let o = Opts::parse(c.args, "adnNptuiP", &[]);
+    // Another delimiter or a count (`-d x`, `-n 3`) ends the value elsewhere: unknown.
+    // Without `-r`, a backslash quotes the next character.
+    let whole_line = !o.has(Some('d'), &[]) && !o.has(Some('n'), &[]) && !o.has(Some('N'), &[]);
+    let raw = o.has(Some('r'), &[]);
+    let line = match &c.stdin {
+        Out::Text(t) if whole_line && t.trim_end_matches('\n').lines().count() == 1 => {
+            let l = t.trim_end_matches('\n');
+            Some(if raw {
+                l.to_owned()
+            } else {
+                let mut out = String::new();
+                let mut chars = l.chars();
+                while let Some(ch) = chars.next() {
+                    out.push(if ch == '\\' {
+                        chars.next().unwrap_or(ch)
+                    } else {
+                        ch
+                    });
+                }
+                out
+            })
+        }
+        _ => None,
+    };
+    let names: Vec<String> = o
+        .operands
+        .iter()
+        .filter_map(|f| f.known().map(str::to_owned))
+        .collect();
+    for n in &names {
+        let v = match (&line, names.len()) {
+            (Some(l), 1) => Val::Known(l.trim().to_owned()),
+            _ => Val::Unknown,
+        };
+        c.scope.vars.insert(n.clone(), v);
+    }
+    if let Some(a) = o.value(Some('a'), &[]).and_then(Field::known) {
+        let words = line.as_deref().map(|l| {
+            l.split_whitespace()
+                .map(|w| Val::Known(w.to_owned()))
+                .collect()
+        });
+        c.scope
+            .arrays
+            .insert(a.to_owned(), words.unwrap_or_else(|| vec![Val::Unknown]));
+        c.scope.vars.insert(a.to_owned(), Val::Unknown);
+    }
+    Out::Nothing
+}
+
+/// What `echo [-neE] ARGS` prints, when its arguments are known.
+fn echo(args: &[Field]) -> Out {
+    let mut rest = args;
+    let mut newline = true;
+    let mut escapes = false;
+    while let Some(Field::Known(f)) = rest.first() {
+        if f.len() > 1 && f.starts_with('-') && f[1..].chars().all(|c| "neE".contains(c)) {
+            newline &= !f.contains('n');
+            escapes = f.contains('e');
+            rest = &rest[1..];
+        } else {
+            break;
+        }
+    }
+    text_of(rest).map_or(Out::Unknown, |t| {
+        let t = if escapes { decode_ansi_c(&t) } else { t };
+        Out::Text(if newline { format!("{t}\n") } else { t })
+    })
+}
 
 /// `cd -P`, `cd -LP`: the last of `-L`/`-P` wins, as in bash.
 fn physical_option(args: &[Field]) -> bool {

@@ -1,5 +1,6 @@
 //! Programs that write files named on their command line: copies, moves, links, rsync,
-//! attribute changes, patch, and the listers (`grep -l`, `ls`) that feed `xargs`.
+//! removals, attribute changes, in-place converters, filters with an output file,
+//! mounts, patches; and the helpers the listers (`grep -l`, `ls`) use to feed `xargs`.
 
 use std::path::Path;
 
@@ -7,8 +8,357 @@ use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
+use super::Model;
 use super::{join_field, under};
 use crate::policy::paths;
+
+pub(super) const MODELS: &[Model] = &[
+    // Copies, moves, links: the destination (and, for a move, the source) with all
+    // beneath it.
+    Model {
+        names: &["cp"],
+        run: |w, c| w.copy_like("cp", c.args, c.scope, false),
+    },
+    Model {
+        names: &["mv"],
+        run: |w, c| w.copy_like("mv", c.args, c.scope, true),
+    },
+    Model {
+        names: &["install"],
+        run: |w, c| w.install(c.args, c.scope),
+    },
+    Model {
+        names: &["ln", "link"],
+        run: |w, c| w.ln(c.name, c.args, c.scope),
+    },
+    Model {
+        names: &["rsync"],
+        run: |w, c| w.rsync(c.args, c.scope),
+    },
+    Model {
+        names: &["scp"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "cFiJlPoSDX", &[]);
+            if let Some(dest) = o
+                .operands
+                .last()
+                .filter(|d| d.known().is_none_or(|s| !s.contains(':')))
+                && o.operands.len() >= 2
+            {
+                w.write(dest, c.scope, true, "scp (destination)");
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
+        names: &["rename", "prename", "perl-rename", "file-rename"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "e", &[]);
+            for f in o.operands.iter().skip(1) {
+                w.write(f, c.scope, true, "rename");
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    // Removals: the operand itself, not what a symlink points at.
+    Model {
+        names: &["rm"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "", &["interactive", "preserve-root"]);
+            let recursive = o.has(Some('r'), &["recursive"]) || o.has(Some('R'), &[]);
+            let how = if recursive { "rm -r" } else { "rm" };
+            for f in &o.operands {
+                w.write_nofollow(f, c.scope, recursive, how);
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["rmdir"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "", &[]);
+            let parents = o.has(Some('p'), &["parents"]);
+            for f in &o.operands {
+                w.write_nofollow(f, c.scope, false, "rmdir");
+                if parents && let Some(s) = f.known() {
+                    let mut p = Path::new(s);
+                    while let Some(parent) = p.parent().filter(|p| !p.as_os_str().is_empty()) {
+                        let parent_field = Field::Known(parent.to_string_lossy().into_owned());
+                        w.write(&parent_field, c.scope, false, "rmdir -p");
+                        p = parent;
+                    }
+                }
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    // Writers of their operands.
+    Model {
+        names: &["truncate"],
+        run: |w, c| {
+            w.simple_writer(
+                "truncate",
+                c.args,
+                c.scope,
+                "sr",
+                &["size", "reference"],
+                false,
+            )
+        },
+    },
+    Model {
+        names: &["touch"],
+        run: |w, c| {
+            w.simple_writer(
+                "touch",
+                c.args,
+                c.scope,
+                "drt",
+                &["date", "reference"],
+                false,
+            )
+        },
+    },
+    Model {
+        names: &["mkdir"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "mZ", &["mode", "context"]);
+            for d in o.operands.iter().filter_map(Field::known) {
+                if let Some(p) = w.resolve_path(d, c.scope) {
+                    w.dirs_made.push(paths::normalize(&p));
+                }
+            }
+            w.simple_writer("mkdir", c.args, c.scope, "mZ", &["mode", "context"], false)
+        },
+    },
+    Model {
+        names: &["chmod", "chown", "chgrp", "chattr", "setfacl", "chcon"],
+        run: |w, c| w.attr_writer(c.name, c.args, c.scope),
+    },
+    // In place: `-n IN OUT` of the dos2unix family writes OUT only.
+    Model {
+        names: &[
+            "dos2unix", "unix2dos", "mac2unix", "unix2mac", "sponge", "shred", "unlink", "mkfifo",
+            "mknod",
+        ],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "", &[]);
+            let converter = c.name.contains('2');
+            let operands: Vec<Field> = if converter && o.has(Some('n'), &["newfile"]) {
+                o.operands.iter().skip(1).step_by(2).cloned().collect()
+            } else {
+                o.operands.clone()
+            };
+            for f in &operands {
+                w.write(f, c.scope, false, c.name);
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
+        names: &["dd"],
+        run: |w, c| {
+            for a in c.args {
+                let of = match a {
+                    Field::Known(s) => s.strip_prefix("of=").map(|p| Field::Known(p.to_owned())),
+                    Field::Partial { prefix, suffix } => {
+                        prefix.strip_prefix("of=").map(|p| Field::Partial {
+                            prefix: p.to_owned(),
+                            suffix: suffix.clone(),
+                        })
+                    }
+                };
+                if let Some(of) = of {
+                    w.write(&of, c.scope, false, "dd of=");
+                }
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
+        names: &["tee"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "", &["output-error"]);
+            for f in &o.operands {
+                w.write(f, c.scope, false, "tee");
+            }
+            Ok(c.stdin)
+        },
+    },
+    // Filters with an output file: `sort -o`, `uniq IN OUT`, `xxd IN OUT`, `tree -o`,
+    // `python -m json.tool IN OUT`.
+    Model {
+        names: &["sort"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "ktTSo",
+                &[
+                    "key",
+                    "field-separator",
+                    "temporary-directory",
+                    "buffer-size",
+                    "output",
+                    "files0-from",
+                    "compress-program",
+                    "parallel",
+                    "batch-size",
+                    "random-source",
+                ],
+            );
+            for f in o.all(Some('o'), &["output"]) {
+                w.write(f, c.scope, false, "sort -o");
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
+        names: &["uniq"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "fsw", &["skip-fields", "skip-chars", "check-chars"]);
+            second_operand_written(w, c.scope, &o, "uniq (its output file)")
+        },
+    },
+    Model {
+        names: &["xxd"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "cglsoC",
+                &["cols", "groupsize", "len", "seek", "offset"],
+            );
+            second_operand_written(w, c.scope, &o, "xxd (its output file)")
+        },
+    },
+    Model {
+        names: &["json.tool"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "", &["indent"]);
+            second_operand_written(w, c.scope, &o, "json.tool (its output file)")
+        },
+    },
+    Model {
+        names: &["tree"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "oLPIH",
+                &["charset", "filelimit", "timefmt", "sort"],
+            );
+            if let Some(out) = o.value(Some('o'), &[]) {
+                w.write(out, c.scope, false, "tree -o");
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    // `split IN PREFIX`, `csplit -f PREFIX`: files named PREFIX followed by anything.
+    Model {
+        names: &["split", "csplit"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "abClnf",
+                &[
+                    "suffix-length",
+                    "bytes",
+                    "line-bytes",
+                    "lines",
+                    "number",
+                    "additional-suffix",
+                    "filter",
+                    "prefix",
+                ],
+            );
+            let prefix = match c.name {
+                "split" => o.operands.get(1).cloned(),
+                _ => o.value(Some('f'), &["prefix"]).cloned(),
+            };
+            let default = if c.name == "split" { "x" } else { "xx" };
+            let p = match prefix.unwrap_or(Field::Known(default.into())) {
+                Field::Known(p) => Field::Partial {
+                    prefix: p,
+                    suffix: String::new(),
+                },
+                other => other,
+            };
+            w.write(&p, c.scope, false, c.name);
+            Ok(Out::Unknown)
+        },
+    },
+    // Mounts replace what a folder shows, and a bind mount shows a folder elsewhere,
+    // where writes through it are not seen as writes to it: every operand counts as
+    // written, with all beneath it.
+    Model {
+        names: &["mount", "umount"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "toLUONT",
+                &[
+                    "types",
+                    "options",
+                    "label",
+                    "uuid",
+                    "target",
+                    "source",
+                    "namespace",
+                    "test-opts",
+                    "fstab",
+                ],
+            );
+            let how = format!("{} (mounts over it, or shows it elsewhere)", c.name);
+            for f in o
+                .operands
+                .iter()
+                .chain(o.value(None, &["target"]))
+                .chain(o.value(None, &["source"]))
+            {
+                w.write(f, c.scope, true, &how);
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    // Patches: the files they name.
+    Model {
+        names: &["patch"],
+        run: |w, c| w.patch(c.args, c.scope, c.stdin),
+    },
+    // Codex puts these on the agent's PATH: an envelope as the argument or on stdin.
+    Model {
+        names: &["apply_patch", "applypatch"],
+        run: |w, c| {
+            let text = match (c.args.first(), c.stdin) {
+                (Some(Field::Known(t)), _) => Some(t.clone()),
+                (None, Out::Text(t)) => Some(t),
+                _ => None,
+            };
+            let targets = text
+                .as_deref()
+                .map(crate::policy::patch::envelope_targets)
+                .unwrap_or_default();
+            if targets.is_empty() {
+                w.write_anything("apply_patch (a patch whose files cannot be read before it runs)");
+            }
+            for t in targets {
+                w.write(&Field::Known(t), c.scope, true, "apply_patch");
+            }
+            Ok(Out::Nothing)
+        },
+    },
+];
+
+/// `uniq IN OUT` and its kind: the second operand is written.
+fn second_operand_written(
+    w: &mut Walker<'_>,
+    scope: &Scope,
+    o: &Opts,
+    how: &str,
+) -> Result<Out, ShellError> {
+    if let Some(out) = o.operands.get(1) {
+        w.write(out, scope, false, how);
+    }
+    Ok(Out::Unknown)
+}
 
 impl Walker<'_> {
     pub(super) fn copy_like(

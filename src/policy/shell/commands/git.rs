@@ -8,8 +8,13 @@ use super::super::ShellError;
 use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Val, Walker};
-use super::{join_field, under};
+use super::{Model, join_field, under};
 use crate::policy::paths;
+
+pub(super) const MODELS: &[Model] = &[Model {
+    names: &["git"],
+    run: |w, c| w.git(c.args, c.scope, c.env, c.stdin),
+}];
 
 impl Walker<'_> {
     pub(super) fn git(

@@ -1,5 +1,6 @@
-//! Interpreters and stream editors: sed, perl, ruby, python, node, awk. Their code is
-//! scanned for writes by `code.rs`; their in-place flags write their file operands.
+//! Interpreters, stream editors and text editors: sed, awk, perl, ruby, python, node,
+//! ed/ex/vi and the rest. Their code is scanned for writes by `code.rs`; their in-place
+//! flags write their file operands; an editor writes what it opens.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,62 @@ use super::super::args::Opts;
 use super::super::code::{self, Lang};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
+use super::Model;
+
+pub(super) const MODELS: &[Model] = &[
+    Model {
+        names: &["sed"],
+        run: |w, c| w.sed(c.args, c.scope),
+    },
+    Model {
+        names: &["awk", "gawk", "mawk", "nawk", "busybox-awk"],
+        run: |w, c| w.awk(c.args, c.scope),
+    },
+    Model {
+        names: &["perl"],
+        run: |w, c| w.perl(c.args, c.scope, c.stdin),
+    },
+    Model {
+        names: &["ruby"],
+        run: |w, c| w.ruby(c.args, c.scope, c.stdin),
+    },
+    Model {
+        names: &["python*", "pypy*"],
+        run: |w, c| w.python(c.args, c.scope, c.stdin),
+    },
+    Model {
+        names: &["node", "nodejs", "bun", "deno"],
+        run: |w, c| w.node(c.name, c.args, c.scope, c.stdin),
+    },
+    // Interpreters without their own model: the code of `-r`/`-e` is scanned.
+    Model {
+        names: &["php", "lua", "luajit", "Rscript", "R"],
+        run: |w, c| {
+            w.loads_written_code(c.name);
+            let o = Opts::parse(c.args, "reflc", &["eval"]);
+            for code in o
+                .all(Some('r'), &[])
+                .into_iter()
+                .chain(o.all(Some('e'), &["eval"]))
+            {
+                w.code(code, Lang::Other, c.scope, c.name)?;
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    // Text editors write the files they open, and some run commands (see
+    // [`Walker::editor`]).
+    Model {
+        names: &[
+            "ed", "red", "ex", "vi", "vim", "nvim", "view", "rview", "vimdiff", "nano", "rnano",
+            "emacs", "pico", "micro", "joe", "kak", "helix", "hx",
+        ],
+        run: |w, c| {
+            w.editor(c.name, c.args, c.scope, &c.stdin);
+            Ok(Out::Unknown)
+        },
+    },
+];
 
 impl Walker<'_> {
     pub(super) fn sed(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
@@ -140,10 +197,14 @@ impl Walker<'_> {
             }
             i += 1;
         }
+        self.loads_written_code("perl");
         let mut rest = &args[i.min(args.len())..];
         if codes.is_empty() {
             match rest.first() {
-                Some(script) if script.known() != Some("-") => rest = &rest[1..],
+                Some(script) if script.known() != Some("-") => {
+                    rest = &rest[1..];
+                    self.script_file(script, rest, Lang::Perl, scope, "perl")?;
+                }
                 _ => {
                     if let Out::Text(t) = &stdin {
                         codes.push(Field::Known(t.clone()));
@@ -179,9 +240,11 @@ impl Walker<'_> {
                 .any(|a| a.starts_with("-i"));
         let codes: Vec<Field> = o.all(Some('e'), &[]).into_iter().cloned().collect();
         let mut files = o.operands.clone();
+        self.loads_written_code("ruby");
         if codes.is_empty() {
             if files.first().is_some_and(|f| f.known() != Some("-")) {
-                files.remove(0);
+                let script = files.remove(0);
+                self.script_file(&script, &files, Lang::Ruby, scope, "ruby")?;
             } else if let Out::Text(t) = &stdin {
                 self.code(&Field::Known(t.clone()), Lang::Ruby, scope, "ruby")?;
             }
@@ -206,6 +269,7 @@ impl Walker<'_> {
         scope: &mut Scope,
         stdin: Out,
     ) -> Result<Out, ShellError> {
+        self.loads_written_code("python");
         let mut i = 0;
         while i < args.len() {
             let Field::Known(a) = &args[i] else { break };
@@ -263,7 +327,10 @@ impl Walker<'_> {
             i += 1;
         }
         let script = args.get(i);
-        if script.is_none() || script.and_then(Field::known) == Some("-") {
+        if let Some(s) = script.filter(|s| s.known() != Some("-")) {
+            let rest = args.get(i + 1..).unwrap_or(&[]);
+            self.script_file(s, rest, Lang::Python, scope, "python")?;
+        } else {
             match stdin {
                 Out::Text(t) => {
                     let scan = self.code(
@@ -364,7 +431,12 @@ impl Walker<'_> {
             let scan = self.code(c, Lang::Node, scope, &format!("{name} -e"))?;
             self.code_args(&scan, &o.operands, scope, &format!("{name} -e"));
         }
-        if codes.is_empty() && o.operands.first().is_none_or(|f| f.known() == Some("-")) {
+        self.loads_written_code(name);
+        if codes.is_empty()
+            && let Some(script) = o.operands.first().filter(|f| f.known() != Some("-"))
+        {
+            self.script_file(script, &o.operands[1..], Lang::Node, scope, name)?;
+        } else if codes.is_empty() {
             match stdin {
                 Out::Text(t) => {
                     self.code(&Field::Known(t), Lang::Node, scope, "node reading stdin")?;
@@ -603,6 +675,44 @@ impl Walker<'_> {
 
     /// Interpreter code: every string literal that could name a path counts as written
     /// when the code also calls something that writes, deletes, renames or runs commands.
+    /// An interpreter run after this command wrote code it may load by itself
+    /// (`printf … > evil.py; python3 -c 'import evil'`): what it runs is unknown.
+    fn loads_written_code(&mut self, how: &str) {
+        if self.written.holds_code() {
+            self.write_anything(&format!(
+                "{how} (it may load code this command writes before running it)"
+            ));
+        }
+    }
+
+    /// `python FILE ARGS` and its kind: the script's code is scanned as `-c`'s would be;
+    /// a script this command wrote earlier, or one named only at run time, is unknown.
+    fn script_file(
+        &mut self,
+        script: &Field,
+        rest: &[Field],
+        lang: Lang,
+        scope: &mut Scope,
+        how: &str,
+    ) -> Result<(), ShellError> {
+        let Some(path) = script.known() else {
+            self.write_anything(&format!("{how} runs a script only known at run time"));
+            return Ok(());
+        };
+        if self.written_earlier(path, scope) {
+            self.write_anything(&format!(
+                "{how} runs {path}, which this command writes before running it"
+            ));
+            return Ok(());
+        }
+        if let Some(text) = self.read_file(path, scope) {
+            let how = format!("{how} {path}");
+            let scan = self.code(&Field::Known(text), lang, scope, &how)?;
+            self.code_args(&scan, rest, scope, &how);
+        }
+        Ok(())
+    }
+
     pub(super) fn code(
         &mut self,
         code: &Field,

@@ -1,12 +1,134 @@
-//! Commands that run other commands: shells (`bash -c`, scripts by name, scripts on
-//! stdin), `env`, and the helpers that start a nested shell's scope.
+//! Shells and the builtins that run shell code or change what a name runs: `bash -c`,
+//! scripts by name or on stdin, `eval`, `source`, `trap`, `alias`, `hash`, `enable`;
+//! `env` and the command-running variables every program sees; the helpers that start a
+//! nested shell's scope.
 
 use std::collections::HashMap;
 
 use super::super::ShellError;
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Val, Walker};
+use super::Model;
 use crate::policy::paths;
+
+pub(super) const MODELS: &[Model] = &[
+    Model {
+        names: &[
+            "bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "rbash", "fish", "yash", "posh",
+        ],
+        run: |w, c| w.shell(c.name, c.args, c.scope, c.env, c.stdin),
+    },
+    // `eval ARGS`: the arguments joined are a script.
+    Model {
+        names: &["eval"],
+        run: |w, c| {
+            let parts: Option<Vec<&str>> = c.args.iter().map(Field::known).collect();
+            match parts {
+                Some(p) => w.script(&p.join(" "), c.scope, c.stdin),
+                None => {
+                    w.write_anything("eval of a string only known at run time");
+                    Ok(Out::Unknown)
+                }
+            }
+        },
+    },
+    Model {
+        names: &["source", "."],
+        run: |w, c| {
+            let Some(file) = c.args.first() else {
+                return Ok(Out::Nothing);
+            };
+            if matches!(
+                file.known(),
+                Some("/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+            ) {
+                // Sourcing stdin runs what the pipe or here-string holds.
+                return match c.stdin {
+                    Out::Text(t) => w.script(&t, c.scope, Out::Nothing),
+                    Out::Nothing => Ok(Out::Nothing),
+                    _ => {
+                        w.write_anything("source of input only known at run time");
+                        Ok(Out::Unknown)
+                    }
+                };
+            }
+            w.run_file(file, &c.args[1..], c.scope, true, c.name)
+        },
+    },
+    // `trap [--] HANDLER SIGNAL…`: the handler runs later, so it is walked now; `-p`
+    // and `-l` only print.
+    Model {
+        names: &["trap"],
+        run: |w, c| {
+            let handler = c
+                .args
+                .iter()
+                .find(|a| a.known().is_none_or(|a| !a.starts_with('-') || a == "-"));
+            match handler {
+                Some(Field::Known(h)) if h == "-" || h.is_empty() => Ok(Out::Nothing),
+                Some(Field::Known(h)) => {
+                    let h = h.clone();
+                    w.script(&h, c.scope, Out::Nothing)
+                }
+                Some(_) => {
+                    w.write_anything("a trap handler only known at run time");
+                    Ok(Out::Nothing)
+                }
+                None => Ok(Out::Nothing),
+            }
+        },
+    },
+    // Builtins that change what a name runs: aliases (expanded by `dispatch`), `hash -p
+    // PATH NAME`, `enable -f lib.so NAME` (a loaded builtin may replace any command).
+    Model {
+        names: &["alias"],
+        run: |w, c| {
+            for a in c.args.iter().filter_map(Field::known) {
+                if let Some((k, v)) = a.split_once('=') {
+                    w.aliases.insert(k.to_owned(), v.to_owned());
+                }
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["hash"],
+        run: |w, c| {
+            match c.args {
+                [Field::Known(flag), Field::Known(path), names @ ..]
+                    if flag == "-p"
+                        && !path.starts_with('-')
+                        && names.iter().all(|n| n.known().is_some()) =>
+                {
+                    for n in names.iter().filter_map(Field::known) {
+                        w.hashed.insert(n.to_owned(), path.clone());
+                    }
+                }
+                // `hash -p "$x" cat`, `hash -p/bin/rm cat`: not followed.
+                args if args
+                    .iter()
+                    .any(|a| a.known().is_none_or(|a| a.starts_with("-p"))) =>
+                {
+                    w.programs_remapped = true;
+                }
+                _ => {}
+            }
+            Ok(Out::Nothing)
+        },
+    },
+    Model {
+        names: &["enable"],
+        run: |w, c| {
+            if c.args.iter().any(|a| {
+                a.known()
+                    .is_none_or(|a| a.starts_with('-') && a.contains('f'))
+            }) {
+                w.programs_remapped = true;
+            }
+            Ok(Out::Nothing)
+        },
+    },
+];
 
 impl Walker<'_> {
     /// Parses and walks `text` as a new shell's script (`bash -c`, `su -c`, `watch`):
@@ -528,6 +650,11 @@ const LOADER_VARIABLES: [&str; 20] = [
     "LUA_PATH",
     "TCLLIBPATH",
 ];
+
+/// A loader variable that only lists folders code is loaded from.
+pub(super) fn is_search_path(name: &str) -> bool {
+    LOADER_VARIABLES.contains(&name) && (name.ends_with("PATH") || name.ends_with("LIB"))
+}
 
 fn is_program_variable(name: &str) -> bool {
     COMMAND_VARIABLES.contains(&name)

@@ -1,0 +1,319 @@
+//! Compilers, converters, formatters and build tools: programs trusted to build (the
+//! README's residuals) whose outputs are named by options (`-o`, `--write`, `-i`) or are
+//! their operands rewritten in place, and the settings that would make a build tool run
+//! a command of the caller's (`cargo --config`, `make --eval`, `SHELL=`).
+
+use super::super::ShellError;
+use super::super::args::{Opts, is_long};
+use super::super::expand::Field;
+use super::super::walk::{Out, Scope, Walker};
+use super::{Call, Model};
+
+pub(super) const MODELS: &[Model] = &[
+    // Compilers and converters: `-o FILE` and the like.
+    Model {
+        names: &[
+            "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "ld", "as", "nasm", "iconv",
+            "tcc", "javac", "go", "tsc", "esbuild", "pandoc", "openssl", "gpg", "protoc", "zig",
+            "swiftc", "kotlinc", "dot", "convert", "magick", "ffmpeg",
+        ],
+        run: |w, c| w.outputs(c.name, c.args, c.scope),
+    },
+    // Formatters and fixers: their operands rewritten in place when asked to write.
+    Model {
+        names: &[
+            "prettier",
+            "black",
+            "isort",
+            "autopep8",
+            "yapf",
+            "rustfmt",
+            "gofmt",
+            "goimports",
+            "clang-format",
+            "shfmt",
+            "eslint",
+            "stylua",
+            "ruff",
+            "biome",
+            "dprint",
+            "standard",
+            "terraform",
+            "autoflake",
+            "pyupgrade",
+            "yq",
+            "sd",
+            "jq",
+        ],
+        run: |w, c| w.formatter(c.name, c.args, c.scope),
+    },
+    Model {
+        names: &["cargo"],
+        run: |w, c| Ok(w.cargo(c)),
+    },
+    Model {
+        names: &["make", "gmake"],
+        run: |w, c| Ok(w.make(c)),
+    },
+];
+
+/// Keys of a cargo `--config KEY=VALUE` that name a program cargo runs.
+const CARGO_PROGRAM_KEYS: [&str; 9] = [
+    "runner",
+    "wrapper",
+    "linker",
+    "alias",
+    "rustc",
+    "rustdoc",
+    "cargo-new",
+    "credential",
+    "env",
+];
+
+impl Walker<'_> {
+    /// cargo is trusted to build, but its `--config` can name programs it runs (a
+    /// target's runner, a rustc wrapper, a linker, an alias) or a file of such settings.
+    fn cargo(&mut self, c: Call<'_>) -> Out {
+        let args = c.args;
+        let runs_ours = args.iter().enumerate().any(|(i, a)| match a.known() {
+            Some(w) if is_long(w, "config") => {
+                let value = w
+                    .split_once('=')
+                    .map(|(_, v)| Field::Known(v.to_owned()))
+                    .or_else(|| args.get(i + 1).cloned());
+                value
+                    .and_then(|v| v.known().map(str::to_owned))
+                    .is_none_or(|v| match v.split_once('=') {
+                        Some((k, _)) => {
+                            let k = k.to_ascii_lowercase();
+                            CARGO_PROGRAM_KEYS.iter().any(|r| k.contains(r))
+                        }
+                        None => true,
+                    })
+            }
+            _ => false,
+        });
+        if runs_ours {
+            self.write_anything("cargo --config naming a program it runs, or a file of settings");
+        }
+        Out::Unknown
+    }
+
+    /// make is trusted to build, but not with recipes or a shell of the caller's:
+    /// `--eval`, a makefile on stdin or written by this command, `SHELL=`.
+    fn make(&mut self, c: Call<'_>) -> Out {
+        let args = c.args;
+        let words: Vec<Option<&str>> = args.iter().map(Field::known).collect();
+        let shell = c.env.contains_key("SHELL")
+            || words
+                .iter()
+                .flatten()
+                .any(|w| w.starts_with("SHELL=") || w.starts_with(".SHELLFLAGS="));
+        if shell {
+            self.write_anything("make with a shell of the caller's (SHELL=)");
+        }
+        let code = words.iter().enumerate().any(|(i, w)| match w {
+            Some(w) if w.starts_with("--eval") => true,
+            Some("-f" | "--file" | "--makefile") => match words.get(i + 1) {
+                Some(Some(f)) => {
+                    *f == "-" || f.starts_with("/dev/") || self.written_earlier(f, c.scope)
+                }
+                _ => true,
+            },
+            _ => false,
+        });
+        if code {
+            self.unknown_program(c.name, args, c.scope, c.env, &c.stdin);
+        }
+        Out::Unknown
+    }
+
+    pub(super) fn outputs(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &mut Scope,
+    ) -> Result<Out, ShellError> {
+        let known: Vec<&str> = args.iter().filter_map(Field::known).collect();
+        let mut targets: Vec<(Field, bool)> = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let Some(s) = a.known() else { continue };
+            let next = || args.get(i + 1).cloned();
+            match s {
+                "-o" | "--output" | "-out" | "--out-file" | "--outfile" | "--out"
+                | "--output-file" => targets.extend(next().map(|f| (f, false))),
+                // Compilers' dependency file, prototypes file, and a linker option's
+                // value (`-Xlinker -Map -Xlinker FILE`: the file comes last).
+                "-MF" | "-aux-info" => targets.extend(next().map(|f| (f, false))),
+                "-Xlinker" if i >= 2 && known.get(i - 2) == Some(&"-Xlinker") => {
+                    targets.extend(next().map(|f| (f, false)));
+                }
+                "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
+                "--out-dir" | "--outDir" | "--outdir" | "--java_out" | "--python_out"
+                | "--cpp_out" => targets.extend(next().map(|f| (f, true))),
+                _ => {
+                    for p in [
+                        "--output=",
+                        "--out-dir=",
+                        "--outDir=",
+                        "--outdir=",
+                        "--outfile=",
+                        "--out=",
+                        "--java_out=",
+                        "--python_out=",
+                    ] {
+                        if let Some(v) = s.strip_prefix(p) {
+                            targets.push((
+                                Field::Known(v.to_owned()),
+                                p.contains("dir") || p.contains("_out"),
+                            ));
+                        }
+                    }
+                    // Linker options passed through (`-Wl,-o,FILE`, `-Wl,-Map,FILE`),
+                    // and `-fdump-…=FILE`, rustc's `--emit=KIND=FILE`.
+                    if let Some(list) = s.strip_prefix("-Wl,") {
+                        let parts: Vec<&str> = list.split(',').collect();
+                        for (j, p) in parts.iter().enumerate() {
+                            if matches!(*p, "-o" | "-Map" | "--Map" | "--output")
+                                && let Some(v) = parts.get(j + 1)
+                            {
+                                targets.push((Field::Known((*v).to_owned()), false));
+                            }
+                        }
+                    }
+                    if (s.starts_with("-fdump-")
+                        || s.starts_with("--emit=")
+                        || s.starts_with("-fprofile-generate=")
+                        || s.starts_with("-fstack-usage="))
+                        && let Some((_, v)) = s.rsplit_once('=')
+                        && v.contains(['/', '.'])
+                    {
+                        targets.push((Field::Known(v.to_owned()), false));
+                    }
+                    // `-MFfile`, `-Wl,-Map=file`, `-Wl,-Map,file`.
+                    if let Some(v) = s
+                        .strip_prefix("-MF")
+                        .or_else(|| s.strip_prefix("-Wl,-Map="))
+                        .or_else(|| s.strip_prefix("-Wl,-Map,"))
+                        .or_else(|| s.strip_prefix("-Wl,--Map="))
+                        .filter(|v| !v.is_empty())
+                    {
+                        targets.push((Field::Known(v.to_owned()), false));
+                    }
+                    if let Some(v) = s.strip_prefix("-o").filter(|v| {
+                        !v.is_empty()
+                            && ["gcc", "g++", "cc", "c++", "clang", "clang++", "tcc"]
+                                .contains(&name)
+                    }) {
+                        targets.push((Field::Known(v.to_owned()), false));
+                    }
+                }
+            }
+        }
+        // Tools whose last operand is the output file.
+        if ["convert", "magick", "ffmpeg"].contains(&name)
+            && let Some(last) = args.last()
+            && known.len() >= 2
+        {
+            targets.push((last.clone(), false));
+        }
+        for (f, rec) in targets {
+            self.write(&f, scope, rec, &format!("{name} (its output)"));
+        }
+        Ok(Out::Unknown)
+    }
+
+    pub(super) fn formatter(
+        &mut self,
+        name: &str,
+        args: &[Field],
+        scope: &mut Scope,
+    ) -> Result<Out, ShellError> {
+        let known: Vec<&str> = args.iter().filter_map(Field::known).collect();
+        let has = |flags: &[&str]| {
+            known.iter().any(|a| {
+                flags.contains(a)
+                    || flags
+                        .iter()
+                        .any(|f| f.len() > 2 && a.starts_with(&format!("{f}=")))
+            })
+        };
+        let check_only = has(&["--check", "--diff", "-l", "--list-different", "--dry-run"]);
+        let writes = match name {
+            "prettier" | "biome" | "dprint" => {
+                has(&["--write", "-w", "fmt", "format", "--apply", "check"])
+                    && (name != "biome" || has(&["--write", "--apply", "format"]))
+            }
+            "gofmt" | "goimports" | "shfmt" => has(&["-w"]),
+            "clang-format" | "autopep8" | "yapf" | "autoflake" => has(&["-i", "--in-place"]),
+            "eslint" | "standard" => has(&["--fix"]),
+            "ruff" => known.first().is_some_and(|c| *c == "format") || has(&["--fix"]),
+            "yq" => has(&["-i", "--inplace"]),
+            "sd" => !has(&["-p", "--preview"]),
+            "pyupgrade" => true,
+            "jq" => false,
+            _ => true,
+        } && !check_only;
+        if !writes {
+            return Ok(Out::Unknown);
+        }
+        let o = Opts::parse(
+            args,
+            "cCe",
+            &[
+                "config",
+                "ignore-path",
+                "plugin",
+                "parser",
+                "line-length",
+                "target-version",
+                "exclude",
+                "extend-exclude",
+                "include",
+                "style",
+                "assume-filename",
+                "output-format",
+                "expression",
+                "front-matter",
+            ],
+        );
+        let mut operands = o.operands.clone();
+        match name {
+            "ruff" | "terraform"
+                if operands
+                    .first()
+                    .and_then(Field::known)
+                    .is_some_and(|c| ["format", "check", "fmt"].contains(&c)) =>
+            {
+                operands.remove(0);
+            }
+            "biome" | "dprint"
+                if !operands.is_empty()
+                    && operands[0]
+                        .known()
+                        .is_some_and(|c| ["format", "check", "fmt", "lint"].contains(&c)) =>
+            {
+                operands.remove(0);
+            }
+            // sd takes FIND and REPLACE before its files; yq an expression.
+            "sd" => {
+                operands.drain(..operands.len().min(2));
+            }
+            "yq" if !operands.is_empty() => {
+                operands.remove(0);
+            }
+            _ => {}
+        }
+        if operands.is_empty()
+            && ["ruff", "terraform", "black", "isort", "biome", "dprint"].contains(&name)
+        {
+            operands.push(Field::Known(".".into()));
+        }
+        for f in &operands {
+            let rec = self.is_dir_field(f, scope);
+            let f = super::tool_glob(f);
+            self.write(&f, scope, rec, &format!("{name} (rewrites files in place)"));
+        }
+        Ok(Out::Unknown)
+    }
+}
