@@ -1,5 +1,8 @@
-//! git: the subcommands that rewrite the work tree (pathspecs, reset, stash, clean,
-//! apply, clone, init) and the ones that list files for a pipe.
+//! git: the global options and settings that make git run commands (`-c`, `GIT_*`
+//! variables, aliases, hooks), then one model per subcommand in [`SUBCOMMANDS`]: those
+//! that rewrite the work tree (pathspecs, reset, stash, clean, apply, clone, init),
+//! write output files, or list files for a pipe. Other known subcommands only read;
+//! any other has no model.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +18,310 @@ pub(super) const MODELS: &[Model] = &[Model {
     names: &["git"],
     run: |w, c| w.git(c.args, c.scope, c.env, c.stdin),
 }];
+
+/// One git invocation, as a subcommand's model sees it: its arguments (split at `--`),
+/// the scope it runs in (after `-C`), and the work tree's top folder.
+struct Git<'a> {
+    sub: &'a str,
+    rest: &'a [Field],
+    /// The arguments before `--`, and those after it when there is one.
+    before: &'a [Field],
+    after: Option<&'a [Field]>,
+    scope: Scope,
+    root: PathBuf,
+    root_field: Field,
+    stdin: Out,
+}
+
+impl Git<'_> {
+    /// Operands and the pathspecs after `--`.
+    fn specs<'o>(&'o self, o: &'o Opts) -> impl Iterator<Item = &'o Field> {
+        o.operands.iter().chain(self.after.unwrap_or(&[]))
+    }
+
+    fn has_long(&self, names: &[&str]) -> bool {
+        self.rest
+            .iter()
+            .filter_map(Field::known)
+            .any(|a| names.iter().any(|n| is_long(a, n)))
+    }
+}
+
+/// A git subcommand's model: what it writes in the work tree or elsewhere, and what it
+/// prints for a pipe (`Some`); a subcommand outside this table is read-only when it is
+/// in [`KNOWN_SUBCOMMANDS`] and has no model otherwise.
+struct Subcommand {
+    names: &'static [&'static str],
+    run: fn(&mut Walker<'_>, &mut Git<'_>) -> Result<Option<Out>, ShellError>,
+}
+
+const SUBCOMMANDS: &[Subcommand] = &[
+    // Pathspec writers: what the pathspecs match, with all beneath it.
+    Subcommand {
+        names: &["checkout"],
+        run: |w, g| {
+            w.git_checkout(g);
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["restore"],
+        run: |w, g| {
+            let o = Opts::parse(g.before, "s", &["source", "pathspec-from-file"]);
+            let staged_only = o.has(Some('S'), &["staged"]) && !o.has(Some('W'), &["worktree"]);
+            if !staged_only {
+                w.git_pathspecs(g, &o, "git restore");
+            }
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["rm"],
+        run: |w, g| {
+            let o = Opts::parse(g.before, "", &["pathspec-from-file"]);
+            if !o.has(None, &["cached"]) && !o.has(Some('n'), &["dry-run"]) {
+                w.git_pathspecs(g, &o, "git rm");
+            }
+            Ok(None)
+        },
+    },
+    // `git clean` with no pathspec cleans the working folder down.
+    Subcommand {
+        names: &["clean"],
+        run: |w, g| {
+            let o = Opts::parse(g.before, "e", &["exclude"]);
+            if o.has(Some('n'), &["dry-run"]) {
+                return Ok(None);
+            }
+            if g.specs(&o).next().is_none() {
+                let here = g.scope.cwd.as_ref().map_or(g.root_field.clone(), |c| {
+                    Field::Known(c.to_string_lossy().into_owned())
+                });
+                w.write(&here, &g.scope, true, "git clean");
+            }
+            w.git_pathspecs(g, &o, "git clean");
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["mv"],
+        run: |w, g| {
+            let args: Vec<Field> = g
+                .rest
+                .iter()
+                .filter(|a| a.known() != Some("-k"))
+                .cloned()
+                .collect();
+            w.copy_like("git mv", &args, &mut g.scope, true).map(Some)
+        },
+    },
+    // Whole-tree rewrites: `reset --hard`, `switch --discard-changes`, stash.
+    Subcommand {
+        names: &["reset"],
+        run: |w, g| {
+            if g.has_long(&["hard", "merge", "keep"]) {
+                w.write(&g.root_field, &g.scope, true, "git reset --hard");
+            }
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["switch"],
+        run: |w, g| {
+            if g.has_long(&["discard-changes", "force"])
+                || g.rest.iter().any(|a| a.known() == Some("-f"))
+            {
+                w.write(
+                    &g.root_field,
+                    &g.scope,
+                    true,
+                    "git switch --discard-changes",
+                );
+            }
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["stash"],
+        run: |w, g| {
+            let action = g.rest.first().and_then(Field::known).unwrap_or("push");
+            match action {
+                "list" | "show" | "drop" | "clear" | "create" | "store" => {}
+                "pop" | "apply" | "branch" => w.write(
+                    &g.root_field,
+                    &g.scope,
+                    true,
+                    &format!("git stash {action}"),
+                ),
+                _ => match g.after {
+                    Some(specs) if !specs.is_empty() => {
+                        for p in specs {
+                            w.write(p, &g.scope, true, "git stash");
+                        }
+                    }
+                    _ => w.write(&g.root_field, &g.scope, true, "git stash"),
+                },
+            }
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["apply"],
+        run: |w, g| {
+            w.git_apply(g);
+            Ok(None)
+        },
+    },
+    // Index and tree plumbing that writes the work tree.
+    Subcommand {
+        names: &["checkout-index"],
+        run: |w, g| {
+            // `-a`: every index entry, under `--prefix` when given.
+            let prefix = g
+                .rest
+                .iter()
+                .filter_map(Field::known)
+                .find_map(|a| a.strip_prefix("--prefix="));
+            let to = prefix.map_or(g.root_field.clone(), |p| Field::Known(p.to_owned()));
+            w.write(&to, &g.scope, true, "git checkout-index");
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["read-tree", "sparse-checkout"],
+        run: |w, g| {
+            let updates = g.sub == "sparse-checkout"
+                || g.rest
+                    .iter()
+                    .filter_map(Field::known)
+                    .any(|a| a == "-u" || is_long(a, "reset") || is_long(a, "prefix"));
+            if updates {
+                let how = format!("git {} (updates the work tree)", g.sub);
+                w.write(&g.root_field, &g.scope, true, &how);
+            } else {
+                w.git_unmodelled(g);
+            }
+            Ok(None)
+        },
+    },
+    // New trees: `worktree add DIR`, `clone URL [DIR]`, `init [DIR]`.
+    Subcommand {
+        names: &["worktree"],
+        run: |w, g| {
+            if g.rest.first().and_then(Field::known) == Some("add") {
+                let o = Opts::parse(&g.rest[1..], "bB", &["reason"]);
+                if let Some(p) = o.operands.first() {
+                    w.write(p, &g.scope, true, "git worktree add");
+                }
+            } else {
+                // `remove`, `move`, `prune`…: not modelled.
+                w.git_unmodelled(g);
+            }
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["clone"],
+        run: |w, g| {
+            w.git_clone(g);
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["init"],
+        run: |w, g| {
+            w.git_init(g);
+            Ok(None)
+        },
+    },
+    Subcommand {
+        names: &["config"],
+        run: |w, g| {
+            w.git_config(g);
+            Ok(None)
+        },
+    },
+    // Output files: `-o`, `--output`, `--output-directory`.
+    Subcommand {
+        names: &["diff", "format-patch", "log", "show"],
+        run: |w, g| {
+            let o = Opts::parse(g.rest, "o", &["output", "output-directory"]);
+            for f in o.all(Some('o'), &["output", "output-directory"]) {
+                let how = format!("git {} --output", g.sub);
+                w.write(f, &g.scope, g.sub == "format-patch", &how);
+            }
+            Ok(
+                (g.sub == "diff" && o.has(None, &["name-only", "name-status"]))
+                    .then(|| Out::Items(vec![under(&g.root_field)])),
+            )
+        },
+    },
+    Subcommand {
+        names: &["archive"],
+        run: |w, g| {
+            let o = Opts::parse(
+                g.rest,
+                "o",
+                &["output", "prefix", "format", "remote", "exec"],
+            );
+            for f in o.all(Some('o'), &["output"]) {
+                w.write(f, &g.scope, false, "git archive --output");
+            }
+            if o.has(None, &["exec"]) {
+                w.write_anything("git archive --exec (runs a program of the caller's)");
+            }
+            Ok(None)
+        },
+    },
+    // Listers, for `xargs` and loops.
+    Subcommand {
+        names: &["ls-files"],
+        run: |_, g| Ok(Some(ls_files(g))),
+    },
+    Subcommand {
+        names: &["ls-tree", "grep"],
+        run: |_, g| Ok(Some(Out::Items(vec![under(&g.root_field)]))),
+    },
+    Subcommand {
+        names: &["rev-parse"],
+        run: |_, g| {
+            Ok(g.rest
+                .iter()
+                .any(|a| a.known() == Some("--show-toplevel"))
+                .then(|| Out::Text(format!("{}\n", g.root.display()))))
+        },
+    },
+];
+
+/// `git ls-files '*.rs'` lists only what its pathspecs match: each glob as anything
+/// under the work tree ending like it; magic, or none, anything.
+fn ls_files(g: &Git<'_>) -> Out {
+    let root_dir = g.root.to_string_lossy().trim_end_matches('/').to_owned();
+    let items: Option<Vec<Field>> = g
+        .rest
+        .iter()
+        .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
+        .map(|f| match f.known() {
+            Some(p) if !p.starts_with(':') && !p.starts_with('/') => {
+                match super::tool_glob(&Field::Known(p.to_owned())) {
+                    Field::Partial { prefix, suffix } => Some(Field::Partial {
+                        prefix: format!("{root_dir}/{}", prefix.trim_start_matches("./")),
+                        suffix,
+                    }),
+                    other => Some(under(&Field::Known(format!(
+                        "{root_dir}/{}",
+                        other.known().unwrap_or_default()
+                    )))),
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    Out::Items(match items {
+        Some(items) if !items.is_empty() => items,
+        _ => vec![under(&g.root_field)],
+    })
+}
 
 impl Walker<'_> {
     pub(super) fn git(
@@ -123,393 +430,239 @@ impl Walker<'_> {
                 &format!("git {sub_cmd} --pathspec-from-file"),
             );
         }
-        match sub_cmd {
-            "checkout" => {
-                let o = Opts::parse(before, "bBc", &["orphan", "conflict", "pathspec-from-file"]);
-                let creates_branch = o.has(Some('b'), &[]) || o.has(Some('B'), &["orphan"]);
-                let force = o.has(Some('f'), &["force"]);
-                let mut pathspecs: Vec<Field> = after.map(<[Field]>::to_vec).unwrap_or_default();
-                if after.is_none() && !creates_branch {
-                    for (n, f) in o.operands.iter().enumerate() {
-                        let is_path = f.known().is_some_and(|s| {
-                            s == "."
-                                || s.contains(['*', '?'])
-                                || self
-                                    .resolve_path(s, &sub)
-                                    .is_some_and(|p| p.symlink_metadata().is_ok())
-                        });
-                        if is_path || (n > 0 && o.operands.len() > 1 && f.known().is_none()) {
-                            pathspecs.push(f.clone());
-                        }
-                    }
-                }
-                if pathspecs.is_empty() && force {
-                    self.write(
-                        &root_field,
-                        &sub,
-                        true,
-                        "git checkout --force (discards local changes)",
-                    );
-                }
-                for p in &pathspecs {
-                    let p = &self.pathspec(p, &root_field);
-                    self.write(p, &sub, true, "git checkout (pathspec)");
-                }
+        let mut g = Git {
+            sub: sub_cmd,
+            rest,
+            before,
+            after,
+            scope: sub,
+            root,
+            root_field,
+            stdin,
+        };
+        match SUBCOMMANDS.iter().find(|s| s.names.contains(&sub_cmd)) {
+            Some(s) => Ok((s.run)(self, &mut g)?.unwrap_or(Out::Unknown)),
+            None if KNOWN_SUBCOMMANDS.contains(&sub_cmd) => Ok(Out::Unknown),
+            None => {
+                self.git_unmodelled(&g);
+                Ok(Out::Unknown)
             }
-            "restore" => {
-                let o = Opts::parse(before, "s", &["source", "pathspec-from-file"]);
-                let staged_only = o.has(Some('S'), &["staged"]) && !o.has(Some('W'), &["worktree"]);
-                if !staged_only {
-                    for p in o.operands.iter().chain(after.unwrap_or(&[])) {
-                        let p = &self.pathspec(p, &root_field);
-                        self.write(p, &sub, true, "git restore");
-                    }
-                }
-            }
-            "rm" => {
-                let o = Opts::parse(before, "", &["pathspec-from-file"]);
-                if !o.has(None, &["cached"]) && !o.has(Some('n'), &["dry-run"]) {
-                    for p in o.operands.iter().chain(after.unwrap_or(&[])) {
-                        let p = &self.pathspec(p, &root_field);
-                        self.write(p, &sub, true, "git rm");
-                    }
-                }
-            }
-            "clean" => {
-                let o = Opts::parse(before, "e", &["exclude"]);
-                if !o.has(Some('n'), &["dry-run"]) {
-                    let specs: Vec<Field> = o
-                        .operands
-                        .iter()
-                        .chain(after.unwrap_or(&[]))
-                        .cloned()
-                        .collect();
-                    if specs.is_empty() {
-                        let here = sub.cwd.as_ref().map_or(root_field.clone(), |c| {
-                            Field::Known(c.to_string_lossy().into_owned())
-                        });
-                        self.write(&here, &sub, true, "git clean");
-                    }
-                    for p in &specs {
-                        let p = &self.pathspec(p, &root_field);
-                        self.write(p, &sub, true, "git clean");
-                    }
-                }
-            }
-            "mv" => {
-                self.copy_like(
-                    "git mv",
-                    &rest
-                        .iter()
-                        .filter(|a| a.known() != Some("-k"))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                    &mut sub,
-                    true,
-                )?;
-            }
-            "reset"
-                if rest
-                    .iter()
-                    .filter_map(Field::known)
-                    .any(|a| is_long(a, "hard") || is_long(a, "merge") || is_long(a, "keep")) =>
-            {
-                self.write(&root_field, &sub, true, "git reset --hard");
-            }
-            "stash" => {
-                let action = rest.first().and_then(Field::known).unwrap_or("push");
-                match action {
-                    "list" | "show" | "drop" | "clear" | "create" | "store" => {}
-                    "pop" | "apply" | "branch" => {
-                        self.write(&root_field, &sub, true, &format!("git stash {action}"))
-                    }
-                    _ => match after {
-                        Some(specs) if !specs.is_empty() => {
-                            for p in specs {
-                                self.write(p, &sub, true, "git stash");
-                            }
-                        }
-                        _ => self.write(&root_field, &sub, true, "git stash"),
-                    },
-                }
-            }
-            "switch"
-                if rest
-                    .iter()
-                    .filter_map(Field::known)
-                    .any(|a| is_long(a, "discard-changes") || a == "-f" || is_long(a, "force")) =>
-            {
-                self.write(&root_field, &sub, true, "git switch --discard-changes");
-            }
-            "apply" => {
-                let o = Opts::parse(
-                    rest,
-                    "pC",
-                    &["exclude", "include", "directory", "whitespace"],
-                );
-                let check_only = o.has(None, &["check", "stat", "numstat", "summary"])
-                    || (o.has(None, &["cached"]) && !o.has(None, &["index"]));
-                if !check_only {
-                    let strip = o
-                        .value(Some('p'), &[])
-                        .and_then(Field::known)
-                        .and_then(|s| s.parse().ok())
-                        .or(Some(1));
-                    let mut at = sub.clone();
-                    at.cwd = Some(root.clone());
-                    if let Some(Field::Known(d)) = o.value(None, &["directory"]) {
-                        at.cwd = Some(root.join(d));
-                    }
-                    let files: Vec<&Field> = o
-                        .operands
-                        .iter()
-                        .filter(|f| f.known() != Some("-"))
-                        .collect();
-                    if files.is_empty() {
-                        let text = if let Out::Text(t) = stdin {
-                            Some(t)
-                        } else {
-                            None
-                        };
-                        self.patch_text(text, strip, &at, "git apply");
-                    }
-                    for f in files {
-                        let text = f.known().and_then(|p| self.read_file(p, &sub));
-                        self.patch_text(text, strip, &at, "git apply");
-                    }
-                }
-            }
-            "worktree" if rest.first().and_then(Field::known) == Some("add") => {
-                let o = Opts::parse(&rest[1..], "bB", &["reason"]);
-                if let Some(p) = o.operands.first() {
-                    self.write(p, &sub, true, "git worktree add");
-                }
-            }
-            "clone" => {
-                let o = Opts::parse(
-                    rest,
-                    "obuc",
-                    &[
-                        "origin",
-                        "branch",
-                        "upload-pack",
-                        "template",
-                        "config",
-                        "depth",
-                        "reference",
-                        "separate-git-dir",
-                        "jobs",
-                        "filter",
-                        "shallow-since",
-                        "shallow-exclude",
-                        "server-option",
-                        "bundle-uri",
-                    ],
-                );
-                let dir = o.operands.get(1).cloned().or_else(|| {
-                    o.operands.first().and_then(Field::known).map(|u| {
-                        let name = u
-                            .trim_end_matches('/')
-                            .rsplit(['/', ':'])
-                            .next()
-                            .unwrap_or(u);
-                        Field::Known(name.trim_end_matches(".git").to_owned())
-                    })
-                });
-                if let Some(d) = dir {
-                    self.write(&d, &sub, true, "git clone");
-                }
-                // The checkout runs the new repository's hooks: a template's, or those a
-                // `--config core.hooksPath=…` points at.
-                let configured = o.all(Some('c'), &["config"]).into_iter().any(|c| {
-                    c.known()
-                        .is_none_or(|c| runs_command(c.split_once('=').map_or(c, |(k, _)| k)))
-                });
-                if o.has(None, &["template"]) || configured {
-                    self.write_anything(
-                        "git clone with hooks or commands of the caller's (--template, --config)",
-                    );
-                }
-            }
-            "init" => {
-                let o = Opts::parse(
-                    rest,
-                    "b",
-                    &[
-                        "template",
-                        "separate-git-dir",
-                        "object-format",
-                        "initial-branch",
-                        "shared",
-                    ],
-                );
-                let dir = o
-                    .operands
-                    .first()
-                    .cloned()
-                    .unwrap_or(Field::Known(".".into()));
-                // A new repository's hooks are the template's inactive `.sample` files;
-                // a template of the caller's brings hooks that run.
-                if o.has(None, &["template"]) {
-                    self.write_anything(
-                        "git init --template (hooks from a folder of the caller's)",
-                    );
-                }
-                self.write(
-                    &join_field(
-                        &join_field(&dir, &Field::Known(".git".into())),
-                        &Field::Known("HEAD".into()),
-                    ),
-                    &sub,
-                    false,
-                    "git init",
-                );
-            }
-            "config" => {
-                let o = Opts::parse(rest, "f", &["file", "blob", "type", "default", "comment"]);
-                // Setting a key whose value git runs later (`core.fsmonitor` runs on every
-                // `git status`): the command would run in a later call, unseen.
-                let reads = o.has(
-                    None,
-                    &[
-                        "get",
-                        "get-all",
-                        "get-regexp",
-                        "list",
-                        "l",
-                        "show-origin",
-                        "unset",
-                        "unset-all",
-                    ],
-                ) || o.has(Some('l'), &[])
-                    || o.operands
-                        .first()
-                        .and_then(Field::known)
-                        .is_some_and(|a| matches!(a, "get" | "list"));
-                // `--get`, `--list` and their kind only read the file.
-                if !reads {
-                    for f in o.all(Some('f'), &["file"]) {
-                        self.write(f, &sub, false, "git config --file");
-                    }
-                }
-                let key = o.operands.iter().find(|f| {
-                    f.known()
-                        .is_none_or(|k| !matches!(k, "set" | "get" | "list" | "unset"))
-                });
-                let value = key
-                    .and_then(|k| o.operands.iter().position(|f| std::ptr::eq(f, k)))
-                    .and_then(|i| o.operands.get(i + 1))
-                    .and_then(Field::known);
-                if !reads && o.operands.len() >= 2 {
-                    match key.and_then(Field::known) {
-                        Some(k) if !runs_command(k) => {}
-                        Some(k) if value.is_some_and(|v| plain_viewer(k, v)) => {}
-                        _ => self.write_anything(
-                            "git config setting a command git runs later (alias, editor, pager, hooks, filters…)",
-                        ),
-                    }
-                }
-            }
-            "diff" | "format-patch" | "log" | "show" => {
-                let o = Opts::parse(rest, "o", &["output", "output-directory"]);
-                for f in o.all(Some('o'), &["output", "output-directory"]) {
-                    self.write(
-                        f,
-                        &sub,
-                        sub_cmd == "format-patch",
-                        &format!("git {sub_cmd} --output"),
-                    );
-                }
-                if sub_cmd == "diff" && o.has(None, &["name-only", "name-status"]) {
-                    return Ok(Out::Items(vec![under(&root_field)]));
-                }
-            }
-            // `git ls-files '*.rs'` lists only what its pathspecs match: each glob as
-            // anything under the work tree ending like it; magic, or none, anything.
-            "ls-files" => {
-                let specs: Vec<&Field> = rest
-                    .iter()
-                    .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
-                    .collect();
-                let root_dir = root.to_string_lossy().trim_end_matches('/').to_owned();
-                let items: Option<Vec<Field>> = specs
-                    .iter()
-                    .map(|f| match f.known() {
-                        Some(p) if !p.starts_with(':') && !p.starts_with('/') => {
-                            match super::tool_glob(&Field::Known(p.to_owned())) {
-                                Field::Partial { prefix, suffix } => Some(Field::Partial {
-                                    prefix: format!(
-                                        "{root_dir}/{}",
-                                        prefix.trim_start_matches("./")
-                                    ),
-                                    suffix,
-                                }),
-                                other => Some(under(&Field::Known(format!(
-                                    "{root_dir}/{}",
-                                    other.known().unwrap_or_default()
-                                )))),
-                            }
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                return Ok(Out::Items(match items {
-                    Some(items) if !items.is_empty() => items,
-                    _ => vec![under(&root_field)],
-                }));
-            }
-            "ls-tree" | "grep" => return Ok(Out::Items(vec![under(&root_field)])),
-            "rev-parse" if rest.iter().any(|a| a.known() == Some("--show-toplevel")) => {
-                return Ok(Out::Text(format!("{}\n", root.display())));
-            }
-            "archive" => {
-                let o = Opts::parse(rest, "o", &["output", "prefix", "format", "remote", "exec"]);
-                for f in o.all(Some('o'), &["output"]) {
-                    self.write(f, &sub, false, "git archive --output");
-                }
-                if o.has(None, &["exec"]) {
-                    self.write_anything("git archive --exec (runs a program of the caller's)");
-                }
-            }
-            "checkout-index" => {
-                // Writes index entries into the work tree (`-a`: all of them), under
-                // `--prefix` when given.
-                let prefix = rest
-                    .iter()
-                    .filter_map(Field::known)
-                    .find_map(|a| a.strip_prefix("--prefix="));
-                let to = prefix.map_or(root_field.clone(), |p| Field::Known(p.to_owned()));
-                self.write(&to, &sub, true, "git checkout-index");
-            }
-            "read-tree" | "sparse-checkout"
-                if sub_cmd == "sparse-checkout"
-                    || rest
-                        .iter()
-                        .filter_map(Field::known)
-                        .any(|a| a == "-u" || is_long(a, "reset") || is_long(a, "prefix")) =>
-            {
-                self.write(
-                    &root_field,
-                    &sub,
-                    true,
-                    &format!("git {sub_cmd} (updates the work tree)"),
-                );
-            }
-            s if !KNOWN_SUBCOMMANDS.contains(&s) => {
-                // A subcommand without a model (`archive -o`, `bundle create`,
-                // `merge-file`, `fast-export --export-marks=`): it may write what it is
-                // given.
-                self.unknown_program(
-                    &format!("git {s}"),
-                    rest,
-                    &sub,
-                    &HashMap::new(),
-                    &Out::Nothing,
-                );
-            }
-            _ => {}
         }
-        Ok(Out::Unknown)
+    }
+
+    /// A subcommand, or a form of one, without a model (`bundle create`, `merge-file`,
+    /// `fast-export --export-marks=`, `worktree remove`): it may write what it is given.
+    fn git_unmodelled(&mut self, g: &Git<'_>) {
+        let name = format!("git {}", g.sub);
+        self.unknown_program(&name, g.rest, &g.scope, &HashMap::new(), &Out::Nothing);
+    }
+
+    /// Each operand and pathspec after `--`, as a pathspec of the work tree.
+    fn git_pathspecs(&mut self, g: &Git<'_>, o: &Opts, how: &str) {
+        for p in g.specs(o) {
+            let p = &self.pathspec(p, &g.root_field);
+            self.write(p, &g.scope, true, how);
+        }
+    }
+
+    /// `git checkout [-f] [BRANCH] [--] [PATHSPEC…]`: an operand is a pathspec when it
+    /// names something on disk (or a glob, or `.`); a branch checkout is allowed (README,
+    /// residuals), `-f` without pathspecs discards every local change.
+    fn git_checkout(&mut self, g: &Git<'_>) {
+        let o = Opts::parse(
+            g.before,
+            "bBc",
+            &["orphan", "conflict", "pathspec-from-file"],
+        );
+        let creates_branch = o.has(Some('b'), &[]) || o.has(Some('B'), &["orphan"]);
+        let force = o.has(Some('f'), &["force"]);
+        let mut pathspecs: Vec<Field> = g.after.map(<[Field]>::to_vec).unwrap_or_default();
+        if g.after.is_none() && !creates_branch {
+            for (n, f) in o.operands.iter().enumerate() {
+                let is_path = f.known().is_some_and(|s| {
+                    s == "."
+                        || s.contains(['*', '?'])
+                        || self
+                            .resolve_path(s, &g.scope)
+                            .is_some_and(|p| p.symlink_metadata().is_ok())
+                });
+                if is_path || (n > 0 && o.operands.len() > 1 && f.known().is_none()) {
+                    pathspecs.push(f.clone());
+                }
+            }
+        }
+        if pathspecs.is_empty() && force {
+            let how = "git checkout --force (discards local changes)";
+            self.write(&g.root_field, &g.scope, true, how);
+        }
+        for p in &pathspecs {
+            let p = &self.pathspec(p, &g.root_field);
+            self.write(p, &g.scope, true, "git checkout (pathspec)");
+        }
+    }
+
+    /// `git apply`: the files the patch names, at the work tree's top (or
+    /// `--directory`); `--check`, `--stat` and `--cached` alone write none.
+    fn git_apply(&mut self, g: &mut Git<'_>) {
+        let o = Opts::parse(
+            g.rest,
+            "pC",
+            &["exclude", "include", "directory", "whitespace"],
+        );
+        let check_only = o.has(None, &["check", "stat", "numstat", "summary"])
+            || (o.has(None, &["cached"]) && !o.has(None, &["index"]));
+        if check_only {
+            return;
+        }
+        let strip = o
+            .value(Some('p'), &[])
+            .and_then(Field::known)
+            .and_then(|s| s.parse().ok())
+            .or(Some(1));
+        let mut at = g.scope.clone();
+        at.cwd = Some(g.root.clone());
+        if let Some(Field::Known(d)) = o.value(None, &["directory"]) {
+            at.cwd = Some(g.root.join(d));
+        }
+        let files: Vec<&Field> = o
+            .operands
+            .iter()
+            .filter(|f| f.known() != Some("-"))
+            .collect();
+        if files.is_empty() {
+            let text = match std::mem::replace(&mut g.stdin, Out::Nothing) {
+                Out::Text(t) => Some(t),
+                _ => None,
+            };
+            self.patch_text(text, strip, &at, "git apply");
+        }
+        for f in files {
+            let text = f.known().and_then(|p| self.read_file(p, &g.scope));
+            self.patch_text(text, strip, &at, "git apply");
+        }
+    }
+
+    /// `git clone URL [DIR]`: the new folder; a template's hooks, or a `--config` that
+    /// runs a command, run during the checkout.
+    fn git_clone(&mut self, g: &Git<'_>) {
+        let o = Opts::parse(
+            g.rest,
+            "obuc",
+            &[
+                "origin",
+                "branch",
+                "upload-pack",
+                "template",
+                "config",
+                "depth",
+                "reference",
+                "separate-git-dir",
+                "jobs",
+                "filter",
+                "shallow-since",
+                "shallow-exclude",
+                "server-option",
+                "bundle-uri",
+            ],
+        );
+        let dir = o.operands.get(1).cloned().or_else(|| {
+            o.operands.first().and_then(Field::known).map(|u| {
+                let name = u
+                    .trim_end_matches('/')
+                    .rsplit(['/', ':'])
+                    .next()
+                    .unwrap_or(u);
+                Field::Known(name.trim_end_matches(".git").to_owned())
+            })
+        });
+        if let Some(d) = dir {
+            self.write(&d, &g.scope, true, "git clone");
+        }
+        let configured = o.all(Some('c'), &["config"]).into_iter().any(|c| {
+            c.known()
+                .is_none_or(|c| runs_command(c.split_once('=').map_or(c, |(k, _)| k)))
+        });
+        if o.has(None, &["template"]) || configured {
+            self.write_anything(
+                "git clone with hooks or commands of the caller's (--template, --config)",
+            );
+        }
+    }
+
+    /// `git init [DIR]`: the new repository; a template of the caller's brings hooks
+    /// that run (the default template's are inactive `.sample` files).
+    fn git_init(&mut self, g: &Git<'_>) {
+        let o = Opts::parse(
+            g.rest,
+            "b",
+            &[
+                "template",
+                "separate-git-dir",
+                "object-format",
+                "initial-branch",
+                "shared",
+            ],
+        );
+        let dir = o
+            .operands
+            .first()
+            .cloned()
+            .unwrap_or(Field::Known(".".into()));
+        if o.has(None, &["template"]) {
+            self.write_anything("git init --template (hooks from a folder of the caller's)");
+        }
+        let head = join_field(
+            &join_field(&dir, &Field::Known(".git".into())),
+            &Field::Known("HEAD".into()),
+        );
+        self.write(&head, &g.scope, false, "git init");
+    }
+
+    /// `git config`: `--file F` is written unless only read (`--get`, `--list`…);
+    /// setting a key whose value git runs later (`core.fsmonitor` runs on every `git
+    /// status`) is unknown, the command would run in a later call, unseen; a plain
+    /// editor or pager is allowed.
+    fn git_config(&mut self, g: &Git<'_>) {
+        let o = Opts::parse(g.rest, "f", &["file", "blob", "type", "default", "comment"]);
+        let reads = o.has(
+            None,
+            &[
+                "get",
+                "get-all",
+                "get-regexp",
+                "list",
+                "l",
+                "show-origin",
+                "unset",
+                "unset-all",
+            ],
+        ) || o.has(Some('l'), &[])
+            || o.operands
+                .first()
+                .and_then(Field::known)
+                .is_some_and(|a| matches!(a, "get" | "list"));
+        if !reads {
+            for f in o.all(Some('f'), &["file"]) {
+                self.write(f, &g.scope, false, "git config --file");
+            }
+        }
+        let key = o.operands.iter().find(|f| {
+            f.known()
+                .is_none_or(|k| !matches!(k, "set" | "get" | "list" | "unset"))
+        });
+        let value = key
+            .and_then(|k| o.operands.iter().position(|f| std::ptr::eq(f, k)))
+            .and_then(|i| o.operands.get(i + 1))
+            .and_then(Field::known);
+        if !reads && o.operands.len() >= 2 {
+            match key.and_then(Field::known) {
+                Some(k) if !runs_command(k) => {}
+                Some(k) if value.is_some_and(|v| plain_viewer(k, v)) => {}
+                _ => self.write_anything(
+                    "git config setting a command git runs later (alias, editor, pager, hooks, filters…)",
+                ),
+            }
+        }
     }
 
     /// One `-c KEY=VALUE` setting: a command-running key's value is walked as the shell
