@@ -311,3 +311,88 @@ pub(super) const TRUSTED: &[&str] = &[
     "cucumber",
     "ctest",
 ];
+
+/// The options by which a trusted tool is told where to write (a folder, with all
+/// beneath it): see `Walker::trusted_reach`.
+pub(super) const WHERE_TRUSTED_WRITE: &[(&[&str], &[&str])] = &[
+    (
+        &["pip", "pip3"],
+        &[
+            "-t",
+            "--target",
+            "--prefix",
+            "--root",
+            "-d",
+            "--dest",
+            "--src",
+            "--log",
+            "--report",
+            "--cache-dir",
+        ],
+    ),
+    (
+        &["uv", "uvx"],
+        &[
+            "--target",
+            "--prefix",
+            "--directory",
+            "--cache-dir",
+            "-o",
+            "--output-file",
+        ],
+    ),
+    (
+        &["cargo"],
+        &[
+            "--target-dir",
+            "--out-dir",
+            "--artifact-dir",
+            "--root",
+            "--lockfile-path",
+        ],
+    ),
+    (
+        &["npm", "pnpm", "yarn", "corepack"],
+        &[
+            "--prefix",
+            "-C",
+            "--dir",
+            "--cwd",
+            "--cache",
+            "--modules-folder",
+            "--global-dir",
+        ],
+    ),
+    (&["make", "gmake"], &["-C", "--directory"]),
+    (&["cmake"], &["-B", "-S", "--install-prefix"]),
+    (&["ninja"], &["-C"]),
+    (&["meson"], &["-C", "--prefix"]),
+    (
+        &["poetry", "pdm", "hatch"],
+        &["-C", "--directory", "-p", "--project"],
+    ),
+    (
+        &["gradle", "gradlew"],
+        &["-p", "--project-dir", "-g", "--gradle-user-home"],
+    ),
+    (&["mvn", "mvnw"], &["-Dmaven.repo.local"]),
+    (&["gem"], &["-i", "--install-dir", "--bindir", "-n"]),
+    (&["bundle", "bundler"], &["--path"]),
+    (
+        &["go-task", "task", "just"],
+        &["-d", "--dir", "--working-directory"],
+    ),
+    (
+        &["pytest", "py.test"],
+        &[
+            "--basetemp",
+            "--junitxml",
+            "--junit-xml",
+            "--rootdir",
+            "-o",
+            "--cache-dir",
+        ],
+    ),
+    (&["coverage"], &["-o", "--data-file"]),
+    (&["mypy"], &["--cache-dir", "--html-report", "--junit-xml"]),
+];

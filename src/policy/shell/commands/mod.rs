@@ -196,7 +196,9 @@ impl Walker<'_> {
                     stdin,
                 },
             ),
-            None if known::READS_ONLY.contains(&name) || known::TRUSTED.contains(&name) => {
+            None if known::READS_ONLY.contains(&name) => Ok(Out::Unknown),
+            None if known::TRUSTED.contains(&name) => {
+                self.trusted_reach(name, args, scope);
                 Ok(Out::Unknown)
             }
             None => {
@@ -316,6 +318,56 @@ impl Walker<'_> {
         }
         // Run inside a protected folder (`cd roles && tool`). The tool call's own working
         // directory is left to the host's: agents run tools at the project root all day.
+        if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
+            self.write(&Field::Known(".".into()), scope, false, &how);
+        }
+    }
+
+    /// A trusted build tool, package manager or test runner writes by its own logic
+    /// (README, residuals), but not only there: the folders its options point it at
+    /// are within its reach (`pip install -t roles x`, `cargo build --target-dir roles`,
+    /// `make -C roles`, `npm --prefix roles install`), with all beneath them, and so is
+    /// the working directory when the command moved into a protected folder (`cd roles
+    /// && make`). What it is given otherwise (`cargo run -- ARGS`, `docker run -v`) is
+    /// the residual.
+    pub(super) fn trusted_reach(&mut self, name: &str, args: &[Field], scope: &Scope) {
+        let how = format!("{name} (it writes where it is pointed)");
+        let options = known::WHERE_TRUSTED_WRITE
+            .iter()
+            .filter(|(names, _)| names.contains(&name))
+            .flat_map(|(_, options)| options.iter());
+        let options: Vec<&str> = options.copied().collect();
+        if !options.is_empty() {
+            let mut i = 0;
+            while i < args.len() {
+                let Some(a) = args[i].known() else {
+                    i += 1;
+                    continue;
+                };
+                if a == "--" {
+                    break;
+                }
+                for o in &options {
+                    let value = if a == *o {
+                        Some(args.get(i + 1).cloned().unwrap_or_else(Field::unknown))
+                    } else if let Some(v) = a.strip_prefix(o).and_then(|v| v.strip_prefix('=')) {
+                        Some(Field::Known(v.to_owned()))
+                    } else if o.len() == 2
+                        && !o.starts_with("--")
+                        && a.starts_with(o)
+                        && a.len() > 2
+                    {
+                        Some(Field::Known(a[2..].to_owned()))
+                    } else {
+                        None
+                    };
+                    if let Some(v) = value {
+                        self.write(&v, scope, true, &how);
+                    }
+                }
+                i += 1;
+            }
+        }
         if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
             self.write(&Field::Known(".".into()), scope, false, &how);
         }

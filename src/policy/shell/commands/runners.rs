@@ -366,6 +366,7 @@ impl Walker<'_> {
             c.args.first().and_then(Field::known),
             Some("exec" | "x" | "dlx")
         ) {
+            self.trusted_reach(name, c.args, c.scope);
             return Ok(Out::Unknown);
         }
         let rest = &c.args[1..];

@@ -305,7 +305,7 @@ impl Walker<'_> {
         scope: &Scope,
     ) -> Result<(), ShellError> {
         // (program names, options that take a command; a long option also as `--x=CMD`).
-        const TABLE: [(&[&str], &[&str]); 6] = [
+        const TABLE: [(&[&str], &[&str]); 7] = [
             (
                 &["tar", "gtar", "bsdtar"],
                 &[
@@ -323,6 +323,8 @@ impl Walker<'_> {
             (&["rsync"], &["-e", "--rsh", "--rsync-path"]),
             (&["man"], &["-P", "--pager", "-H", "--html"]),
             (&["sort"], &["--compress-program"]),
+            // `go build -toolexec CMD`, `go test -exec CMD`.
+            (&["go"], &["-toolexec", "--toolexec", "-exec", "--exec"]),
         ];
         let Some((_, options)) = TABLE.iter().find(|(names, _)| names.contains(&name)) else {
             return Ok(());
@@ -337,7 +339,7 @@ impl Walker<'_> {
                 for o in options.iter() {
                     if a == *o {
                         commands.push(args.get(i + 1).cloned().unwrap_or_else(Field::unknown));
-                    } else if let Some(v) = a.strip_prefix(o).filter(|_| o.starts_with("--")) {
+                    } else if let Some(v) = a.strip_prefix(o).filter(|_| o.len() > 2) {
                         if let Some(v) = v.strip_prefix('=') {
                             commands.push(Field::Known(v.to_owned()));
                         }
@@ -451,7 +453,7 @@ impl Walker<'_> {
             return Ok(());
         }
         let prompt = PROMPT_VARIABLES.contains(&name);
-        if !prompt && !COMMAND_VARIABLES.contains(&name) {
+        if !prompt && !is_command_variable(name) {
             return Ok(());
         }
         let Val::Known(text) = value else {
@@ -465,9 +467,10 @@ impl Walker<'_> {
             ));
             return Ok(());
         }
-        if name == "TAR_OPTIONS" {
-            // tar reads its options from it: `--to-command=…`.
-            let argv: Vec<Field> = std::iter::once(Field::Known("tar".into()))
+        if name == "TAR_OPTIONS" || name == "GOFLAGS" {
+            // tar and go read options from it: `--to-command=…`, `-toolexec=…`.
+            let program = if name == "GOFLAGS" { "go" } else { "tar" };
+            let argv: Vec<Field> = std::iter::once(Field::Known(program.into()))
                 .chain(text.split_whitespace().map(|w| Field::Known(w.to_owned())))
                 .collect();
             let mut sub = scope.clone();
@@ -597,7 +600,7 @@ impl Walker<'_> {
 
 /// The shell a script's `#!` line names, if it is a POSIX-family shell.
 /// Variables whose value programs run as a command.
-const COMMAND_VARIABLES: [&str; 25] = [
+const COMMAND_VARIABLES: [&str; 40] = [
     "GIT_EDITOR",
     "GIT_SEQUENCE_EDITOR",
     "GIT_EXTERNAL_DIFF",
@@ -623,6 +626,23 @@ const COMMAND_VARIABLES: [&str; 25] = [
     "PROMPT_COMMAND",
     "FCEDIT",
     "TAR_OPTIONS",
+    // Programs build tools run: the compiler and its wrappers, go's `-toolexec` in
+    // GOFLAGS (walked as a command: an unknown one, given what follows).
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC_WRAPPER",
+    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC",
+    "CARGO_BUILD_RUSTDOC",
+    "RUSTC",
+    "RUSTDOC",
+    "CC",
+    "CXX",
+    "CPP",
+    "LD",
+    "AR",
+    "MAKE",
+    "GOFLAGS",
 ];
 /// Prompts: bash expands them, substitutions included (`PS4` under `set -x`).
 const PROMPT_VARIABLES: [&str; 4] = ["PS0", "PS1", "PS2", "PS4"];
@@ -656,8 +676,17 @@ pub(super) fn is_search_path(name: &str) -> bool {
     LOADER_VARIABLES.contains(&name) && (name.ends_with("PATH") || name.ends_with("LIB"))
 }
 
-fn is_program_variable(name: &str) -> bool {
+/// A variable whose value is a command some program runs: the fixed names, cargo's
+/// `CARGO_TARGET_<TRIPLE>_RUNNER`/`_LINKER`, npm's `script-shell` in any spelling.
+fn is_command_variable(name: &str) -> bool {
     COMMAND_VARIABLES.contains(&name)
+        || (name.starts_with("CARGO_TARGET_")
+            && (name.ends_with("_RUNNER") || name.ends_with("_LINKER")))
+        || name.eq_ignore_ascii_case("npm_config_script_shell")
+}
+
+fn is_program_variable(name: &str) -> bool {
+    is_command_variable(name)
         || PROMPT_VARIABLES.contains(&name)
         || LOADER_VARIABLES.contains(&name)
 }

@@ -96,6 +96,7 @@ impl Walker<'_> {
         if runs_ours {
             self.write_anything("cargo --config naming a program it runs, or a file of settings");
         }
+        self.trusted_reach(c.name, args, c.scope);
         Out::Unknown
     }
 
@@ -125,6 +126,7 @@ impl Walker<'_> {
         if code {
             self.unknown_program(c.name, args, c.scope, c.env, &c.stdin);
         }
+        self.trusted_reach(c.name, args, c.scope);
         Out::Unknown
     }
 
