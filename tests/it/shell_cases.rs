@@ -132,3 +132,42 @@ fn corpus_on_gemini_run_shell_command() {
 fn corpus_on_codex_bash() {
     run_corpus(&SHELL_TOOLS[4..5]);
 }
+
+/// A program run by a path outside the system's folders is judged by what it is on
+/// disk: a link into them with the same model (a virtualenv's python) keeps its model;
+/// a link or copy named like something else has none.
+#[test]
+fn programs_linked_into_the_project() {
+    let fx = Fixture::new();
+    let bin = fx.root.join(".venv/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let python = ["/usr/bin/python3", "/bin/python3"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("python3 on the test machine");
+    std::os::unix::fs::symlink(python, bin.join("python")).unwrap();
+    std::os::unix::fs::symlink("/bin/rm", bin.join("cat")).unwrap();
+    std::fs::copy("/bin/rm", bin.join("head")).unwrap();
+    let cases = [
+        (
+            ".venv/bin/python -c \"print(open('roles/executor.md').read())\"",
+            Verdict::Allow,
+        ),
+        (
+            ".venv/bin/python -c \"import os; os.remove('roles/executor.md')\"",
+            Verdict::Deny,
+        ),
+        (".venv/bin/python -m pytest tests", Verdict::Allow),
+        (".venv/bin/cat roles/executor.md", Verdict::Deny),
+        (".venv/bin/head roles/executor.md", Verdict::Deny),
+        (".venv/bin/cat notes/todo.md", Verdict::Allow),
+    ];
+    let mut tally = crate::harness::Tally::default();
+    for (host, template) in SHELL_TOOLS {
+        for (cmd, expect) in &cases {
+            let out = fx.run(host, &payload(template, &fx.root, Some(cmd), None, None));
+            tally.check(&format!("[{template}] {cmd}"), host, &out, *expect, &[]);
+        }
+    }
+    tally.finish("programs linked into the project", 30);
+}

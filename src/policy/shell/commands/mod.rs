@@ -237,12 +237,30 @@ impl Walker<'_> {
         if self.written.program_named(name) {
             return true;
         }
+        let in_system = |p: &str| {
+            SYSTEM
+                .iter()
+                .any(|d| p.strip_prefix(d).is_some_and(|rest| !rest.contains('/')))
+        };
         if program.contains('/') {
-            return !SYSTEM.iter().any(|d| {
-                program
-                    .strip_prefix(d)
-                    .is_some_and(|rest| !rest.contains('/'))
-            });
+            if in_system(program) {
+                return false;
+            }
+            // A link into the system's folders (a virtualenv's `bin/python`) is the
+            // program it links to, when that has the same model.
+            let linked = self
+                .resolve_path(program, scope)
+                .filter(|_| !self.written_earlier(program, scope))
+                .and_then(|full| std::fs::canonicalize(full).ok())
+                .filter(|real| in_system(&real.to_string_lossy()))
+                .and_then(|real| {
+                    let real_name = real.file_name()?.to_str()?.to_owned();
+                    Some(matches!(
+                        (model(name), model(&real_name)),
+                        (Some(a), Some(b)) if std::ptr::eq(a, b)
+                    ))
+                });
+            return linked != Some(true);
         }
         // A PATH changed by this command, unless only appended to (`PATH=$PATH:x`).
         let ours = (self.ctx.env)("PATH").unwrap_or_default();
