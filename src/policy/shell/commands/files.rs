@@ -2,7 +2,7 @@
 //! removals, attribute changes, in-place converters, filters with an output file,
 //! mounts, patches; and the helpers the listers (`grep -l`, `ls`) use to feed `xargs`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
 use super::super::args::Opts;
@@ -435,6 +435,18 @@ impl Walker<'_> {
                 if tree {
                     self.copy_tree(src, &written, scope, name);
                 }
+                // Links copied as links (`cp -P`, `-d`, `-a`, `-r`, `mv`) or made by `cp
+                // -s` point where the source points: writes through them land there.
+                let symbolic = !moves && o.has(Some('s'), &["symbolic-link"]);
+                let follows =
+                    o.has(Some('L'), &["dereference"]) || (o.has(Some('H'), &[]) && !recursive);
+                let as_links = moves
+                    || o.has(Some('P'), &["no-dereference"])
+                    || o.has(Some('d'), &[])
+                    || (recursive && !follows);
+                if symbolic || (as_links && !follows) {
+                    self.copied_links(src, &written, scope, symbolic);
+                }
             }
         }
         Ok(Out::Nothing)
@@ -442,6 +454,54 @@ impl Walker<'_> {
 
     /// A recursive copy writes, beneath its destination, every path its source holds:
     /// each is written as a path of its own, so a glob such as `**/.env` sees the copies.
+    /// Records the symlinks a copy or move makes at `dest`: `cp -s` links `dest` to
+    /// `src`; a link copied as a link (or one inside a copied tree, up to a bound) keeps
+    /// pointing where it pointed, also one made earlier in this command.
+    fn copied_links(&mut self, src: &Field, dest: &Field, scope: &Scope, symbolic: bool) {
+        let (Some(s), Some(d)) = (src.known(), dest.known()) else {
+            return;
+        };
+        let (Some(src_abs), Some(dest_abs)) =
+            (self.resolve_path(s, scope), self.resolve_path(d, scope))
+        else {
+            return;
+        };
+        let (src_abs, dest_abs) = (paths::normalize(&src_abs), paths::normalize(&dest_abs));
+        if symbolic {
+            self.links.push((dest_abs, src_abs));
+            return;
+        }
+        let earlier: Vec<PathBuf> = super::super::through_links(&self.links, &src_abs);
+        for target in earlier {
+            self.links.push((dest_abs.clone(), target));
+        }
+        // Links on disk: the source itself, or any beneath a copied folder.
+        let mut stack = vec![(src_abs, dest_abs)];
+        let mut seen = 0usize;
+        while let Some((from, to)) = stack.pop() {
+            seen += 1;
+            if seen > 5_000 {
+                break;
+            }
+            let Ok(meta) = from.symlink_metadata() else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                if let Ok(target) = std::fs::read_link(&from) {
+                    let base = from.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let target = paths::normalize(&base.join(target));
+                    self.links.push((to, target));
+                }
+            } else if meta.is_dir()
+                && let Ok(entries) = std::fs::read_dir(&from)
+            {
+                for e in entries.flatten() {
+                    stack.push((e.path(), to.join(e.file_name())));
+                }
+            }
+        }
+    }
+
     pub(super) fn copy_tree(&mut self, src: &Field, dest: &Field, scope: &Scope, how: &str) {
         let (Some(src), Field::Known(dest)) = (src.known(), dest) else {
             return;
