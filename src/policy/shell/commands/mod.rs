@@ -182,6 +182,7 @@ impl Walker<'_> {
         // it does.
         if name != "wazir-hooks" && self.run_elsewhere(program, name, scope, env) {
             self.unknown_program(name, args, scope, env, &stdin);
+            self.unknown_may_run(args, scope)?;
             return Ok(Out::Unknown);
         }
         self.option_commands(name, args, scope)?;
@@ -203,9 +204,44 @@ impl Walker<'_> {
             }
             None => {
                 self.unknown_program(name, args, scope, env, &stdin);
+                self.unknown_may_run(args, scope)?;
                 Ok(Out::Unknown)
             }
         }
+    }
+
+    /// A program without a model may run what it is given, as the runners do
+    /// (`fakeroot sh -c …`, `valgrind -q rm x`, `setarch x86_64 bash …`, `tmux new 'cd
+    /// x && rm y'`): from each of its first arguments that names a program with a model
+    /// or a script by path, the rest is walked as a command that may run; an argument
+    /// holding a command line that starts with such a program is walked as one. What
+    /// they would change in the shell's own state is dropped.
+    fn unknown_may_run(&mut self, args: &[Field], scope: &Scope) -> Result<(), ShellError> {
+        const FIRST: usize = 16;
+        for (i, a) in args.iter().enumerate().take(FIRST) {
+            let Some(word) = a.known() else { continue };
+            let head = word
+                .trim_start_matches(['(', '{', ' ', '\t', '\n'])
+                .split(|c: char| c.is_whitespace() || c == ';')
+                .next()
+                .unwrap_or("");
+            let is_program = |w: &str| {
+                !w.starts_with('-')
+                    && (model(w).is_some()
+                        || (w.contains('/') && self.read_file(w, scope).is_some()))
+            };
+            if !word.contains(char::is_whitespace) && is_program(word) {
+                let mut sub = scope.clone();
+                self.dispatch(&args[i..], &mut sub, &HashMap::new(), Out::Nothing)?;
+            } else if word.contains(char::is_whitespace) && is_program(head) {
+                let mut sub = scope.clone();
+                match self.script(word, &mut sub, Out::Nothing) {
+                    Ok(_) | Err(ShellError::Parse(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether `program` may not be the one its name says: run by a path outside the
