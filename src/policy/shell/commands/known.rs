@@ -396,3 +396,47 @@ pub(super) const WHERE_TRUSTED_WRITE: &[(&[&str], &[&str])] = &[
     (&["coverage"], &["-o", "--data-file"]),
     (&["mypy"], &["--cache-dir", "--html-report", "--junit-xml"]),
 ];
+
+/// Variables that name a file or folder programs write to, by name or prefix: a value
+/// naming a protected path puts it within reach even when the variable was set by an
+/// earlier part of the command (see `Walker::environment_reach`).
+pub(super) fn names_output_place(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "HOME",
+        "TMPDIR",
+        "TMP",
+        "TEMP",
+        "GNUPGHOME",
+        "PYTHONPYCACHEPREFIX",
+        "NODE_V8_COVERAGE",
+        "NODE_REDIRECT_WARNINGS",
+        "NODE_REPL_HISTORY",
+        "PYTHON_HISTORY",
+        "SQLITE_HISTORY",
+        "MYSQL_HISTFILE",
+        "PSQL_HISTORY",
+        "LESSHISTFILE",
+        "SSLKEYLOGFILE",
+        "LD_DEBUG_OUTPUT",
+        "MALLOC_TRACE",
+        "HISTFILE",
+        "VALGRIND_OPTS",
+        "COVERAGE_FILE",
+        "LLVM_PROFILE_FILE",
+        "GCOV_PREFIX",
+        "CCACHE_DIR",
+        "CARGO_HOME",
+        "CARGO_TARGET_DIR",
+        "RUSTUP_HOME",
+        "GOPATH",
+        "GOCACHE",
+        "GOMODCACHE",
+        "PIP_CACHE_DIR",
+        "DENO_DIR",
+        "MPLCONFIGDIR",
+    ];
+    NAMES.contains(&name)
+        || name.starts_with("GIT_TRACE")
+        || (name.starts_with("XDG_") && name.ends_with("_HOME"))
+        || name.eq_ignore_ascii_case("npm_config_cache")
+}

@@ -109,6 +109,7 @@ impl Walker<'_> {
             return Ok(Out::Nothing);
         };
         self.program_variables_in_effect(scope, env)?;
+        self.environment_reach(scope, env);
         let Field::Known(program) = first else {
             // `$(which wazir-hooks) uninstall`: a program only known at run time may be
             // ours, so arguments that spell an operator command are refused.
@@ -374,6 +375,51 @@ impl Walker<'_> {
         // directory is left to the host's: agents run tools at the project root all day.
         if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
             self.write(&Field::Known(".".into()), scope, false, &how);
+        }
+    }
+
+    /// Variables name where programs write (`GIT_TRACE=FILE`, `TMPDIR=DIR`, `HOME=DIR`,
+    /// `VALGRIND_OPTS=--log-file=FILE`, `LD_DEBUG_OUTPUT=FILE`…, `known.rs`,
+    /// `names_output_place`), for any program, modelled or not: a value of one, set by
+    /// the command, that names a protected path or a folder holding one is within reach
+    /// of whatever runs — unless it names the working directory or a folder above it.
+    /// Every other variable of an unknown program is within its reach too (see
+    /// [`Walker::unknown_program`]).
+    fn environment_reach(&mut self, scope: &Scope, env: &HashMap<String, Val>) {
+        let values: Vec<(&str, &str)> = env
+            .iter()
+            .chain(scope.vars.iter().filter(|(k, _)| !env.contains_key(*k)))
+            .filter(|(k, _)| known::names_output_place(k))
+            .filter_map(|(k, v)| match v {
+                Val::Known(v) => Some((k.as_str(), v.as_str())),
+                _ => None,
+            })
+            .collect();
+        if values.is_empty() {
+            return;
+        }
+        let mut candidates: Vec<(String, String)> = Vec::new();
+        for (k, v) in values {
+            for word in v.split_whitespace() {
+                candidates.push((k.to_owned(), word.to_owned()));
+                if let Some((_, after)) = word.rsplit_once('=') {
+                    candidates.push((k.to_owned(), after.to_owned()));
+                }
+            }
+        }
+        for (k, c) in candidates {
+            if c.is_empty() || c.contains("://") {
+                continue;
+            }
+            let above_cwd = self.resolve_path(&c, scope).is_some_and(|p| {
+                self.ctx
+                    .cwd
+                    .starts_with(crate::policy::paths::normalize(&p))
+            });
+            if !above_cwd {
+                let how = format!("{k}={c} (a variable naming where programs may write)");
+                self.write(&Field::Known(c), scope, true, &how);
+            }
         }
     }
 
