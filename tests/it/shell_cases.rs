@@ -171,3 +171,45 @@ fn programs_linked_into_the_project() {
     }
     tally.finish("programs linked into the project", 30);
 }
+
+/// git reads settings and hooks from other repositories than the project's: a setting
+/// there that runs a command, or an active hook, makes git unknown.
+#[test]
+fn git_in_other_repositories() {
+    let fx = Fixture::new();
+    let other = fx.root.parent().unwrap().join("elsewhere");
+    let repo = |name: &str, config: &str, hook: Option<&str>| {
+        let git = other.join(name).join(".git");
+        std::fs::create_dir_all(git.join("hooks")).unwrap();
+        std::fs::write(git.join("config"), config).unwrap();
+        std::fs::write(git.join("hooks/pre-commit.sample"), "#!/bin/sh\n").unwrap();
+        if let Some(h) = hook {
+            std::fs::write(git.join("hooks").join(h), "#!/bin/sh\n").unwrap();
+        }
+        other.join(name).to_string_lossy().into_owned()
+    };
+    let plain = repo("plain", "[core]\n\tbare = false\n\teditor = vim\n", None);
+    let monitor = repo(
+        "monitor",
+        "[core]\n\tfsmonitor = rm -f roles/executor.md\n",
+        None,
+    );
+    let hooked = repo("hooked", "[core]\n\tbare = false\n", Some("post-commit"));
+    let cases = [
+        (format!("git -C {plain} status"), Verdict::Allow),
+        (format!("git -C {plain} commit -m x"), Verdict::Allow),
+        (format!("git -C {monitor} status"), Verdict::Deny),
+        (format!("GIT_DIR={monitor}/.git git status"), Verdict::Deny),
+        (format!("git --git-dir={monitor}/.git log"), Verdict::Deny),
+        (format!("git -C {hooked} commit -m x"), Verdict::Deny),
+        ("git status".to_owned(), Verdict::Allow),
+    ];
+    let mut tally = crate::harness::Tally::default();
+    for (host, template) in SHELL_TOOLS {
+        for (cmd, expect) in &cases {
+            let out = fx.run(host, &payload(template, &fx.root, Some(cmd), None, None));
+            tally.check(&format!("[{template}] {cmd}"), host, &out, *expect, &[]);
+        }
+    }
+    tally.finish("git in other repositories", 35);
+}

@@ -66,6 +66,20 @@ pub(super) enum Val {
     Partial(String, String),
 }
 
+impl Val {
+    /// The value as a word of a command line.
+    pub(super) fn to_field(&self) -> Field {
+        match self {
+            Val::Known(s) => Field::Known(s.clone()),
+            Val::Unknown => Field::unknown(),
+            Val::Partial(prefix, suffix) => Field::Partial {
+                prefix: prefix.clone(),
+                suffix: suffix.clone(),
+            },
+        }
+    }
+}
+
 /// What a command prints (and so what the next command in a pipe reads).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Out {

@@ -332,7 +332,11 @@ impl Walker<'_> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut sub = scope.clone();
-        let mut work_tree: Option<Field> = None;
+        let value = |k: &str| env.get(k).or_else(|| scope.vars.get(k)).cloned();
+        let mut work_tree: Option<Field> = value("GIT_WORK_TREE").map(|v| v.to_field());
+        let mut git_dir: Option<Field> = value("GIT_DIR")
+            .or_else(|| value("GIT_COMMON_DIR"))
+            .map(|v| v.to_field());
         // `-c alias.NAME=!cmd` aliases, by name.
         let mut aliases: HashMap<String, String> = HashMap::new();
         self.git_environment(env, scope)?;
@@ -363,18 +367,24 @@ impl Walker<'_> {
                 }
                 "--config-env" => {
                     i += 1;
-                    // The value comes from a variable: a command-running key is unknown.
-                    if let Some(k) = args.get(i).and_then(Field::known)
-                        && let Some((key, _)) = k.split_once('=')
-                        && runs_command(key)
-                    {
-                        self.write_anything("git --config-env with a command-running key");
-                    }
+                    let spec = args.get(i).cloned().unwrap_or_else(Field::unknown);
+                    self.git_config_env(&spec, scope, env, &mut aliases)?;
+                }
+                s if s.starts_with("--config-env=") => {
+                    let spec = Field::Known(s["--config-env=".len()..].to_owned());
+                    self.git_config_env(&spec, scope, env, &mut aliases)?;
+                }
+                s if s.starts_with("--git-dir=") => {
+                    git_dir = Some(Field::Known(s["--git-dir=".len()..].to_owned()));
+                }
+                "--git-dir" => {
+                    i += 1;
+                    git_dir = Some(args.get(i).cloned().unwrap_or_else(Field::unknown));
                 }
                 s if s.starts_with("--exec-path=") => {
                     self.write_anything("git --exec-path (its subcommands come from there)");
                 }
-                "--git-dir" | "--namespace" | "--super-prefix" => i += 1,
+                "--namespace" | "--super-prefix" => i += 1,
                 s if s.starts_with('-') => {}
                 _ => break,
             }
@@ -384,6 +394,18 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let rest = &args[i + 1..];
+        self.git_settings_elsewhere(&sub, git_dir.as_ref(), env, scope);
+        self.git_transport(args)?;
+        // `-c core.worktree=DIR` moves the work tree like `--work-tree`.
+        if work_tree.is_none()
+            && let Some(dir) = args[..i].iter().filter_map(Field::known).find_map(|a| {
+                let (k, v) = a.split_once('=')?;
+                k.eq_ignore_ascii_case("core.worktree")
+                    .then(|| v.to_owned())
+            })
+        {
+            work_tree = Some(Field::Known(dir));
+        }
         if let Some(command) = aliases.get(sub_cmd).cloned() {
             // An alias of `!cmd` runs `cmd ARGS` in a shell at the work tree's top.
             let mut text = command;
@@ -410,6 +432,18 @@ impl Walker<'_> {
             None => self.git_root(&sub),
         };
         let root_field = Field::Known(root.to_string_lossy().into_owned());
+        // In a work tree of the caller's choosing, a branch checkout, merge, rebase or
+        // any other subcommand that updates the work tree writes all of it.
+        if work_tree.is_some() && !WORK_TREE_READERS.contains(&sub_cmd) {
+            let how = format!("git {sub_cmd} in another work tree");
+            self.write(&root_field, &sub, true, &how);
+        }
+        // `--output=FILE` on any subcommand (diff-tree, shortlog, rev-list…).
+        for f in Opts::parse(rest, "", &["output", "output-directory"])
+            .all(None, &["output", "output-directory"])
+        {
+            self.write(f, &sub, true, &format!("git {sub_cmd} --output"));
+        }
         let (before, after) = match rest.iter().position(|a| a.known() == Some("--")) {
             Some(p) => (&rest[..p], Some(&rest[p + 1..])),
             None => (rest, None),
@@ -807,6 +841,155 @@ impl Walker<'_> {
     /// A pathspec as the paths it can reach: magic (`:/`, `:!x`, `:(glob)…`) reaches the
     /// whole work tree; a glob reaches anything beneath its literal part (git's `*`
     /// crosses `/`).
+    /// `--config-env=KEY=VAR`: the setting `KEY=$VAR`, judged as `-c` would be.
+    fn git_config_env(
+        &mut self,
+        spec: &Field,
+        scope: &Scope,
+        env: &HashMap<String, Val>,
+        aliases: &mut HashMap<String, String>,
+    ) -> Result<(), ShellError> {
+        let Some((key, var)) = spec.known().and_then(|s| s.split_once('=')) else {
+            self.write_anything("git --config-env with a setting only known at run time");
+            return Ok(());
+        };
+        let value = env
+            .get(var)
+            .or_else(|| scope.vars.get(var))
+            .cloned()
+            .or_else(|| (self.ctx.env)(var).map(Val::Known));
+        let setting = match value {
+            Some(Val::Known(v)) => Field::Known(format!("{key}={v}")),
+            _ => Field::Partial {
+                prefix: format!("{key}="),
+                suffix: String::new(),
+            },
+        };
+        self.git_setting(&setting, scope, aliases, "git --config-env")
+    }
+
+    /// Programs git runs to reach a repository: `--upload-pack`, `--receive-pack`,
+    /// `--exec` (and clone's `-u`) and `ext::` URLs, walked as the commands they are.
+    fn git_transport(&mut self, args: &[Field]) -> Result<(), ShellError> {
+        const OPTIONS: [&str; 3] = ["--upload-pack", "--receive-pack", "--exec"];
+        let mut commands: Vec<Field> = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let Some(w) = a.known() else { continue };
+            for o in OPTIONS {
+                if w == o || (o == "--upload-pack" && w == "-u") {
+                    commands.push(args.get(i + 1).cloned().unwrap_or_else(Field::unknown));
+                } else if let Some(v) = w.strip_prefix(o).and_then(|v| v.strip_prefix('=')) {
+                    commands.push(Field::Known(v.to_owned()));
+                }
+            }
+            if let Some(at) = w.find("ext::") {
+                // `ext::CMD ARG…`: words split at spaces, `% ` a space inside one.
+                let argv: Vec<Field> = ext_words(&w[at + 5..])
+                    .into_iter()
+                    .map(Field::Known)
+                    .collect();
+                let mut sub = Scope::new(self.ctx.cwd.clone());
+                self.dispatch(&argv, &mut sub, &HashMap::new(), Out::Nothing)?;
+            }
+        }
+        for c in commands {
+            let scope = Scope::new(self.ctx.cwd.clone());
+            self.run_text(&c, &scope, &HashMap::new(), &[], "git transport command")?;
+        }
+        Ok(())
+    }
+
+    /// Settings and hooks git reads from places the guard does not guard: another
+    /// repository (`-C DIR`, `GIT_DIR`, `--git-dir`, a `.git` file or `commondir`
+    /// pointing elsewhere), `$HOME/.gitconfig` or `$XDG_CONFIG_HOME/git/config` with
+    /// the variable set by the command. Written earlier in the command, or holding a
+    /// setting that runs a command or an active hook, makes git unknown.
+    fn git_settings_elsewhere(
+        &mut self,
+        sub: &Scope,
+        git_dir: Option<&Field>,
+        env: &HashMap<String, Val>,
+        scope: &Scope,
+    ) {
+        let mut configs: Vec<PathBuf> = Vec::new();
+        let mut hooks: Vec<PathBuf> = Vec::new();
+        let gitdir = match git_dir {
+            Some(Field::Known(d)) => self.resolve_path(d, sub).map(|p| paths::normalize(&p)),
+            Some(_) => {
+                self.write_anything("git with a repository only known at run time");
+                return;
+            }
+            None => sub.cwd.as_deref().and_then(find_git_dir),
+        };
+        let own = find_git_dir(&self.ctx.cwd);
+        if let Some(dir) = gitdir {
+            let common = std::fs::read_to_string(dir.join("commondir"))
+                .ok()
+                .map(|c| paths::normalize(&dir.join(c.trim())));
+            let written = |f: &str| self.written_earlier(&dir.join(f).to_string_lossy(), sub);
+            if written("commondir") || written("config") {
+                self.write_anything("git reading a repository this command changes");
+                return;
+            }
+            let foreign = git_dir.is_some()
+                || own.as_ref() != Some(&dir)
+                || common.is_some()
+                || self.written_earlier(&dir.to_string_lossy(), sub);
+            if foreign {
+                for d in std::iter::once(dir).chain(common) {
+                    configs.push(d.join("config"));
+                    hooks.push(d.join("hooks"));
+                }
+            }
+        }
+        let set = |k: &str| match env.get(k).or_else(|| scope.vars.get(k)) {
+            Some(Val::Known(v)) => Some(Some(PathBuf::from(v))),
+            Some(_) => Some(None),
+            None => None,
+        };
+        for (var, file) in [("HOME", ".gitconfig"), ("XDG_CONFIG_HOME", "git/config")] {
+            match set(var) {
+                Some(Some(d)) => {
+                    if let Some(d) = self.resolve_path(&d.to_string_lossy(), sub) {
+                        configs.push(d.join(file));
+                    }
+                }
+                Some(None) => {
+                    self.write_anything(&format!("git with {var} only known at run time"));
+                    return;
+                }
+                None => {}
+            }
+        }
+        for config in configs {
+            let shown = config.display().to_string();
+            if self.written_earlier(&shown, sub) {
+                self.write_anything(&format!(
+                    "git reading settings this command writes ({shown})"
+                ));
+                return;
+            }
+            if let Ok(text) = std::fs::read_to_string(&config)
+                && let Some(key) = command_setting(&text)
+            {
+                self.write_anything(&format!("git runs a command set by `{key}` in {shown}"));
+                return;
+            }
+        }
+        for dir in hooks {
+            let shown = dir.display().to_string();
+            let active = std::fs::read_dir(&dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| !e.file_name().to_string_lossy().ends_with(".sample"))
+            });
+            if active || self.written_earlier(&shown, sub) {
+                self.write_anything(&format!("git runs the hooks in {shown}"));
+                return;
+            }
+        }
+    }
+
     fn pathspec(&self, p: &Field, root: &Field) -> Field {
         match p {
             Field::Known(s) if s.starts_with(':') => root.clone(),
@@ -826,6 +1009,41 @@ impl Walker<'_> {
 /// have a model of what they write). History moves (`merge`, `pull`, `rebase`,
 /// `cherry-pick`, `revert`, `am`, `switch` and `checkout` of a branch, `bisect`) rewrite
 /// tracked files to another commit's content: that is the residual the README names.
+/// Subcommands that leave the work tree as it is (they may read it, or write the index
+/// or refs only).
+const WORK_TREE_READERS: [&str; 30] = [
+    "status",
+    "diff",
+    "log",
+    "show",
+    "ls-files",
+    "ls-tree",
+    "grep",
+    "blame",
+    "rev-parse",
+    "describe",
+    "branch",
+    "tag",
+    "config",
+    "remote",
+    "fetch",
+    "cat-file",
+    "shortlog",
+    "reflog",
+    "show-ref",
+    "for-each-ref",
+    "name-rev",
+    "rev-list",
+    "count-objects",
+    "fsck",
+    "help",
+    "version",
+    "check-ignore",
+    "check-attr",
+    "add",
+    "commit",
+];
+
 const KNOWN_SUBCOMMANDS: [&str; 75] = [
     "add",
     "am",
@@ -906,6 +1124,73 @@ const KNOWN_SUBCOMMANDS: [&str; 75] = [
 
 /// Whether git runs the value of setting `key` as a command, or reads commands or
 /// settings from where it points (case-insensitive, as git's keys are).
+/// The words of an `ext::` command: split at spaces; `% ` is a space inside a word,
+/// `%%` a percent sign.
+fn ext_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '%') {
+            (_, true) => match chars.next() {
+                Some(' ') => word.push(' '),
+                Some('%') => word.push('%'),
+                Some(other) => {
+                    word.push('%');
+                    word.push(other);
+                }
+                None => {}
+            },
+            (' ', _) => words.push(std::mem::take(&mut word)),
+            _ => word.push(c),
+        }
+    }
+    words.push(word);
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+/// The repository folder git uses from `dir`: the nearest `.git` folder above it, or
+/// the folder a `.git` file names.
+fn find_git_dir(dir: &Path) -> Option<PathBuf> {
+    for d in dir.ancestors() {
+        let dot = d.join(".git");
+        let Ok(meta) = dot.metadata() else { continue };
+        if meta.is_dir() {
+            return Some(paths::normalize(&dot));
+        }
+        let text = std::fs::read_to_string(&dot).ok()?;
+        let target = text.trim().strip_prefix("gitdir:")?.trim();
+        return Some(paths::normalize(&d.join(target)));
+    }
+    None
+}
+
+/// The first setting in a git config file whose value git runs as a command (a plain
+/// editor or pager aside), as `section.key`.
+fn command_setting(text: &str) -> Option<String> {
+    let mut section = String::new();
+    for line in text.lines().map(str::trim) {
+        if let Some(head) = line.strip_prefix('[') {
+            let head = head.trim_end_matches(']');
+            section = match head.split_once(char::is_whitespace) {
+                Some((s, sub)) => format!("{s}.{}", sub.trim().trim_matches('"')),
+                None => head.to_owned(),
+            };
+            continue;
+        }
+        if line.is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        let (k, v) = line.split_once('=').unwrap_or((line, ""));
+        let key = format!("{section}.{}", k.trim());
+        if runs_command(&key) && !plain_viewer(&key, v.trim()) {
+            return Some(key);
+        }
+    }
+    None
+}
+
 fn runs_command(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     let last = key.rsplit('.').next().unwrap_or("");

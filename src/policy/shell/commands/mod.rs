@@ -411,12 +411,15 @@ impl Walker<'_> {
             if c.is_empty() || c.contains("://") {
                 continue;
             }
-            let above_cwd = self.resolve_path(&c, scope).is_some_and(|p| {
-                self.ctx
-                    .cwd
-                    .starts_with(crate::policy::paths::normalize(&p))
-            });
-            if !above_cwd {
+            // Only what may hold a protected path: a variable pointing elsewhere is not
+            // taken as a write (`HOME=/tmp/h git log` reads /tmp/h/.gitconfig as it is).
+            let place = self
+                .resolve_path(&c, scope)
+                .map(|p| crate::policy::paths::normalize(&p));
+            let reaches = place
+                .as_ref()
+                .is_some_and(|p| !self.ctx.cwd.starts_with(p) && (self.ctx.relevant)(p));
+            if reaches {
                 let how = format!("{k}={c} (a variable naming where programs may write)");
                 self.write(&Field::Known(c), scope, true, &how);
             }
