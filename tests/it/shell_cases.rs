@@ -1,5 +1,5 @@
-//! The shell corpora (tests/fixtures/shell/cases.jsonl, holdout.jsonl and holdout2.jsonl,
-//! written by three different authors): every write must be denied and every read allowed, through every
+//! The shell corpora (tests/fixtures/shell/cases.jsonl, holdout.jsonl, holdout2.jsonl and
+//! the verified-*.jsonl pair, written by four different authors): every write must be denied and every read allowed, through every
 //! host's shell tool.
 
 use serde_json::Value;
@@ -22,7 +22,11 @@ fn cases() -> Vec<Case> {
         "\n",
         include_str!("../fixtures/shell/holdout.jsonl"),
         "\n",
-        include_str!("../fixtures/shell/holdout2.jsonl")
+        include_str!("../fixtures/shell/holdout2.jsonl"),
+        "\n",
+        include_str!("../fixtures/shell/verified-bypasses.jsonl"),
+        "\n",
+        include_str!("../fixtures/shell/verified-readonly.jsonl")
     );
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with("//"))
@@ -46,7 +50,7 @@ fn cases() -> Vec<Case> {
 fn run_corpus(tools: &[(&str, &str)]) {
     let fx = Fixture::new();
     let cases = cases();
-    assert!(cases.len() > 2700, "the corpus shrank to {}", cases.len());
+    assert!(cases.len() > 4300, "the corpus shrank to {}", cases.len());
     let mut failures = Vec::new();
     let mut known = Vec::new();
     let (mut denied, mut allowed) = (0, 0);
@@ -60,7 +64,12 @@ fn run_corpus(tools: &[(&str, &str)]) {
                 .cwd
                 .as_ref()
                 .map_or(fx.root.clone(), |c| fx.root.join(c));
-            let out = fx.run(host, &payload(template, &cwd, Some(&cmd), None, None));
+            // Hosts pass their TMPDIR on (the verified corpus writes there).
+            let out = fx.run_env(
+                host,
+                &payload(template, &cwd, Some(&cmd), None, None),
+                &[("TMPDIR", "/tmp")],
+            );
             let got = verdict(host, &out);
             if let Some(gap) = &case.known_gap {
                 assert_eq!(

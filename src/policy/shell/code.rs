@@ -173,6 +173,8 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
                 preceded.ends_with('|')
                     || after.trim_start().starts_with("| getline")
                     || after.trim_start().starts_with("|getline")
+                    || call_of(&chars, lit.start)
+                        .is_some_and(|(name, index, _)| index == 0 && name == "system")
             }
             _ => call_of(&chars, lit.start).is_some_and(|(name, index, _)| {
                 let last = name
@@ -183,8 +185,10 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
                 index == 0 && RUNS_COMMANDS.contains(&last.as_str())
             }),
         };
+        // A command line is walked as one: its words are judged there, not as paths.
         if runs {
             scan.commands.push(text.clone());
+            continue;
         }
         if !read_only_position(&chars, lit) {
             add_paths(&mut scan.paths, text);

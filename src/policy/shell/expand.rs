@@ -241,6 +241,26 @@ impl Walker<'_> {
                 let ifs = self.ifs(scope);
                 let vals = self.parameter(expr, scope)?;
                 let many = vals.len() > 1;
+                // `"$*"`, `"${a[*]}"`: one word, joined with the first character of IFS.
+                if quoted && many && format!("{expr:?}").contains("concatenate: true") {
+                    let sep = match scope.vars.get("IFS") {
+                        Some(Val::Known(s)) => {
+                            s.chars().next().map(String::from).unwrap_or_default()
+                        }
+                        Some(_) => {
+                            b.unknown();
+                            return Ok(());
+                        }
+                        None => " ".to_owned(),
+                    };
+                    for (i, v) in vals.iter().enumerate() {
+                        if i > 0 {
+                            b.lit(&sep, true);
+                        }
+                        push_val(v, true, b, &ifs);
+                    }
+                    return Ok(());
+                }
                 for (i, v) in vals.iter().enumerate() {
                     if i > 0 && many {
                         b.split();
@@ -498,6 +518,9 @@ impl Walker<'_> {
     }
 
     fn lookup_named(&self, name: &str, scope: &Scope) -> Option<Val> {
+        if let Some(frozen) = self.readonly.get(name) {
+            return frozen.clone();
+        }
         if let Some(target) = scope.namerefs.get(name)
             && target != name
         {

@@ -179,12 +179,34 @@ pub(super) struct Walker<'a> {
     steps: usize,
     /// Symlinks made earlier in this command: (link, what it points at), both absolute.
     pub links: Vec<(PathBuf, PathBuf)>,
-    functions: HashMap<String, Rc<ast::FunctionBody>>,
+    /// Paths something made earlier in this command that may be symlinks to anywhere
+    /// (interpreter code that makes links, a program without a model): a write beneath
+    /// one lands somewhere unknown.
+    pub maybe_links: Vec<PathBuf>,
+    /// Builtins `enable -n` turned off: their names run programs on `PATH` instead.
+    pub disabled: std::collections::HashSet<String>,
+    /// `readonly` names, with the value each had when it was made read-only: later
+    /// assignments fail, so that value stays.
+    pub readonly: HashMap<String, Option<Val>>,
+    /// A DEBUG trap with `extdebug` may skip any command.
+    pub skippable: bool,
+    /// Programs a compiler built earlier in this command (`gcc -o build/t t.c`), with
+    /// the text of their sources when known: run, their sources' literals are scanned as
+    /// code, and they are programs without a model, judged by what they are given.
+    pub built: Vec<(PathBuf, Option<Vec<String>>)>,
+    pub(super) functions: HashMap<String, Rc<ast::FunctionBody>>,
     /// Files written earlier in this command, so a script created and then run is known
     /// to be unknowable rather than mistaken for one that does not exist.
     pub written: Written,
     /// What each process substitution (`<(cmd)`, named `/dev/fd/N`) would read back.
     pub fd_contents: HashMap<String, Out>,
+    /// Files this command wrote with text known in full (`printf … > s.sh`, `cat >
+    /// t.py <<EOF`), by normalized path: read back as that text. Any other write to
+    /// one forgets it.
+    pub file_texts: HashMap<PathBuf, String>,
+    /// Where the running simple command's stdout goes: a file, and the text it holds
+    /// before (appended to), when known.
+    stdout_file: Option<(PathBuf, Option<String>)>,
     /// Files the command opens for reading on a descriptor (`exec 4<f`, `< f`), by
     /// number, anywhere in it: `/dev/fd/4` opened for writing writes them.
     opened: HashMap<u32, Vec<Target>>,
@@ -314,9 +336,12 @@ pub(super) struct Written {
     holders: std::collections::HashSet<PathBuf>,
     /// Names written into a folder of programs (one whose name ends in `bin`).
     in_bin: std::collections::HashSet<std::ffi::OsString>,
-    /// Something an interpreter may load by itself was written: a module or script
-    /// (by its extension) or a file whose name is only known at run time.
+    /// A file whose name is only known at run time was written: it may be code an
+    /// interpreter loads by itself.
     code: bool,
+    /// Modules and scripts (by their extension) written, which an interpreter may load
+    /// by itself.
+    code_paths: Vec<PathBuf>,
 }
 
 /// Extensions of files interpreters load by themselves (`import x`, `require('./x')`,
@@ -342,7 +367,7 @@ impl Written {
             .extension()
             .is_some_and(|e| CODE_EXTENSIONS.iter().any(|c| e == *c))
         {
-            self.code = true;
+            self.code_paths.push(path.clone());
         }
         self.paths.insert(path);
     }
@@ -352,14 +377,30 @@ impl Written {
         self.code = true;
     }
 
-    /// Sets what [`Written::holds_code`] answers (around a command's own redirections).
-    pub(super) fn set_code(&mut self, code: bool) {
-        self.code = code;
+    /// Forgets the code written since [`Written::holds_code`] answered `state` (around
+    /// a command's own redirections), or puts it back.
+    pub(super) fn set_code(&mut self, state: (bool, usize), after: Option<(bool, Vec<PathBuf>)>) {
+        match after {
+            Some((unnamed, paths)) => {
+                self.code |= unnamed;
+                self.code_paths.extend(paths);
+            }
+            None => {
+                self.code = state.0;
+                self.code_paths.truncate(state.1);
+            }
+        }
     }
 
-    /// Code an interpreter may load by itself was written (see [`CODE_EXTENSIONS`]).
-    pub(super) fn holds_code(&self) -> bool {
-        self.code
+    /// Code an interpreter may load by itself was written (see [`CODE_EXTENSIONS`]):
+    /// whether a file of unknown name was, and the modules and scripts.
+    pub(super) fn code(&self) -> (bool, &[PathBuf]) {
+        (self.code, &self.code_paths)
+    }
+
+    /// How much code was written, to restore with [`Written::set_code`].
+    pub(super) fn holds_code(&self) -> (bool, usize) {
+        (self.code, self.code_paths.len())
     }
 
     /// `path` itself was written.
@@ -380,6 +421,72 @@ impl Written {
     /// A program of this name was written into a folder of programs.
     pub(super) fn program_named(&self, name: &str) -> bool {
         self.in_bin.contains(std::ffi::OsStr::new(name))
+    }
+}
+
+/// Builtins whose effect is on the shell itself (its variables, working directory,
+/// functions, aliases): one that fails, or is skipped, has none.
+const STATEFUL: [&str; 27] = [
+    "cd",
+    "pushd",
+    "popd",
+    "read",
+    "mapfile",
+    "readarray",
+    "printf",
+    "unset",
+    "set",
+    "shift",
+    "eval",
+    "source",
+    ".",
+    "alias",
+    "unalias",
+    "hash",
+    "enable",
+    "export",
+    "declare",
+    "typeset",
+    "local",
+    "readonly",
+    "trap",
+    "shopt",
+    "let",
+    "builtin",
+    "command",
+];
+
+/// Whether a redirection may fail, skipping its command: one whose file (to read) or
+/// folder (to write into) is not there now, or is named by an expansion.
+fn may_fail(r: &IoRedirect, cwd: Option<&Path>) -> bool {
+    match r {
+        IoRedirect::File(_, kind, IoFileRedirectTarget::Filename(w)) => {
+            let word = w.value.as_str();
+            if matches!(
+                word,
+                "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/tty"
+            ) {
+                return false;
+            }
+            if word.contains(['$', '`', '*', '?', '[', '{', '~', '\\', '\'', '"']) {
+                return true;
+            }
+            let Some(path) = cwd.map(|c| c.join(word)) else {
+                return true;
+            };
+            match kind {
+                IoFileRedirectKind::Read => !path.is_file(),
+                _ => !path.parent().is_some_and(Path::is_dir) || path.is_dir(),
+            }
+        }
+        IoRedirect::File(_, _, IoFileRedirectTarget::Duplicate(w)) => {
+            // `>&2`, `2>&1`, `>&-` only duplicate; `>&file` opens a file.
+            !w.value
+                .trim_end_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -444,9 +551,16 @@ impl<'a> Walker<'a> {
             depth: 0,
             steps: 0,
             links: Vec::new(),
+            maybe_links: Vec::new(),
+            disabled: std::collections::HashSet::new(),
+            readonly: HashMap::new(),
+            skippable: false,
+            built: Vec::new(),
             functions: HashMap::new(),
             written: Written::default(),
             fd_contents: HashMap::new(),
+            file_texts: HashMap::new(),
+            stdout_file: None,
             opened: HashMap::new(),
             descriptor_writes: Vec::new(),
             aliases: HashMap::new(),
@@ -613,11 +727,15 @@ impl<'a> Walker<'a> {
         // bash's table of program paths (`BASH_CMDS[cat]=/usr/bin/tee`, `declare -A
         // BASH_CMDS`, `printf -v 'BASH_CMDS[ls]'`): once named, no program's name is
         // evidence of what runs.
-        if text.contains("BASH_CMDS") {
+        // `BASH_ALIASES[ls]='rm -f'` is an alias by another route.
+        if text.contains("BASH_CMDS") || text.contains("BASH_ALIASES") {
             self.programs_remapped = true;
         }
         if text.contains("lastpipe") {
             self.lastpipe = true;
+        }
+        if text.contains("extdebug") {
+            self.skippable = true;
         }
         if [
             "GLOBIGNORE",
@@ -698,11 +816,19 @@ impl<'a> Walker<'a> {
             return;
         };
         target = match target {
-            Target::Path(p) if self.unknown_before_dotdot(&p) => Target::Partial {
-                dir: None,
-                name_prefix: String::new(),
-                suffix: String::new(),
-            },
+            Target::Path(p)
+                if self.unknown_before_dotdot(&p)
+                    || self.maybe_links.iter().any(|l| {
+                        let lexical = super::super::paths::normalize(&p);
+                        lexical != *l && lexical.starts_with(l)
+                    }) =>
+            {
+                Target::Partial {
+                    dir: None,
+                    name_prefix: String::new(),
+                    suffix: String::new(),
+                }
+            }
             Target::Path(p) => {
                 use super::super::paths::{Alias, alias};
                 match alias(&p, scope.cwd.as_deref()) {
@@ -733,6 +859,19 @@ impl<'a> Walker<'a> {
             }
             t => t,
         };
+        // Attributes and times change, the text does not.
+        let keeps_text = ["chmod", "chown", "chgrp", "chattr", "setfacl", "touch"]
+            .iter()
+            .any(|w| how.starts_with(w));
+        match &target {
+            _ if keeps_text => {}
+            Target::Path(p) => {
+                let lexical = super::super::paths::normalize(p);
+                self.file_texts
+                    .retain(|k, _| !(k == &lexical || (recursive && k.starts_with(&lexical))));
+            }
+            _ => self.file_texts.clear(),
+        }
         if let Target::Path(p) = &target {
             let lexical = super::super::paths::normalize(p);
             // A symlink made earlier in this same command is not on disk yet: follow it
@@ -971,8 +1110,20 @@ impl<'a> Walker<'a> {
             Command::Simple(simple) => self.simple(simple, scope, stdin),
             Command::Compound(compound, redirects) => {
                 let mut stdin = stdin;
+                let fragile = self.skippable
+                    || redirects
+                        .iter()
+                        .flat_map(|r| r.0.iter())
+                        .any(|r| may_fail(r, scope.cwd.as_deref()));
                 for r in redirects.iter().flat_map(|r| r.0.iter()) {
                     self.redirect(r, scope, &mut stdin)?;
+                }
+                if fragile {
+                    // A redirection that fails skips the whole compound.
+                    let mut ran = scope.clone();
+                    let out = self.compound(compound, &mut ran, stdin);
+                    scope.join(&ran);
+                    return out;
                 }
                 self.compound(compound, scope, stdin)
             }
@@ -1240,14 +1391,35 @@ impl<'a> Walker<'a> {
         // A command's own output files are opened before it runs, empty: nothing it
         // could load is in them yet (`python3 gen.py > out.py`).
         let code_before = self.written.holds_code();
+        self.stdout_file = None;
+        // A builtin whose redirection fails (`cd /tmp 2>/missing/x`), or that a DEBUG
+        // trap skips, changes nothing: its effect on the shell may not happen.
+        let fragile = (self.skippable
+            || redirects.iter().any(|r| may_fail(r, scope.cwd.as_deref())))
+            && argv
+                .first()
+                .and_then(Field::known)
+                .is_none_or(|n| STATEFUL.contains(&n) || self.functions.contains_key(n));
         for r in redirects {
             self.redirect(r, scope, &mut stdin)?;
         }
-        let code_after = self.written.holds_code();
-        self.written.set_code(code_before);
-        let out = self.run_simple(argv, assigns, declared, scope, stdin);
-        if code_after {
-            self.written.set_code(true);
+        let stdout_file = self.stdout_file.take();
+        let (unnamed, paths) = self.written.code();
+        let own = (unnamed, paths[code_before.1..].to_vec());
+        self.written.set_code(code_before, None);
+        let out = if fragile {
+            let mut ran = scope.clone();
+            let out = self.run_simple(argv, assigns, declared, &mut ran, stdin);
+            scope.join(&ran);
+            out
+        } else {
+            self.run_simple(argv, assigns, declared, scope, stdin)
+        };
+        self.written.set_code(code_before, Some(own));
+        // What the command printed into its file is that file's text now.
+        if let (Ok(Out::Text(t)), Some((path, before))) = (&out, stdout_file) {
+            self.file_texts
+                .insert(path, format!("{}{t}", before.unwrap_or_default()));
         }
         out
     }
@@ -1269,6 +1441,8 @@ impl<'a> Walker<'a> {
         let is_declaration = matches!(
             argv.first(),
             Some(Field::Known(n)) if ["export", "declare", "typeset", "local", "readonly"].contains(&n.as_str())
+                && !self.functions.contains_key(n)
+                && !self.disabled.contains(n)
         );
         if is_declaration {
             let nameref = argv
@@ -1327,8 +1501,38 @@ impl<'a> Walker<'a> {
                     None => {}
                 }
             }
+            // An option the builtin does not have, or `local` outside a function, makes
+            // it fail: whether it assigned is not known.
+            let valid: &str = match first {
+                Some("export") => "fnp",
+                Some("readonly") => "aAfp",
+                _ => "aAfFgiIlnprtux",
+            };
+            let fails = argv[1..].iter().filter_map(Field::known).any(|a| {
+                a.len() > 1
+                    && (a.starts_with('-') || a.starts_with('+'))
+                    && a != "--"
+                    && !a[1..].chars().all(|c| valid.contains(c))
+            }) || (first == Some("local") && self.locals.is_empty());
+            let read_only = first == Some("readonly")
+                || argv[1..]
+                    .iter()
+                    .filter_map(Field::known)
+                    .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('r'));
+            let plain_names: Vec<String> = argv[1..]
+                .iter()
+                .filter_map(Field::known)
+                .filter(|w| !w.starts_with('-') && !w.contains('=') && is_name(w))
+                .map(str::to_owned)
+                .collect();
+            let mut frozen: Vec<String> = plain_names;
             for (name, val) in declared {
-                let val = if case_changing { Val::Unknown } else { val };
+                let val = if case_changing || fails {
+                    Val::Unknown
+                } else {
+                    val
+                };
+                frozen.push(name.clone());
                 if local && let Some(frame) = self.locals.last_mut() {
                     frame.push((name.clone(), scope.vars.get(&name).cloned()));
                 }
@@ -1339,6 +1543,13 @@ impl<'a> Walker<'a> {
                     (_, val) => {
                         scope.vars.insert(name, val);
                     }
+                }
+            }
+            if read_only && !fails {
+                for name in frozen {
+                    self.readonly
+                        .entry(name.clone())
+                        .or_insert_with(|| scope.vars.get(&name).cloned());
                 }
             }
         }
@@ -1421,10 +1632,22 @@ impl<'a> Walker<'a> {
             args.iter().map(Field::to_val).collect(),
         );
         let mut stdin = stdin;
+        let fragile = body
+            .1
+            .iter()
+            .flat_map(|r| r.0.iter())
+            .any(|r| may_fail(r, scope.cwd.as_deref()));
         for r in body.1.iter().flat_map(|r| r.0.iter()) {
             self.redirect(r, scope, &mut stdin)?;
         }
-        let out = self.compound(&body.0, scope, stdin);
+        let out = if fragile {
+            let mut ran = scope.clone();
+            let out = self.compound(&body.0, &mut ran, stdin);
+            scope.join(&ran);
+            out
+        } else {
+            self.compound(&body.0, scope, stdin)
+        };
         scope.positional = saved;
         // `local` variables end with the function.
         for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
@@ -1588,8 +1811,24 @@ impl<'a> Walker<'a> {
                     if matches!(kind, IoFileRedirectKind::ReadAndWrite) {
                         self.open_on(*fd, &fields, scope);
                     }
-                    for f in fields {
-                        self.write(&f, scope, false, how);
+                    if fd.is_none_or(|n| n == 1) {
+                        self.stdout_file = match (fields.as_slice(), kind) {
+                            (_, IoFileRedirectKind::ReadAndWrite) => None,
+                            ([Field::Known(p)], _) => self.resolve_path(p, scope).and_then(|p| {
+                                let p = super::super::paths::normalize(&p);
+                                let before = match kind {
+                                    IoFileRedirectKind::Append => {
+                                        Some(self.file_texts.get(&p).cloned()?)
+                                    }
+                                    _ => None,
+                                };
+                                Some((p, before))
+                            }),
+                            _ => None,
+                        };
+                    }
+                    for f in &fields {
+                        self.write(f, scope, false, how);
                     }
                 }
                 (IoFileRedirectKind::DuplicateOutput, IoFileRedirectTarget::Duplicate(w)) => {
@@ -1707,6 +1946,12 @@ impl<'a> Walker<'a> {
 
     pub(super) fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
         if let Some(Out::Text(t)) = self.fd_contents.get(path) {
+            return Some(t.clone());
+        }
+        if let Some(t) = self
+            .resolve_path(path, scope)
+            .and_then(|p| self.file_texts.get(&super::super::paths::normalize(&p)))
+        {
             return Some(t.clone());
         }
         // What is on disk now is not what will be read.

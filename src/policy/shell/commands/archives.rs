@@ -29,6 +29,17 @@ pub(super) const MODELS: &[Model] = &[
                 for f in o.operands.iter().skip(1) {
                     w.write(f, c.scope, true, "zip -m (removes what it archives)");
                 }
+                // `-@`: the names come on stdin.
+                if o.has(Some('@'), &["names-stdin"]) {
+                    match &c.stdin {
+                        Out::Text(t) => {
+                            for line in t.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                                w.write(&Field::Known(line.to_owned()), c.scope, true, "zip -m -@");
+                            }
+                        }
+                        _ => w.write_anything("zip -m -@ (removes names read at run time)"),
+                    }
+                }
             }
             Ok(Out::Unknown)
         },
@@ -132,6 +143,22 @@ impl Walker<'_> {
             }
             for m in &o.operands {
                 self.write(m, &at, true, "tar --remove-files");
+            }
+            // Names read from a list (`-T FILE`): each line, when the list can be read.
+            for list in o.all(Some('T'), &["files-from"]) {
+                match list.known().and_then(|l| self.read_file(l, scope)) {
+                    Some(text) => {
+                        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                            self.write(
+                                &Field::Known(line.to_owned()),
+                                &at,
+                                true,
+                                "tar --remove-files",
+                            );
+                        }
+                    }
+                    None => self.write_anything("tar --remove-files of names read at run time"),
+                }
             }
         }
         if extract && !has('O', &["to-stdout"]) {
@@ -454,7 +481,45 @@ impl Walker<'_> {
         let to_stdout = o.has(Some('c'), &["stdout", "to-stdout"])
             || o.has(Some('t'), &["test"])
             || o.has(Some('l'), &["list"]);
-        if !to_stdout {
+        // lz4, zstd and brotli keep their input (unless told to remove it); lz4's second
+        // operand is its output.
+        let keeps = matches!(name, "lz4" | "zstd" | "unzstd" | "brotli")
+            && !o.has(None, &["rm"])
+            && !o.has(Some('j'), &[]);
+        if keeps && !to_stdout {
+            let outputs: Vec<&Field> = if name == "lz4" && o.operands.len() == 2 {
+                vec![&o.operands[1]]
+            } else {
+                Vec::new()
+            };
+            for f in outputs {
+                self.write(f, scope, false, name);
+            }
+            for f in &o.operands {
+                if let Field::Known(s) = f {
+                    let out = if o.has(Some('d'), &["decompress"]) || name.starts_with("un") {
+                        s.rsplit_once('.')
+                            .map_or(s.clone(), |(stem, _)| stem.to_owned())
+                    } else {
+                        format!(
+                            "{s}.{}",
+                            if name == "lz4" {
+                                "lz4"
+                            } else if name == "brotli" {
+                                "br"
+                            } else {
+                                "zst"
+                            }
+                        )
+                    };
+                    if !(name == "lz4" && o.operands.len() == 2) {
+                        self.write(&Field::Known(out), scope, false, name);
+                    }
+                } else {
+                    self.write(&super::under(f), scope, false, name);
+                }
+            }
+        } else if !to_stdout {
             let recursive = o.has(Some('r'), &["recursive"]);
             let decompress = name.starts_with("gun")
                 || name.starts_with("un")

@@ -40,6 +40,21 @@ pub(super) const MODELS: &[Model] = &[
                     c.scope.vars.insert(a.to_owned(), Val::Unknown);
                     continue;
                 }
+                // `unset -f NAME` removes the function only.
+                let flags: String = c
+                    .args
+                    .iter()
+                    .filter_map(Field::known)
+                    .filter(|f| f.starts_with('-'))
+                    .collect();
+                if flags.contains('f') {
+                    w.functions.remove(a);
+                    continue;
+                }
+                if !flags.chars().all(|ch| "-vn".contains(ch)) {
+                    c.scope.vars.insert(a.to_owned(), Val::Unknown);
+                    continue;
+                }
                 // Unset, not empty: `${x-default}` takes the default.
                 c.scope.vars.remove(a);
                 c.scope.arrays.remove(a);
@@ -164,8 +179,20 @@ pub(super) const MODELS: &[Model] = &[
 fn read(c: Call<'_>) -> Out {
     let o = Opts::parse(c.args, "adnNptuiP", &[]);
     // Another delimiter or a count (`-d x`, `-n 3`) ends the value elsewhere: unknown.
+    // A timeout, another descriptor, or an option read does not have may read nothing.
     // Without `-r`, a backslash quotes the next character.
-    let whole_line = !o.has(Some('d'), &[]) && !o.has(Some('n'), &[]) && !o.has(Some('N'), &[]);
+    let odd = c.args.iter().filter_map(Field::known).any(|a| {
+        a.starts_with('-')
+            && a.len() > 1
+            && a != "--"
+            && !a[1..].chars().all(|ch| "adnNprsei".contains(ch))
+    });
+    let whole_line = !odd
+        && !o.has(Some('d'), &[])
+        && !o.has(Some('n'), &[])
+        && !o.has(Some('N'), &[])
+        && !o.has(Some('t'), &[])
+        && !o.has(Some('u'), &[]);
     let raw = o.has(Some('r'), &[]);
     let line = match &c.stdin {
         Out::Text(t) if whole_line && t.trim_end_matches('\n').lines().count() == 1 => {
@@ -264,6 +291,37 @@ impl Walker<'_> {
             .filter(|a| a.known().is_none_or(|s| !s.starts_with('-') || s == "-"))
             .collect();
         let old = scope.cwd.clone();
+        // A cd that fails (an option it lacks, too many operands) leaves the directory
+        // as it was; `pushd` with no operand, `-n` or `+N`/`-N` rotates a stack: either
+        // way where later commands run is not known.
+        let options: Vec<&str> = args
+            .iter()
+            .filter_map(Field::known)
+            .take_while(|a| a.starts_with('-') && *a != "-" && *a != "--")
+            .collect();
+        let valid = if name == "pushd" { "n" } else { "LPe@" };
+        let rotates = name == "pushd"
+            && (operands.is_empty()
+                || options.iter().any(|o| o.contains('n'))
+                || operands.iter().any(|o| {
+                    o.known().is_none_or(|o| {
+                        (o.starts_with('+') || o.starts_with('-'))
+                            && o.len() > 1
+                            && o[1..].chars().all(|ch| ch.is_ascii_digit())
+                    })
+                }));
+        let bad = options
+            .iter()
+            .any(|o| !o[1..].chars().all(|ch| valid.contains(ch)))
+            || operands.len() > 1;
+        if rotates || bad {
+            if name == "pushd" {
+                scope.dir_stack.push(old);
+            }
+            scope.cwd = None;
+            scope.cwd_prefix = None;
+            return Ok(Out::Nothing);
+        }
         // With CDPATH set, bash looks a plain relative name up in its folders first.
         let cdpath = env.contains_key("CDPATH")
             || scope.vars.contains_key("CDPATH")
@@ -353,6 +411,16 @@ impl Walker<'_> {
             "basename" => Path::new(p)
                 .file_name()
                 .map_or(p.clone(), |n| n.to_string_lossy().into_owned()),
+            // `readlink LINK` prints what the link holds, as written.
+            "readlink" if !o.flags.iter().any(|f| f.contains(['f', 'e', 'm'])) => {
+                match self
+                    .resolve_path(p, scope)
+                    .and_then(|abs| std::fs::read_link(abs).ok())
+                {
+                    Some(t) if !self.written_earlier(p, scope) => t.to_string_lossy().into_owned(),
+                    _ => return Out::Unknown,
+                }
+            }
             _ => match self.resolve_path(p, scope) {
                 Some(abs) => paths::physical(&abs).to_string_lossy().into_owned(),
                 None => return Out::Unknown,

@@ -212,6 +212,44 @@ pub(super) const MODELS: &[Model] = &[
             Ok(Out::Unknown)
         },
     },
+    // `shuf -o FILE`, `sdiff -o FILE`: the output file; the operands are read.
+    Model {
+        names: &["shuf", "sdiff"],
+        run: |w, c| {
+            let o = Opts::parse(
+                c.args,
+                "oneiI",
+                &[
+                    "output",
+                    "random-source",
+                    "head-count",
+                    "input-range",
+                    "diff-program",
+                ],
+            );
+            for f in o.all(Some('o'), &["output"]) {
+                w.write(f, c.scope, false, &format!("{} -o", c.name));
+            }
+            if o.has(None, &["diff-program"]) {
+                w.write_anything("sdiff --diff-program (runs a program of the caller's)");
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    // `cpp IN [OUT]`, `cpp -o OUT`.
+    Model {
+        names: &["cpp"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "oIDUiMFxA", &["include", "imacros", "isystem"]);
+            for f in o.all(Some('o'), &[]).into_iter().chain(o.operands.get(1)) {
+                w.write(f, c.scope, false, "cpp (its output)");
+            }
+            if o.flags.iter().any(|f| f.starts_with("-M")) {
+                w.write_anything("cpp writing dependency files");
+            }
+            Ok(Out::Unknown)
+        },
+    },
     Model {
         names: &["uniq"],
         run: |w, c| {
@@ -228,6 +266,29 @@ pub(super) const MODELS: &[Model] = &[
                 &["cols", "groupsize", "len", "seek", "offset"],
             );
             second_operand_written(w, c.scope, &o, "xxd (its output file)")
+        },
+    },
+    // `python -m zipfile -c ZIP SRC…` / `-e ZIP DIR`; `python -m tarfile` alike.
+    Model {
+        names: &["zipfile", "tarfile"],
+        run: |w, c| {
+            let words: Vec<&Field> = c.args.iter().collect();
+            match words.first().and_then(|f| f.known()) {
+                Some("-c" | "--create") => {
+                    if let Some(archive) = words.get(1) {
+                        w.write(archive, c.scope, false, &format!("{} -c", c.name));
+                    }
+                }
+                Some("-e" | "--extract") => {
+                    let dest = words
+                        .get(2)
+                        .map_or(Field::Known(".".into()), |d| (*d).clone());
+                    w.write(&dest, c.scope, true, &format!("{} -e", c.name));
+                }
+                Some("-l" | "--list" | "-t" | "--test") => {}
+                _ => w.write_anything(&format!("python -m {} in a form outside the model", c.name)),
+            }
+            Ok(Out::Unknown)
         },
     },
     Model {

@@ -128,7 +128,8 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         names: &["switch"],
         run: |w, g| {
-            if g.has_long(&["discard-changes", "force"])
+            // `--orphan` empties the work tree of tracked files.
+            if g.has_long(&["discard-changes", "force", "orphan"])
                 || g.rest.iter().any(|a| a.known() == Some("-f"))
             {
                 w.write(
@@ -249,6 +250,13 @@ const SUBCOMMANDS: &[Subcommand] = &[
             for f in o.all(Some('o'), &["output", "output-directory"]) {
                 let how = format!("git {} --output", g.sub);
                 w.write(f, &g.scope, g.sub == "format-patch", &how);
+            }
+            // format-patch writes its patches where it runs by default.
+            if g.sub == "format-patch" && !o.has(Some('o'), &["output-directory", "stdout"]) {
+                // A stand-in name: the patches are named after their commits, in this
+                // folder.
+                let here = Field::Known("0001-format-patch.patch".into());
+                w.write(&here, &g.scope, false, "git format-patch (its patch files)");
             }
             Ok(
                 (g.sub == "diff" && o.has(None, &["name-only", "name-status"]))

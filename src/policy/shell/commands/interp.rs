@@ -11,7 +11,7 @@ use super::super::args::Opts;
 use super::super::code::{self, Lang};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
-use super::Model;
+use super::{Call, Model};
 
 pub(super) const MODELS: &[Model] = &[
     Model {
@@ -42,7 +42,7 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["php", "lua", "luajit", "Rscript", "R"],
         run: |w, c| {
-            w.loads_written_code(c.name);
+            w.loads_written_code(c.name)?;
             let o = Opts::parse(c.args, "reflc", &["eval"]);
             for code in o
                 .all(Some('r'), &[])
@@ -53,6 +53,25 @@ pub(super) const MODELS: &[Model] = &[
             }
             Ok(Out::Unknown)
         },
+    },
+    // `python -m timeit [-s SETUP] STMT…`: the statements are Python code.
+    Model {
+        names: &["timeit"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "nrspu", &["number", "repeat", "setup", "unit"]);
+            for code in o.all(Some('s'), &["setup"]).into_iter().chain(&o.operands) {
+                w.code(code, Lang::Python, c.scope, "python -m timeit")?;
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
+        names: &["gdb", "gdb-multiarch"],
+        run: |w, c| w.gdb(c),
+    },
+    Model {
+        names: &["sqlite3", "sqlite"],
+        run: |w, c| w.sqlite(c),
     },
     // Text editors write the files they open, and some run commands (see
     // [`Walker::editor`]).
@@ -150,6 +169,7 @@ impl Walker<'_> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut in_place = false;
+        let mut argv_written = false;
         let mut codes = Vec::new();
         let mut i = 0;
         while i < args.len() {
@@ -187,8 +207,18 @@ impl Walker<'_> {
                         }
                     }
                     'I' | 'M' | 'm' | 'F' | 'C' | 'd' | 'D' | 'x' => {
-                        if chars.len() == j + 1 && matches!(chars[j], 'I' | 'M' | 'm') {
-                            i += 1;
+                        let module: String =
+                            if chars.len() == j + 1 && matches!(chars[j], 'I' | 'M' | 'm') {
+                                i += 1;
+                                args.get(i).and_then(Field::known).unwrap_or("").to_owned()
+                            } else {
+                                chars[j + 1..].iter().collect()
+                            };
+                        // ExtUtils::Command's functions (`rm_f`, `cp`, `mv`, `touch`…)
+                        // act on @ARGV.
+                        if matches!(chars[j], 'M' | 'm') && module.starts_with("ExtUtils::Command")
+                        {
+                            argv_written = true;
                         }
                         j = chars.len();
                     }
@@ -197,7 +227,7 @@ impl Walker<'_> {
             }
             i += 1;
         }
-        self.loads_written_code("perl");
+        self.loads_written_code("perl")?;
         let mut rest = &args[i.min(args.len())..];
         if codes.is_empty() {
             match rest.first() {
@@ -218,9 +248,9 @@ impl Walker<'_> {
                 self.code_args(&scan, rest, scope, "perl -e");
             }
         }
-        if in_place {
+        if in_place || argv_written {
             for f in rest {
-                self.write(f, scope, false, "perl -i");
+                self.write(f, scope, argv_written, "perl -i");
             }
         }
         Ok(Out::Unknown)
@@ -240,7 +270,7 @@ impl Walker<'_> {
                 .any(|a| a.starts_with("-i"));
         let codes: Vec<Field> = o.all(Some('e'), &[]).into_iter().cloned().collect();
         let mut files = o.operands.clone();
-        self.loads_written_code("ruby");
+        self.loads_written_code("ruby")?;
         if codes.is_empty() {
             if files.first().is_some_and(|f| f.known() != Some("-")) {
                 let script = files.remove(0);
@@ -269,7 +299,7 @@ impl Walker<'_> {
         scope: &mut Scope,
         stdin: Out,
     ) -> Result<Out, ShellError> {
-        self.loads_written_code("python");
+        self.loads_written_code("python")?;
         let mut i = 0;
         while i < args.len() {
             let Field::Known(a) = &args[i] else { break };
@@ -316,6 +346,22 @@ impl Walker<'_> {
                         scope,
                         "python -c",
                     );
+                }
+                // `-i`: after the code, it reads more from stdin.
+                if args[..=i].iter().filter_map(Field::known).any(|a| {
+                    a.starts_with('-')
+                        && !a.starts_with("--")
+                        && a[1..].split('c').next().is_some_and(|f| f.contains('i'))
+                }) {
+                    match stdin {
+                        Out::Text(t) => {
+                            self.code(&Field::Known(t), Lang::Python, scope, "python -i")?;
+                        }
+                        Out::Unknown | Out::Items(_) => {
+                            self.write_anything("python -i reads code only known at run time")
+                        }
+                        Out::Nothing => {}
+                    }
                 }
                 return Ok(Out::Unknown);
             }
@@ -374,7 +420,12 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         }
         // Options that write files or folders of node's own.
-        const WRITES: [&str; 9] = [
+        const WRITES: [&str; 14] = [
+            "logfile",
+            "heap-prof-name",
+            "snapshot-blob",
+            "test-reporter-destination",
+            "env-file-output",
             "redirect-warnings",
             "cpu-prof-dir",
             "heap-prof-dir",
@@ -398,6 +449,21 @@ impl Walker<'_> {
             {
                 self.write(&v, scope, true, &format!("{name} --{opt}"));
             }
+        }
+        // Profiles and logs land where node runs unless told otherwise.
+        if args.iter().filter_map(Field::known).any(|a| {
+            a.starts_with("--prof")
+                || a.starts_with("--cpu-prof")
+                || a.starts_with("--heap-prof")
+                || a.starts_with("--report-on")
+                || a == "--trace-events-enabled"
+        }) {
+            self.write(
+                &Field::Known(super::MADE_HERE.into()),
+                scope,
+                false,
+                &format!("{name} (its profile files)"),
+            );
         }
         // `-pe CODE`, `-ep CODE`: print and evaluate, the code next.
         let args: Vec<Field> = args
@@ -431,7 +497,7 @@ impl Walker<'_> {
             let scan = self.code(c, Lang::Node, scope, &format!("{name} -e"))?;
             self.code_args(&scan, &o.operands, scope, &format!("{name} -e"));
         }
-        self.loads_written_code(name);
+        self.loads_written_code(name)?;
         if codes.is_empty()
             && let Some(script) = o.operands.first().filter(|f| f.known() != Some("-"))
         {
@@ -477,6 +543,7 @@ impl Walker<'_> {
             "-E",
             "-es",
             "-Es",
+            "-s",
             "--noplugin",
             "--clean",
             "-h",
@@ -485,81 +552,89 @@ impl Walker<'_> {
             "--",
         ];
         const EMACS_PLAIN: &[&str] = &["-nw", "-Q", "-q", "--no-init-file", "--version"];
-        let words: Vec<Option<&str>> = args.iter().map(Field::known).collect();
-        let options: Vec<Option<&str>> = words
-            .iter()
-            .copied()
-            .filter(|w| w.is_none_or(|w| w.starts_with('-') || w.starts_with('+')))
-            .collect();
-        let runs = options.iter().any(|o| match o {
-            None => true,
-            Some(o) if vi_like => {
-                o.starts_with('+')
-                    || !VI_PLAIN.contains(o)
-                        && !o.starts_with("-o")
-                        && !o.starts_with("-O")
-                        && !o.starts_with("-p")
+        // Ex commands given on the command line (`-c CMD`, `+CMD`, `--cmd CMD`), and the
+        // files opened.
+        let mut commands: Vec<Option<String>> = Vec::new();
+        let mut files: Vec<&Field> = Vec::new();
+        let mut runs = false;
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            match a.known() {
+                None => runs = true,
+                Some(o) if vi_like && matches!(o, "-c" | "--cmd") => {
+                    commands.push(args.get(i + 1).and_then(Field::known).map(str::to_owned));
+                    i += 1;
+                }
+                Some(o) if vi_like && o.starts_with('+') => {
+                    commands.push(Some(o[1..].to_owned()).filter(|c| !c.is_empty()));
+                }
+                Some(o) if o.starts_with('-') => {
+                    runs |= if vi_like {
+                        !VI_PLAIN.contains(&o)
+                            && !o.starts_with("-o")
+                            && !o.starts_with("-O")
+                            && !o.starts_with("-p")
+                    } else if name == "emacs" {
+                        !EMACS_PLAIN.contains(&o)
+                    } else {
+                        false
+                    };
+                }
+                Some(o) if o.starts_with('+') => runs |= name == "emacs",
+                Some(_) => files.push(a),
             }
-            Some(o) if name == "emacs" => !EMACS_PLAIN.contains(o),
-            Some(_) => false,
-        });
+            i += 1;
+        }
         if runs {
             self.write_anything(&format!("{name} with options that run commands or scripts"));
             return;
         }
+        let opts: Vec<&str> = args.iter().filter_map(Field::known).collect();
         let ex_mode = matches!(name, "ed" | "red" | "ex")
             || vi_like
-                && options
+                && opts
                     .iter()
-                    .flatten()
                     .any(|o| matches!(*o, "-e" | "-E" | "-es" | "-Es"));
         if ex_mode {
             match stdin {
                 Out::Nothing => {}
-                Out::Text(script) => {
-                    if script.contains('!') {
-                        self.write_anything(&format!("{name} script running a command"));
-                        return;
-                    }
-                    for line in script.lines() {
-                        let cmd = line.trim_start().trim_start_matches(|c: char| {
-                            c.is_ascii_digit() || ",.$;%'".contains(c)
-                        });
-                        if let Some(rest) = cmd
-                            .strip_prefix("wq")
-                            .or_else(|| cmd.strip_prefix('w'))
-                            .or_else(|| cmd.strip_prefix('W'))
-                            .filter(|r| r.starts_with(' '))
-                        {
-                            let file = rest.trim();
-                            if !file.is_empty() {
-                                self.write(&Field::Known(file.to_owned()), scope, false, name);
-                            }
-                        }
-                    }
-                }
-                Out::Items(_) | Out::Unknown => {
-                    self.write_anything(&format!("{name} reads a script only known at run time"));
-                    return;
-                }
+                Out::Text(script) => commands.extend(script.lines().map(|l| Some(l.to_owned()))),
+                Out::Items(_) | Out::Unknown => commands.push(None),
             }
         }
         let read_only = matches!(name, "view" | "rview")
-            || vi_like && options.iter().flatten().any(|o| matches!(*o, "-R" | "-M"))
+            || vi_like && opts.iter().any(|o| matches!(*o, "-R" | "-M"))
             || matches!(name, "nano" | "rnano")
-                && options
-                    .iter()
-                    .flatten()
-                    .any(|o| matches!(*o, "-v" | "--view"));
-        if read_only && !ex_mode {
+                && opts.iter().any(|o| matches!(*o, "-v" | "--view"));
+        if commands.is_empty() {
+            // An editing session: what it opens, it may save.
+            if !read_only {
+                for f in files {
+                    self.write(f, scope, false, name);
+                }
+            }
             return;
         }
-        for w in words
-            .iter()
-            .zip(args)
-            .filter(|(w, _)| w.is_none_or(|w| !w.starts_with('-') && !w.starts_with('+')))
-        {
-            self.write(w.1, scope, false, name);
+        let Some(lines) = commands.into_iter().collect::<Option<Vec<String>>>() else {
+            self.write_anything(&format!("{name} runs commands only known at run time"));
+            return;
+        };
+        let effect = ex_effect(&lines, matches!(name, "ed" | "red"));
+        if effect.unknown {
+            self.write_anything(&format!(
+                "{name} commands outside the model (they may run or write anything)"
+            ));
+            return;
+        }
+        for f in effect.files {
+            self.write(&Field::Known(f), scope, false, &format!("{name} :w FILE"));
+        }
+        // Without a quit, the session goes on interactively and may save.
+        if effect.saves || !effect.quits && !ex_mode && !read_only {
+            for f in files {
+                self.write(f, scope, false, name);
+            }
         }
     }
 
@@ -677,12 +752,34 @@ impl Walker<'_> {
     /// when the code also calls something that writes, deletes, renames or runs commands.
     /// An interpreter run after this command wrote code it may load by itself
     /// (`printf … > evil.py; python3 -c 'import evil'`): what it runs is unknown.
-    fn loads_written_code(&mut self, how: &str) {
-        if self.written.holds_code() {
+    /// Code written with known text is scanned as the interpreter would run it.
+    fn loads_written_code(&mut self, how: &str) -> Result<(), ShellError> {
+        let (unnamed, paths) = self.written.code();
+        let paths = paths.to_vec();
+        let mut unknown = unnamed;
+        for p in paths {
+            match self.file_texts.get(&p).cloned() {
+                Some(text) => {
+                    let lang = match p.extension().and_then(|e| e.to_str()) {
+                        Some("py" | "pth") => Lang::Python,
+                        Some("js" | "mjs" | "cjs" | "ts") => Lang::Node,
+                        Some("pl" | "pm") => Lang::Perl,
+                        Some("rb") => Lang::Ruby,
+                        _ => Lang::Other,
+                    };
+                    let mut sub = Scope::new(self.ctx.cwd.clone());
+                    let shown = format!("{how} loading {}", p.display());
+                    self.code(&Field::Known(text), lang, &mut sub, &shown)?;
+                }
+                None => unknown = true,
+            }
+        }
+        if unknown {
             self.write_anything(&format!(
                 "{how} (it may load code this command writes before running it)"
             ));
         }
+        Ok(())
     }
 
     /// `python FILE ARGS` and its kind: the script's code is scanned as `-c`'s would be;
@@ -699,16 +796,14 @@ impl Walker<'_> {
             self.write_anything(&format!("{how} runs a script only known at run time"));
             return Ok(());
         };
-        if self.written_earlier(path, scope) {
-            self.write_anything(&format!(
-                "{how} runs {path}, which this command writes before running it"
-            ));
-            return Ok(());
-        }
         if let Some(text) = self.read_file(path, scope) {
             let how = format!("{how} {path}");
             let scan = self.code(&Field::Known(text), lang, scope, &how)?;
             self.code_args(&scan, rest, scope, &how);
+        } else if self.written_earlier(path, scope) {
+            self.write_anything(&format!(
+                "{how} runs {path}, which this command writes before running it"
+            ));
         }
         Ok(())
     }
@@ -725,6 +820,15 @@ impl Walker<'_> {
             return Ok(code::Scan::default());
         };
         let scan = code::scan(text, lang);
+        // Code that makes links may make any path it names one.
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("symlink") || lower.contains("link(") || lower.contains("writefile") {
+            for path in scan.paths.iter().chain(&scan.redirected) {
+                if let Some(p) = self.resolve_path(path, scope) {
+                    self.maybe_links.push(paths::normalize(&p));
+                }
+            }
+        }
         for path in &scan.redirected {
             self.write(&Field::Known(path.clone()), scope, false, how);
         }
@@ -735,9 +839,10 @@ impl Walker<'_> {
         }
         // Commands the code hands to a shell (`system("…")`, awk's `print | "…"`) are
         // analysed as shell. One that does not parse is left to the literal scan above.
+        // What they read on stdin may be the code's own output (awk's `print … | "sh"`).
         for command in &scan.commands {
             let mut sub = scope.clone();
-            match self.script(command, &mut sub, Out::Nothing) {
+            match self.script(command, &mut sub, Out::Unknown) {
                 Ok(_) | Err(ShellError::Parse(_)) => {}
                 Err(e) => return Err(e),
             }
@@ -767,5 +872,398 @@ impl Walker<'_> {
                 );
             }
         }
+    }
+}
+
+/// The first argument of each call to `name(` in SQL: a quoted literal, or `None`
+/// when it is computed.
+fn sql_call_args(sql: &str, name: &str) -> Vec<Option<String>> {
+    let lower = sql.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(name) {
+        let start = from + at + name.len();
+        from = start;
+        let rest = sql[start..].trim_start();
+        out.push(sql_literal(rest));
+    }
+    out
+}
+
+/// A leading `'…'` SQL string literal (`''` an escaped quote).
+fn sql_literal(text: &str) -> Option<String> {
+    let body = text.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            if chars.peek() == Some(&'\'') {
+                chars.next();
+                value.push('\'');
+            } else {
+                // Only a literal that is the whole argument counts.
+                let after = chars.collect::<String>();
+                let after = after.trim_start();
+                return (after.starts_with([',', ')'])
+                    || after.is_empty()
+                    || after.starts_with(';')
+                    || after.to_ascii_lowercase().starts_with("as"))
+                .then_some(value);
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    None
+}
+
+impl Walker<'_> {
+    /// sqlite3: the database it opens (unless read-only or in memory), what its dot
+    /// commands write or run (`.shell`, `.system`, `.once`, `.output`, `.log`, `.save`,
+    /// `.backup`, `.open`, `.read`, `.cd`, `.load`, `.archive`), and the SQL that writes
+    /// files (`writefile()`, `VACUUM INTO`, `ATTACH`, `edit()`, `load_extension()`).
+    pub(super) fn sqlite(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        let valued = [
+            "-init",
+            "-cmd",
+            "-separator",
+            "-newline",
+            "-nullvalue",
+            "-vfs",
+            "-maxsize",
+            "-lookaside",
+            "-pagecache",
+            "-mmap",
+            "-heap",
+            "-A",
+        ];
+        let mut scripts: Vec<Field> = Vec::new();
+        let mut operands: Vec<Field> = Vec::new();
+        let mut read_only = false;
+        let mut i = 0;
+        while i < c.args.len() {
+            let a = &c.args[i];
+            match a.known() {
+                Some(o) if o.starts_with('-') && o.len() > 1 => {
+                    let o = format!("-{}", o.trim_start_matches('-'));
+                    if valued.contains(&o.as_str()) {
+                        let v = c.args.get(i + 1).cloned().unwrap_or_else(Field::unknown);
+                        match o.as_str() {
+                            "-cmd" => scripts.push(v),
+                            "-init" => scripts.push(match v.known() {
+                                Some(p) => self
+                                    .read_file(p, c.scope)
+                                    .map_or_else(Field::unknown, Field::Known),
+                                None => Field::unknown(),
+                            }),
+                            "-A" => self.write_anything("sqlite3 -A (an archive command)"),
+                            _ => {}
+                        }
+                        i += 1;
+                    } else if o == "-readonly" {
+                        read_only = true;
+                    }
+                }
+                _ => operands.push(a.clone()),
+            }
+            i += 1;
+        }
+        let mut operands = operands.into_iter();
+        if let Some(db) = operands.next()
+            && !read_only
+            && db.known().is_none_or(|d| !d.is_empty() && d != ":memory:")
+        {
+            self.write(&db, c.scope, false, "sqlite3 (its database)");
+        }
+        scripts.extend(operands);
+        match c.stdin {
+            Out::Text(t) => scripts.push(Field::Known(t)),
+            Out::Unknown | Out::Items(_) => scripts.push(Field::unknown()),
+            Out::Nothing => {}
+        }
+        for script in scripts {
+            let Some(text) = script.known() else {
+                self.write_anything("sqlite3 runs commands only known at run time");
+                continue;
+            };
+            self.sqlite_text(text, c.scope, 0)?;
+        }
+        Ok(Out::Unknown)
+    }
+
+    fn sqlite_text(&mut self, text: &str, scope: &Scope, depth: usize) -> Result<(), ShellError> {
+        let how = "sqlite3";
+        for line in text.lines().map(str::trim) {
+            let Some(dot) = line.strip_prefix('.') else {
+                continue;
+            };
+            let (cmd, rest) = dot.split_once(char::is_whitespace).unwrap_or((dot, ""));
+            let rest = rest.trim();
+            let arg = rest
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .trim_matches(['\'', '"']);
+            match cmd {
+                "shell" | "system" => {
+                    self.run_text(
+                        &Field::Known(rest.to_owned()),
+                        scope,
+                        &HashMap::new(),
+                        &[],
+                        "sqlite3 .shell",
+                    )?;
+                }
+                "once" | "output" | "log" | "save" | "backup" | "open" | "clone" | "trace" => {
+                    if let Some(command) = arg.strip_prefix('|').or_else(|| rest.strip_prefix('|'))
+                    {
+                        self.run_text(
+                            &Field::Known(command.to_owned()),
+                            scope,
+                            &HashMap::new(),
+                            &[],
+                            "sqlite3 pipe",
+                        )?;
+                    } else if !arg.is_empty()
+                        && !arg.starts_with('-')
+                        && arg != "stdout"
+                        && arg != "stderr"
+                        && arg != "off"
+                    {
+                        self.write(
+                            &Field::Known(arg.to_owned()),
+                            scope,
+                            false,
+                            &format!("{how} .{cmd}"),
+                        );
+                    }
+                }
+                "read" => match arg.strip_prefix('|') {
+                    Some(command) => {
+                        self.run_text(
+                            &Field::Known(command.to_owned()),
+                            scope,
+                            &HashMap::new(),
+                            &[],
+                            "sqlite3 .read",
+                        )?;
+                    }
+                    None if depth < 4 => match self.read_file(arg, scope) {
+                        Some(t) => self.sqlite_text(&t, scope, depth + 1)?,
+                        None => self
+                            .write_anything("sqlite3 .read of a script that cannot be read first"),
+                    },
+                    None => self.write_anything("sqlite3 .read nested too deeply"),
+                },
+                "cd" | "load" | "archive" | "ar" => {
+                    self.write_anything(&format!(
+                        "{how} .{cmd} (it moves where files land, or loads code)"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for path in sql_call_args(text, "writefile(") {
+            match path {
+                Some(p) => {
+                    // With a mode argument it may make a symlink.
+                    if let Some(full) = self.resolve_path(&p, scope) {
+                        self.maybe_links.push(paths::normalize(&full));
+                    }
+                    self.write(&Field::Known(p), scope, true, "sqlite3 writefile()");
+                }
+                None => self.write_anything("sqlite3 writefile() to a path computed in SQL"),
+            }
+        }
+        for kw in ["vacuum into", "attach database", "attach"] {
+            for path in sql_call_args(text, kw) {
+                match path {
+                    Some(p) if !p.is_empty() && p != ":memory:" => {
+                        self.write(&Field::Known(p), scope, false, &format!("sqlite3 {kw}"));
+                    }
+                    Some(_) => {}
+                    None if kw != "attach" => {
+                        self.write_anything(&format!("sqlite3 {kw} a computed path"))
+                    }
+                    None => {}
+                }
+            }
+        }
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("load_extension") || lower.contains("edit(") {
+            self.write_anything("sqlite3 loading code or running an editor");
+        }
+        Ok(())
+    }
+}
+
+/// What an ex/ed script does: the files it writes by name (`w FILE`), whether it saves
+/// the buffer to the file opened (`w`, `wq`, `x`, `up`), whether it quits, and whether
+/// it uses a command outside this model (`!cmd`, `so`, `norm`, `e`, …).
+#[derive(Default)]
+struct ExEffect {
+    files: Vec<String>,
+    saves: bool,
+    quits: bool,
+    unknown: bool,
+}
+
+fn ex_effect(lines: &[String], ed: bool) -> ExEffect {
+    let mut e = ExEffect::default();
+    let mut inserting = false;
+    for line in lines.iter().flat_map(|l| l.split('|')) {
+        if inserting {
+            inserting = line.trim() != ".";
+            continue;
+        }
+        let cmd = line
+            .trim_start()
+            .trim_start_matches(':')
+            .trim_start_matches(|c: char| c.is_ascii_digit() || ",.$;%'+- ".contains(c));
+        let word: String = cmd.chars().take_while(char::is_ascii_alphabetic).collect();
+        // `w! file` forces; `w !cmd` (a space first) pipes to a command.
+        let after = &cmd[word.len()..];
+        let bang = after.starts_with('!');
+        let rest = if bang { &after[1..] } else { after }.trim_start();
+        let arg = rest.trim();
+        match word.as_str() {
+            "" if cmd.starts_with('!') => e.unknown = true,
+            "" if cmd.is_empty() || cmd.starts_with(['=', '#', '"']) => {}
+            "" if cmd.starts_with(['>', '<', '&']) => {}
+            "p" | "print" | "P" | "n" | "nu" | "number" | "l" | "list" | "z" | "noh"
+            | "nohlsearch" | "se" | "set" | "d" | "de" | "delete" | "m" | "mo" | "move" | "t"
+            | "co" | "copy" | "j" | "join" | "u" | "undo" | "k" | "mark" | "y" | "ya" | "yank"
+            | "pu" | "put" | "h" | "H" => {}
+            "s" | "su" | "substitute" | "g" | "v" | "global" | "vglobal" => {
+                // Their commands are ex commands too: only `p` and friends, here.
+                if cmd.contains('!') && !word.starts_with('s') || cmd.contains("w ") {
+                    e.unknown = true;
+                }
+            }
+            "a" | "i" | "c" | "append" | "insert" | "change" if ed || rest.is_empty() => {
+                inserting = true;
+            }
+            "q" | "Q" | "qa" | "qall" | "quit" | "qui" | "cq" => e.quits = true,
+            "w" | "wr" | "write" | "W" | "wq" | "x" | "xit" | "exi" | "exit" | "up" | "update"
+            | "wa" | "wall" | "wqa" | "wqall" | "xa" | "xall" | "sav" | "saveas" => {
+                if arg.starts_with('!') || arg == ">>" {
+                    e.unknown = true;
+                } else if arg.is_empty() {
+                    e.saves = true;
+                } else {
+                    e.files.push(arg.trim_start_matches(">>").trim().to_owned());
+                }
+                if word.starts_with('x') || word.starts_with("wq") || word.starts_with("exi") {
+                    e.quits = true;
+                }
+            }
+            "r" | "read" if !arg.starts_with('!') => {}
+            _ => e.unknown = true,
+        }
+    }
+    e
+}
+
+impl Walker<'_> {
+    /// gdb: the commands of `-ex`, `-iex`, `-x FILE` and `-ix FILE` (and a `~/.gdbinit`
+    /// or `./.gdbinit` this command wrote): `shell`/`!` and `pipe … | cmd` run shell
+    /// commands; `dump`, `append`, `set logging file` and the like write files, judged
+    /// here by the words with a `/` or naming protected files; `source`, `python` and
+    /// other code is unknown when it comes from elsewhere.
+    fn gdb(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        let mut lines: Vec<Option<String>> = Vec::new();
+        let mut i = 0;
+        while i < c.args.len() {
+            let a = c.args[i].known();
+            match a {
+                Some(
+                    "-ex" | "-iex" | "--eval-command" | "--init-eval-command" | "-eval-command",
+                ) => {
+                    lines.push(c.args.get(i + 1).and_then(Field::known).map(str::to_owned));
+                    i += 1;
+                }
+                Some("-x" | "-ix" | "--command" | "--init-command" | "-command") => {
+                    lines.extend(
+                        match c.args.get(i + 1).and_then(Field::known) {
+                            Some(f) => self
+                                .read_file(f, c.scope)
+                                .map(|t| t.lines().map(|l| Some(l.to_owned())).collect::<Vec<_>>()),
+                            None => None,
+                        }
+                        .unwrap_or_else(|| vec![None]),
+                    );
+                    i += 1;
+                }
+                Some(s) if s.starts_with("--eval-command=") || s.starts_with("--command=") => {
+                    lines.push(None);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        for init in ["~/.gdbinit", "./.gdbinit", "~/.config/gdb/gdbinit"] {
+            let path = match init.strip_prefix("~/") {
+                Some(rest) => self
+                    .ctx
+                    .home
+                    .as_ref()
+                    .map(|h| h.join(rest).to_string_lossy().into_owned()),
+                None => Some(init.to_owned()),
+            };
+            if let Some(p) = path
+                && self.written_earlier(&p, c.scope)
+            {
+                lines.push(None);
+            }
+        }
+        if let Out::Text(t) = &c.stdin {
+            lines.extend(t.lines().map(|l| Some(l.to_owned())));
+        }
+        for line in lines {
+            let Some(line) = line else {
+                self.write_anything("gdb runs commands only known at run time");
+                continue;
+            };
+            let l = line.trim();
+            let command = l
+                .strip_prefix("shell ")
+                .or_else(|| l.strip_prefix('!'))
+                .or_else(|| {
+                    l.strip_prefix("pipe ")
+                        .and_then(|r| r.split_once('|').map(|(_, c)| c))
+                })
+                .or_else(|| {
+                    l.strip_prefix("| ")
+                        .and_then(|r| r.split_once('|').map(|(_, c)| c))
+                });
+            if let Some(cmd) = command {
+                self.run_text(
+                    &Field::Known(cmd.trim().to_owned()),
+                    c.scope,
+                    &HashMap::new(),
+                    &[],
+                    "gdb shell",
+                )?;
+            } else if l.starts_with("source")
+                || l.starts_with("python")
+                || l.starts_with("py ")
+                || l.starts_with("guile")
+            {
+                self.write_anything("gdb running a script");
+            } else {
+                for word in l.split_whitespace().skip(1) {
+                    self.write(
+                        &Field::Known(word.to_owned()),
+                        c.scope,
+                        false,
+                        "gdb command",
+                    );
+                }
+            }
+        }
+        // The program it debugs runs (`gdb -ex run --args PROG ARGS`).
+        self.unknown_program(c.name, c.args, c.scope, c.env, &Out::Nothing);
+        self.unknown_may_run(c.args, c.scope)?;
+        Ok(Out::Unknown)
     }
 }

@@ -24,8 +24,15 @@ use shells::shebang_shell;
 
 use super::ShellError;
 use super::args::is_long;
+use super::code;
 use super::expand::Field;
 use super::walk::{Out, Scope, Val, Walker};
+
+/// A stand-in for a file a program makes in its working directory under a name of its
+/// own (`a.out`, `typescript`, a profile): a write there, which only a protected working
+/// directory puts in reach. (Not `.` itself: that would count the whole folder as
+/// written by the command.)
+pub(super) const MADE_HERE: &str = "(a file it makes here)";
 
 /// One command line as a model sees it.
 pub(super) struct Call<'c> {
@@ -161,6 +168,11 @@ impl Walker<'_> {
         let name = program.rsplit('/').next().unwrap_or(program).to_owned();
         let name = name.as_str();
         let args = &argv[1..];
+        // A builtin `enable -n` turned off is whatever program PATH finds, if any.
+        if self.disabled.contains(name) {
+            self.unknown_program(name, args, scope, env, &stdin);
+            return Ok(Out::Unknown);
+        }
         if program.contains('/')
             && let Some(text) = self.read_file(program, scope)
             && (!text.starts_with("#!") || shebang_shell(&text).is_some())
@@ -172,6 +184,29 @@ impl Walker<'_> {
         }
         // A program this command wrote (`printf … > run.sh; chmod +x run.sh; ./run.sh`)
         // cannot be read before it runs.
+        let built = program
+            .contains('/')
+            .then(|| self.resolve_path(program, scope))
+            .flatten()
+            .map(|p| crate::policy::paths::normalize(&p))
+            .and_then(|p| self.built.iter().find(|(b, _)| *b == p).cloned());
+        if let Some((_, sources)) = built {
+            match sources {
+                Some(texts) => {
+                    for text in texts {
+                        let mut sub = scope.clone();
+                        let how = format!("{program} (built from sources naming it)");
+                        self.code(&Field::Known(text), code::Lang::Other, &mut sub, &how)?;
+                    }
+                }
+                None => self.write_anything(&format!(
+                    "{program} (built by this command from sources that cannot be read first)"
+                )),
+            }
+            self.unknown_program(name, args, scope, env, &stdin);
+            self.unknown_may_run(args, scope)?;
+            return Ok(Out::Unknown);
+        }
         if program.contains('/') && self.written_earlier(program, scope) {
             self.write_anything(&format!(
                 "{program} (a program this command writes before running it)"
@@ -217,7 +252,11 @@ impl Walker<'_> {
     /// or a script by path, the rest is walked as a command that may run; an argument
     /// holding a command line that starts with such a program is walked as one. What
     /// they would change in the shell's own state is dropped.
-    fn unknown_may_run(&mut self, args: &[Field], scope: &Scope) -> Result<(), ShellError> {
+    pub(super) fn unknown_may_run(
+        &mut self,
+        args: &[Field],
+        scope: &Scope,
+    ) -> Result<(), ShellError> {
         const FIRST: usize = 16;
         for (i, a) in args.iter().enumerate().take(FIRST) {
             let Some(word) = a.known() else { continue };
@@ -315,7 +354,7 @@ impl Walker<'_> {
     /// that holds code (`'.shell rm x/y'`), the values of the command's own variable
     /// assignments, and the working directory when the command moved into it. A working
     /// directory merely above a protected path does not put it in reach.
-    fn unknown_program(
+    pub(super) fn unknown_program(
         &mut self,
         name: &str,
         args: &[Field],
@@ -352,7 +391,10 @@ impl Walker<'_> {
             }
         }
         // Loader variables make it load code from elsewhere, and this command wrote code.
-        if self.programs_remapped && self.written.holds_code() {
+        if self.programs_remapped && {
+            let (unnamed, paths) = self.written.code();
+            unnamed || !paths.is_empty()
+        } {
             self.write_anything(&format!(
                 "{name} with a loader variable, after this command wrote code it may load"
             ));
@@ -369,13 +411,15 @@ impl Walker<'_> {
         candidates.sort();
         candidates.dedup();
         for c in candidates {
+            // What it made there may be a symlink to anywhere.
+            if let Some(p) = self.resolve_path(&c, scope) {
+                self.maybe_links.push(crate::policy::paths::normalize(&p));
+            }
             self.write(&Field::Known(c), scope, true, &how);
         }
-        // Run inside a protected folder (`cd roles && tool`). The tool call's own working
-        // directory is left to the host's: agents run tools at the project root all day.
-        if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
-            self.write(&Field::Known(".".into()), scope, false, &how);
-        }
+        // Run inside a protected folder (`cd roles && tool`), it may make files there;
+        // at the project root, that reaches nothing protected.
+        self.write(&Field::Known(MADE_HERE.into()), scope, false, &how);
     }
 
     /// Variables name where programs write (`GIT_TRACE=FILE`, `TMPDIR=DIR`, `HOME=DIR`,
@@ -471,9 +515,7 @@ impl Walker<'_> {
                 i += 1;
             }
         }
-        if scope.cwd.as_deref() != Some(self.ctx.cwd.as_path()) {
-            self.write(&Field::Known(".".into()), scope, false, &how);
-        }
+        self.write(&Field::Known(MADE_HERE.into()), scope, false, &how);
     }
 
     /// An absolute path for a known argument, against the scope's cwd.

@@ -213,6 +213,26 @@ pub(super) const MODELS: &[Model] = &[
             peel(w, c, "oeEpPsuSbaIXU", &["output"])
         },
     },
+    // valgrind runs its program; `--log-file=`, `--xml-file=`, `--*-out-file=` write.
+    Model {
+        names: &["valgrind"],
+        run: |w, c| {
+            for a in c.args.iter().filter_map(Field::known) {
+                if let Some((k, v)) = a.split_once('=')
+                    && k.starts_with("--")
+                    && (k.ends_with("-file") || k.ends_with("out-file") || k.ends_with("-dir"))
+                {
+                    w.write(
+                        &Field::Known(v.to_owned()),
+                        c.scope,
+                        false,
+                        &format!("valgrind {k}"),
+                    );
+                }
+            }
+            peel(w, c, "", &[])
+        },
+    },
     Model {
         names: &["env"],
         run: |w, c| w.env_cmd(c.args, c.scope, c.env, c.stdin),
@@ -238,6 +258,15 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["watch"],
         run: |w, c| {
+            // `-x`: the arguments are the command itself, run without a shell.
+            let rest = split_wrapper(c.args, "nqd", &["interval", "differences", "equexit"]);
+            let options = &c.args[..c.args.len() - rest.len()];
+            let exec = options.iter().filter_map(Field::known).any(|a| {
+                a == "--exec" || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+            });
+            if exec {
+                return peel(w, c, "nqd", &["interval", "differences", "equexit"]);
+            }
             let rest = split_wrapper(c.args, "nqd", &["interval", "differences", "equexit"]);
             let text: Vec<String> = rest
                 .iter()
@@ -314,9 +343,12 @@ pub(super) const MODELS: &[Model] = &[
                     "logging-format",
                 ],
             );
-            for f in o.operands.iter().take(1) {
-                w.write(f, c.scope, false, "script (its typescript file)");
-            }
+            let typescript = o
+                .operands
+                .first()
+                .cloned()
+                .unwrap_or(Field::Known("typescript".into()));
+            w.write(&typescript, c.scope, false, "script (its typescript file)");
             match o.value(Some('c'), &["command"]).cloned() {
                 Some(cmd) => w.run_text(&cmd, c.scope, c.env, &[], "script -c"),
                 None => Ok(Out::Unknown),

@@ -78,6 +78,41 @@ pub(super) const MODELS: &[Model] = &[
             }
         },
     },
+    // `compgen -C CMD` runs CMD; `-F FUNC` calls FUNC. (`complete` only registers
+    // them for interactive completion.)
+    Model {
+        names: &["compgen"],
+        run: |w, c| {
+            let words: Vec<Option<&str>> = c.args.iter().map(Field::known).collect();
+            for (i, a) in words.iter().enumerate() {
+                let value = |n: usize| c.args.get(n).cloned().unwrap_or_else(Field::unknown);
+                match a {
+                    Some("-C") => w.run_text(&value(i + 1), c.scope, c.env, &[], "compgen -C")?,
+                    Some("-F") => w.run_text(&value(i + 1), c.scope, c.env, &[], "compgen -F")?,
+                    Some(s) if s.starts_with("-C") && s.len() > 2 => w.run_text(
+                        &Field::Known(s[2..].to_owned()),
+                        c.scope,
+                        c.env,
+                        &[],
+                        "compgen -C",
+                    )?,
+                    Some(s) if s.starts_with("-F") && s.len() > 2 => w.run_text(
+                        &Field::Known(s[2..].to_owned()),
+                        c.scope,
+                        c.env,
+                        &[],
+                        "compgen -F",
+                    )?,
+                    None => {
+                        w.write_anything("compgen with options only known at run time");
+                        Out::Nothing
+                    }
+                    _ => Out::Nothing,
+                };
+            }
+            Ok(Out::Unknown)
+        },
+    },
     // Builtins that change what a name runs: aliases (expanded by `dispatch`), `hash -p
     // PATH NAME`, `enable -f lib.so NAME` (a loaded builtin may replace any command).
     Model {
@@ -124,6 +159,21 @@ pub(super) const MODELS: &[Model] = &[
                     .is_none_or(|a| a.starts_with('-') && a.contains('f'))
             }) {
                 w.programs_remapped = true;
+            }
+            // `enable -n NAME`: NAME now runs whatever program of that name PATH finds.
+            if c.args
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a.starts_with('-') && a.contains('n'))
+            {
+                for n in c
+                    .args
+                    .iter()
+                    .filter_map(Field::known)
+                    .filter(|a| !a.starts_with('-'))
+                {
+                    w.disabled.insert(n.to_owned());
+                }
             }
             Ok(Out::Nothing)
         },
@@ -573,6 +623,60 @@ impl Walker<'_> {
                 "--" => {
                     i += 1;
                     break;
+                }
+                // Bundled short options, values attached (`-iS'cmd'`, `-C..`, `-uX`).
+                s if s.len() > 2 && s.starts_with('-') && !s.starts_with("--") => {
+                    let letters: Vec<char> = s[1..].chars().collect();
+                    let mut k = 0;
+                    while k < letters.len() {
+                        let value: String = letters[k + 1..].iter().collect();
+                        match letters[k] {
+                            'i' | '0' | 'v' => {
+                                k += 1;
+                                continue;
+                            }
+                            'u' => {
+                                if value.is_empty() {
+                                    i += 1;
+                                }
+                            }
+                            'C' => {
+                                let dir = if value.is_empty() {
+                                    i += 1;
+                                    args.get(i).and_then(Field::known).map(str::to_owned)
+                                } else {
+                                    Some(value)
+                                };
+                                sub.cwd = dir.and_then(|d| self.resolve_path(&d, scope));
+                            }
+                            'S' => {
+                                let mut parts: Vec<Option<&str>> = Vec::new();
+                                if !value.is_empty() {
+                                    parts.push(Some(&s[s.len() - value.len()..]));
+                                }
+                                parts.extend(
+                                    args[(i + 1).min(args.len())..].iter().map(Field::known),
+                                );
+                                let Some(parts) = parts.into_iter().collect::<Option<Vec<&str>>>()
+                                else {
+                                    self.write_anything(
+                                        "env -S with a command only known at run time",
+                                    );
+                                    return Ok(Out::Unknown);
+                                };
+                                let text = parts.join(" ");
+                                let mut sc = self.child_scope(&sub, &env, &[]);
+                                return self.script(&text, &mut sc, stdin);
+                            }
+                            _ => {
+                                self.write_anything(&format!(
+                                    "env with an option outside the model ({s})"
+                                ));
+                                return Ok(Out::Unknown);
+                            }
+                        }
+                        break;
+                    }
                 }
                 s if s.starts_with("--unset=") => {}
                 s if s.starts_with("--chdir=") => {

@@ -6,6 +6,8 @@
 use super::super::ShellError;
 use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
+use std::collections::HashMap;
+
 use super::super::walk::{Out, Scope, Walker};
 use super::{Call, Model};
 
@@ -17,7 +19,10 @@ pub(super) const MODELS: &[Model] = &[
             "tcc", "javac", "go", "tsc", "esbuild", "pandoc", "openssl", "gpg", "protoc", "zig",
             "swiftc", "kotlinc", "dot", "convert", "magick", "ffmpeg",
         ],
-        run: |w, c| w.outputs(c.name, c.args, c.scope),
+        run: |w, c| {
+            w.note_built(&c);
+            w.outputs(c.name, c.args, c.scope)
+        },
     },
     // Formatters and fixers: their operands rewritten in place when asked to write.
     Model {
@@ -53,7 +58,7 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["make", "gmake"],
-        run: |w, c| Ok(w.make(c)),
+        run: |w, c| w.make(c),
     },
 ];
 
@@ -70,7 +75,55 @@ const CARGO_PROGRAM_KEYS: [&str; 9] = [
     "env",
 ];
 
+/// Extensions of source files a compiler builds a program from.
+const SOURCES: [&str; 15] = [
+    "c", "cc", "cpp", "cxx", "c++", "m", "s", "S", "rs", "go", "zig", "swift", "java", "kt", "d",
+];
+
 impl Walker<'_> {
+    /// Remembers the program a compiler writes (`-o FILE`) and its sources' text.
+    fn note_built(&mut self, c: &Call<'_>) {
+        let mut out = None;
+        let mut sources: Option<Vec<String>> = Some(Vec::new());
+        let mut next_is_output = false;
+        for a in c.args {
+            let Some(w) = a.known() else {
+                sources = None;
+                continue;
+            };
+            if next_is_output {
+                out = Some(w);
+                next_is_output = false;
+                continue;
+            }
+            next_is_output = w == "-o";
+            if let Some(o) = w.strip_prefix("-o").filter(|o| !o.is_empty()) {
+                out = Some(o);
+            }
+            let text = if w == "-" {
+                match &c.stdin {
+                    Out::Text(t) => Some(t.clone()),
+                    _ => None,
+                }
+            } else if std::path::Path::new(w)
+                .extension()
+                .is_some_and(|e| SOURCES.iter().any(|s| e == *s))
+            {
+                self.read_file(w, c.scope)
+            } else {
+                continue;
+            };
+            match (text, sources.as_mut()) {
+                (Some(t), Some(all)) => all.push(t),
+                _ => sources = None,
+            }
+        }
+        if let Some(p) = out.and_then(|o| self.resolve_path(o, c.scope)) {
+            self.built
+                .push((crate::policy::paths::normalize(&p), sources));
+        }
+    }
+
     /// cargo is trusted to build, but its `--config` can name programs it runs (a
     /// target's runner, a rustc wrapper, a linker, an alias) or a file of such settings.
     fn cargo(&mut self, c: Call<'_>) -> Out {
@@ -102,7 +155,7 @@ impl Walker<'_> {
 
     /// make is trusted to build, but not with recipes or a shell of the caller's:
     /// `--eval`, a makefile on stdin or written by this command, `SHELL=`.
-    fn make(&mut self, c: Call<'_>) -> Out {
+    fn make(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
         let args = c.args;
         let words: Vec<Option<&str>> = args.iter().map(Field::known).collect();
         let shell = c.env.contains_key("SHELL")
@@ -113,21 +166,80 @@ impl Walker<'_> {
         if shell {
             self.write_anything("make with a shell of the caller's (SHELL=)");
         }
-        let code = words.iter().enumerate().any(|(i, w)| match w {
-            Some(w) if w.starts_with("--eval") => true,
-            Some("-f" | "--file" | "--makefile") => match words.get(i + 1) {
-                Some(Some(f)) => {
-                    *f == "-" || f.starts_with("/dev/") || self.written_earlier(f, c.scope)
+        // Makefiles of the caller's: `--eval`/`-E` text, `-f -`, a makefile this command
+        // wrote (named, or the default one where make runs). Their recipes are walked as
+        // the shell commands they are; one whose text is unknown may run anything.
+        let mut texts: Vec<Option<String>> = Vec::new();
+        let stdin_text = match &c.stdin {
+            Out::Text(t) => Some(t.clone()),
+            _ => None,
+        };
+        let mut i = 0;
+        while i < words.len() {
+            match words[i] {
+                Some(w) if w.starts_with("--eval=") => texts.push(Some(w[7..].to_owned())),
+                Some("--eval" | "-E") => {
+                    texts.push(words.get(i + 1).copied().flatten().map(str::to_owned));
+                    i += 1;
                 }
-                _ => true,
-            },
-            _ => false,
-        });
-        if code {
-            self.unknown_program(c.name, args, c.scope, c.env, &c.stdin);
+                Some(w) if w.starts_with("-E") && w.len() > 2 => {
+                    texts.push(Some(w[2..].to_owned()))
+                }
+                Some("-f" | "--file" | "--makefile") => {
+                    match words.get(i + 1).copied().flatten() {
+                        Some("-" | "/dev/stdin") => texts.push(stdin_text.clone()),
+                        Some(f) if f.starts_with("/dev/") || self.written_earlier(f, c.scope) => {
+                            texts.push(self.read_file(f, c.scope));
+                        }
+                        Some(_) => {}
+                        None => texts.push(None),
+                    }
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let dir = words
+            .windows(2)
+            .find(|p| matches!(p[0], Some("-C" | "--directory")))
+            .and_then(|p| p[1])
+            .unwrap_or(".");
+        for m in ["GNUmakefile", "makefile", "Makefile"] {
+            let f = format!("{dir}/{m}");
+            if self.written_earlier(&f, c.scope) {
+                texts.push(self.read_file(&f, c.scope));
+            }
+        }
+        // `-n` prints recipes without running them (a `+` line, or `$(MAKE)`, still runs).
+        let dry = words
+            .iter()
+            .flatten()
+            .any(|w| matches!(*w, "-n" | "--dry-run" | "--just-print" | "--recon"))
+            && texts.iter().all(|t| {
+                t.as_ref()
+                    .is_some_and(|t| !t.contains('+') && !t.contains("MAKE"))
+            });
+        if !dry {
+            for text in texts {
+                let Some(text) = text else {
+                    self.write_anything("make with a makefile only known at run time");
+                    continue;
+                };
+                for recipe in make_recipes(&text) {
+                    let scope = c.scope.clone();
+                    self.run_text(
+                        &Field::Known(recipe),
+                        &scope,
+                        &HashMap::new(),
+                        &[],
+                        "make recipe",
+                    )?;
+                }
+            }
         }
         self.trusted_reach(c.name, args, c.scope);
-        Out::Unknown
+        Ok(Out::Unknown)
     }
 
     pub(super) fn outputs(
@@ -209,6 +321,84 @@ impl Walker<'_> {
                     }) {
                         targets.push((Field::Known(v.to_owned()), false));
                     }
+                }
+            }
+        }
+        // C compilers, assemblers and linkers: an option outside the ones above may
+        // name an output too (`-fopt-info-all=F`, `-Wl,--dependency-file=F`, `-dumpdir
+        // D`): every `=` value and linker argument is taken as one; options that run
+        // programs of the caller's (`-wrapper`, `-B`, `-specs=`, `-fplugin=`) make it
+        // unknown; and they write default outputs (`a.out`, `x.o`, `x.s`, temps) where
+        // they run.
+        let c_like = [
+            "gcc", "g++", "cc", "c++", "clang", "clang++", "tcc", "as", "ld", "nasm",
+        ]
+        .contains(&name);
+        if c_like {
+            for (i, s) in known.iter().enumerate() {
+                if matches!(*s, "-wrapper" | "-B" | "-fuse-ld" | "--ld-path")
+                    || [
+                        "-B",
+                        "-specs=",
+                        "--specs=",
+                        "-fplugin",
+                        "-fuse-ld=",
+                        "--ld-path=",
+                    ]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+                {
+                    self.write_anything(&format!("{name} {s} (runs programs of the caller's)"));
+                }
+                if matches!(*s, "-dumpdir" | "-dumpbase" | "-MQ" | "-MD" | "-MMD") {
+                    if let Some(v) = known.get(i + 1).filter(|_| s.starts_with("-dump")) {
+                        targets.push((Field::Known((*v).to_owned()), true));
+                    }
+                    continue;
+                }
+                let pieces: Vec<&str> = match s.strip_prefix("-Wl,") {
+                    Some(list) => list.split(',').collect(),
+                    None if i > 0 && known[i - 1] == "-Xlinker" => vec![*s],
+                    None => vec![*s],
+                };
+                for piece in pieces {
+                    let value = match piece.split_once('=') {
+                        Some((k, v)) if k.starts_with('-') => Some(v),
+                        _ if s.starts_with("-Wl,") || (i > 0 && known[i - 1] == "-Xlinker") => {
+                            Some(piece).filter(|p| !p.starts_with('-'))
+                        }
+                        _ => None,
+                    };
+                    if let Some(v) = value.filter(|v| !v.is_empty()) {
+                        targets.push((Field::Known(v.to_owned()), false));
+                    }
+                }
+            }
+            self.write(
+                &Field::Known(super::MADE_HERE.into()),
+                scope,
+                false,
+                &format!("{name} (its default outputs)"),
+            );
+        }
+        if name == "openssl" {
+            for (i, s) in known.iter().enumerate() {
+                if matches!(
+                    *s,
+                    "-keyout"
+                        | "-writerand"
+                        | "-out"
+                        | "-signkey"
+                        | "-CAserial"
+                        | "-sess_out"
+                        | "-keylogfile"
+                        | "-msgfile"
+                        | "-reqout"
+                        | "-certsout"
+                        | "-outform_file"
+                ) && let Some(v) = known.get(i + 1)
+                {
+                    targets.push((Field::Known((*v).to_owned()), false));
                 }
             }
         }
@@ -318,4 +508,26 @@ impl Walker<'_> {
         }
         Ok(Out::Unknown)
     }
+}
+
+/// The recipe lines of a makefile's text: lines starting with a tab, and what follows
+/// `;` on a rule line; without make's `@`, `-` and `+` prefixes.
+fn make_recipes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let recipe = if let Some(r) = line.strip_prefix('\t') {
+            Some(r)
+        } else if let Some((rule, r)) = line.split_once(';') {
+            rule.contains(':').then_some(r)
+        } else {
+            None
+        };
+        if let Some(r) = recipe {
+            let r = r.trim().trim_start_matches(['@', '-', '+']).trim();
+            if !r.is_empty() {
+                out.push(r.to_owned());
+            }
+        }
+    }
+    out
 }
