@@ -222,3 +222,41 @@ fn git_in_other_repositories() {
     }
     tally.finish("git in other repositories", 35);
 }
+
+/// The verified corpus (written by a helper who did not see the engine; each case was
+/// run in bash on a copy of the fixture by tests/fixtures/shell/verify-corpus.sh) holds
+/// at least 300 bypasses over all seven classes of the guard's issue, and 300 read-only
+/// commands; every case records what it changed.
+#[test]
+fn verified_corpus_covers_every_class() {
+    let parse = |text: &str| -> Vec<Value> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad case {l}: {e}")))
+            .collect()
+    };
+    let bypasses = parse(include_str!("../fixtures/shell/verified-bypasses.jsonl"));
+    let reads = parse(include_str!("../fixtures/shell/verified-readonly.jsonl"));
+    assert!(bypasses.len() >= 300, "{} bypasses", bypasses.len());
+    assert!(reads.len() >= 300, "{} read-only commands", reads.len());
+    let mut per_class = [0usize; 8];
+    for b in &bypasses {
+        assert_eq!(b["expect"], "deny", "{b}");
+        assert!(b["verified"].as_str().is_some_and(|v| !v.is_empty()), "{b}");
+        let class = b["class"].as_u64().expect("class") as usize;
+        per_class[class] += 1;
+    }
+    for (class, n) in per_class.iter().enumerate().skip(1) {
+        assert!(*n >= 25, "class {class} has {n} bypasses");
+    }
+    for r in &reads {
+        assert_eq!(r["expect"], "allow", "{r}");
+        assert!(r["verified"].as_str().is_some_and(|v| !v.is_empty()), "{r}");
+    }
+    eprintln!(
+        "verified corpus: {} bypasses (per class {:?}), {} read-only",
+        bypasses.len(),
+        &per_class[1..],
+        reads.len()
+    );
+}

@@ -28,6 +28,294 @@ pub(super) struct Scan {
     pub commands: Vec<String>,
     /// awk variables used as output files (`print > f`).
     pub redirect_vars: Vec<String>,
+    /// A call that writes, deletes or links is given a path the code computes
+    /// (`os.remove(chr(46)+…)`, `unlink for glob …`, `Path(p).unlink()`): it may be any.
+    pub computed: bool,
+}
+
+/// Calls whose first argument (or two: source and destination) is a path they write.
+const PATH_CALLS: &[(&str, usize)] = &[
+    ("remove", 1),
+    ("unlink", 1),
+    ("unlinksync", 1),
+    ("rmsync", 1),
+    ("rmdirsync", 1),
+    ("rmdir", 1),
+    ("rmtree", 1),
+    ("removedirs", 1),
+    ("truncate", 1),
+    ("truncatesync", 1),
+    ("writefile", 1),
+    ("writefilesync", 1),
+    ("appendfile", 1),
+    ("appendfilesync", 1),
+    ("createwritestream", 1),
+    ("mkdir", 1),
+    ("makedirs", 1),
+    ("mkdirsync", 1),
+    ("chmod", 1),
+    ("chmodsync", 1),
+    ("chown", 1),
+    ("utime", 1),
+    ("rename", 2),
+    ("renamesync", 2),
+    ("replace", 2),
+    ("move", 2),
+    ("copy", 2),
+    ("copy2", 2),
+    ("copyfile", 2),
+    ("copyfilesync", 2),
+    ("copytree", 2),
+    ("cpsync", 2),
+    ("symlink", 2),
+    ("symlinksync", 2),
+    ("link", 2),
+    ("linksync", 2),
+    ("hardlink_to", 1),
+    ("symlink_to", 1),
+    ("write_text", 1),
+    ("write_bytes", 1),
+    ("touch", 1),
+];
+
+/// Whether an `open` call with a write mode is given a computed path.
+fn open_computes(code: &[char], lits: &[Literal]) -> bool {
+    let is_mode = |t: &str| {
+        let t = t.trim();
+        t.starts_with(['>', '|', '+'])
+            || (!t.is_empty()
+                && t.len() <= 3
+                && t.chars().all(|c| "wax+bt".contains(c))
+                && t.contains(['w', 'a', 'x', '+']))
+    };
+    for lit in lits.iter().filter(|l| is_mode(&l.text)) {
+        let Some((name, _, end)) = call_of(code, lit.start) else {
+            // perl's `open F, ">$x"` without parentheses: an interpolated mode literal.
+            let before: String = code[lit.start.saturating_sub(12)..lit.start]
+                .iter()
+                .collect();
+            if before.contains("open") && lit.text.contains('$') {
+                return true;
+            }
+            if before.contains("open") && lit.text.trim() == ">" {
+                // `open F, ">", $x`: the next argument.
+                let rest: String = code[lit.end..].iter().take_while(|c| **c != ';').collect();
+                let next = rest.trim_start_matches([',', ' ']);
+                if !next.starts_with(['"', '\'']) && !next.starts_with("q") {
+                    return true;
+                }
+            }
+            continue;
+        };
+        if !name.to_ascii_lowercase().ends_with("open") {
+            continue;
+        }
+        // The other literal arguments of the call: a path argument that is not one is
+        // computed. Count the top-level arguments and the literals among them.
+        let start = code[..lit.start]
+            .iter()
+            .rposition(|c| *c == '(')
+            .unwrap_or(lit.start);
+        let inner: String = code[start + 1..end.min(code.len())].iter().collect();
+        let args = inner.split(',').count();
+        let literal_args = lits
+            .iter()
+            .filter(|l| l.start > start && l.end <= end && !is_mode(&l.text))
+            .count();
+        let first = inner.trim_start();
+        let handles = usize::from(
+            name.eq_ignore_ascii_case("open")
+                && (first.starts_with(|c: char| c.is_ascii_uppercase() || c == '$')
+                    || first.starts_with("my ")),
+        );
+        if args > 1 + literal_args + handles {
+            return true;
+        }
+        if lit.text.contains('$') {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a path-writing call in `code` is given something other than string
+/// literals where its paths go.
+fn computes_paths(code: &[char], lits: &[Literal], lang: Lang) -> bool {
+    const MODULES: &[&str] = &[
+        "os",
+        "shutil",
+        "fs",
+        "promises",
+        "fsp",
+        "fse",
+        "posix",
+        "file",
+        "fileutils",
+        "dir",
+        "pathlib",
+    ];
+    // Methods of a path object, whose path is the receiver.
+    const PATH_METHODS: &[&str] = &[
+        "unlink",
+        "touch",
+        "rmdir",
+        "mkdir",
+        "write_text",
+        "write_bytes",
+        "symlink_to",
+        "hardlink_to",
+        "chmod",
+        "rename",
+        "replace",
+    ];
+    let lower: Vec<char> = code.iter().map(char::to_ascii_lowercase).collect();
+    let in_literal = |i: usize| lits.iter().any(|l| l.start <= i && i < l.end);
+    let literal_at = |from: usize, to: usize| {
+        let (mut a, mut b) = (from, to);
+        while a < b && code[a].is_whitespace() {
+            a += 1;
+        }
+        while b > a && code[b - 1].is_whitespace() {
+            b -= 1;
+        }
+        a < b && lits.iter().any(|l| l.start == a && l.end == b)
+    };
+    // The call whose closing parenthesis is at `close`: its argument is one literal.
+    let literal_call_before = |close: usize| {
+        let mut depth = 0i32;
+        let mut open = close;
+        loop {
+            if !in_literal(open) {
+                match code[open] {
+                    ')' => depth += 1,
+                    '(' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return literal_at(open + 1, close);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if open == 0 {
+                return false;
+            }
+            open -= 1;
+        }
+    };
+    for (name, paths) in PATH_CALLS {
+        let needle: Vec<char> = name.chars().collect();
+        let mut i = 0;
+        while i + needle.len() <= lower.len() {
+            let hit = lower[i..i + needle.len()] == needle[..]
+                && !in_literal(i)
+                && (i == 0 || !(lower[i - 1].is_alphanumeric() || lower[i - 1] == '_'))
+                && lower
+                    .get(i + needle.len())
+                    .is_none_or(|c| !(c.is_alphanumeric() || *c == '_'));
+            if !hit {
+                i += 1;
+                continue;
+            }
+            let dotted = i > 0 && code[i - 1] == '.';
+            let receiver: String = if dotted {
+                code[..i - 1]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || **c == '_')
+                    .collect::<String>()
+                    .chars()
+                    .rev()
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+            } else {
+                String::new()
+            };
+            let after_call = dotted && i >= 2 && code[i - 2] == ')';
+            let module = MODULES.contains(&receiver.as_str());
+            let path_method = PATH_METHODS.contains(name);
+            let relevant = match lang {
+                Lang::Perl | Lang::Ruby => !dotted || module,
+                _ => dotted && (module || after_call || (path_method && !receiver.is_empty())),
+            };
+            if !relevant {
+                i += 1;
+                continue;
+            }
+            let mut j = i + needle.len();
+            while j < code.len() && code[j] == ' ' {
+                j += 1;
+            }
+            let (start, end) = if code.get(j) == Some(&'(') {
+                let mut depth = 0i32;
+                let mut k = j;
+                while k < code.len() {
+                    if !in_literal(k) {
+                        match code[k] {
+                            '(' | '[' | '{' => depth += 1,
+                            ')' | ']' | '}' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    k += 1;
+                }
+                (j + 1, k.min(code.len()))
+            } else if matches!(lang, Lang::Perl | Lang::Ruby) {
+                let mut k = j;
+                while k < code.len() && (in_literal(k) || !matches!(code[k], ';' | '\n' | '}')) {
+                    k += 1;
+                }
+                (j, k)
+            } else {
+                // Passed along, not called (`map(os.remove, files)`): any path.
+                return true;
+            };
+            let mut args = Vec::new();
+            let (mut depth, mut from) = (0i32, start);
+            for (k, ch) in code.iter().enumerate().take(end).skip(start) {
+                if in_literal(k) {
+                    continue;
+                }
+                match ch {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        args.push((from, k));
+                        from = k + 1;
+                    }
+                    _ => {}
+                }
+            }
+            args.push((from, end));
+            let empty = code[start..end].iter().all(|c| c.is_whitespace());
+            let on_receiver = dotted && !module && (path_method || empty);
+            if on_receiver {
+                // `Path('x').unlink()` names its path; `p.unlink()` computes it.
+                if !(after_call && literal_call_before(i - 2)) {
+                    return true;
+                }
+            } else if empty {
+                // perl's `unlink;` works on `$_`.
+                return true;
+            } else {
+                let wanted = if matches!(lang, Lang::Perl | Lang::Ruby) && !dotted {
+                    args.len()
+                } else {
+                    (*paths).min(args.len())
+                };
+                if args.iter().take(wanted).any(|&(a, b)| !literal_at(a, b)) {
+                    return true;
+                }
+            }
+            i = end.max(i + 1);
+        }
+    }
+    false
 }
 
 /// Calls that write, delete, rename, change modes or run commands, in any of the
@@ -138,6 +426,37 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         ..Scan::default()
     };
     let chars: Vec<char> = code.chars().collect();
+    scan.computed = lang != Lang::Awk && computes_paths(&chars, &lits, lang);
+    // Calls made by a name the code builds (`getattr(os, 'rem' + 'ove')`,
+    // `fs['unlink' + 'Sync']`, `eval`) may be any call, writing any path.
+    const DYNAMIC: &[&str] = &[
+        "getattr(",
+        "__import__",
+        "importlib",
+        "eval(",
+        "exec(",
+        "compile(",
+        "globals()",
+        "vars(",
+        "function(",
+        "reflect.",
+        "send(",
+        "public_send(",
+        "instance_eval",
+        "class_eval",
+        "->can(",
+        "&{",
+    ];
+    if lang != Lang::Awk && DYNAMIC.iter().any(|d| lower.contains(d)) {
+        scan.computed = true;
+        scan.writes = true;
+    }
+    // Perl's `open(F, ">", $x)`, `open F, ">$x"`, python's `open(x, "w")`: a write mode
+    // with a path the code computes.
+    if lang != Lang::Awk && open_computes(&chars, &lits) {
+        scan.computed = true;
+        scan.writes = true;
+    }
     for lit in &lits {
         let text = &lit.text;
         let before: String = chars[lit.start.saturating_sub(16)..lit.start]
@@ -168,23 +487,29 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         let after: String = chars[lit.end..(lit.end + 12).min(chars.len())]
             .iter()
             .collect();
-        let runs = match lang {
-            Lang::Awk => {
-                preceded.ends_with('|')
-                    || after.trim_start().starts_with("| getline")
-                    || after.trim_start().starts_with("|getline")
-                    || call_of(&chars, lit.start)
-                        .is_some_and(|(name, index, _)| index == 0 && name == "system")
-            }
-            _ => call_of(&chars, lit.start).is_some_and(|(name, index, _)| {
-                let last = name
-                    .rsplit(['.', ':'])
-                    .next()
-                    .unwrap_or(&name)
-                    .to_ascii_lowercase();
-                index == 0 && RUNS_COMMANDS.contains(&last.as_str())
-            }),
-        };
+        let backticked = matches!(lang, Lang::Perl | Lang::Ruby)
+            && (chars.get(lit.start) == Some(&'`')
+                || lit.quote_like == Some('x')
+                || (lit.quote_like == Some('w')
+                    && (preceded.ends_with("exec") || preceded.ends_with("system"))));
+        let runs = backticked
+            || match lang {
+                Lang::Awk => {
+                    preceded.ends_with('|')
+                        || after.trim_start().starts_with("| getline")
+                        || after.trim_start().starts_with("|getline")
+                        || call_of(&chars, lit.start)
+                            .is_some_and(|(name, index, _)| index == 0 && name == "system")
+                }
+                _ => call_of(&chars, lit.start).is_some_and(|(name, index, _)| {
+                    let last = name
+                        .rsplit(['.', ':'])
+                        .next()
+                        .unwrap_or(&name)
+                        .to_ascii_lowercase();
+                    index == 0 && RUNS_COMMANDS.contains(&last.as_str())
+                }),
+            };
         // A command line is walked as one: its words are judged there, not as paths.
         if runs {
             scan.commands.push(text.clone());
@@ -586,6 +911,8 @@ struct Literal {
     text: String,
     start: usize,
     end: usize,
+    /// Perl's quote-like operator letter (`q`, `w` for `qw`, `x` for `qx`), if any.
+    quote_like: Option<char>,
 }
 
 fn literals(code: &str, lang: Lang) -> Vec<Literal> {
@@ -628,6 +955,67 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
             text,
             start: i,
             end,
+            quote_like: None,
+        });
+        i = end;
+    }
+    if lang == Lang::Perl {
+        out.extend(perl_quote_like(&chars, &out));
+        out.sort_by_key(|l| l.start);
+    }
+    out
+}
+
+/// Perl's `q(…)`, `qq{…}`, `qw[…]`, `qx<…>`, `q/…/` literals, outside ordinary ones.
+fn perl_quote_like(chars: &[char], quoted: &[Literal]) -> Vec<Literal> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 2 < chars.len() {
+        let inside = quoted.iter().any(|l| l.start <= i && i < l.end);
+        let boundary = i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        if inside || !boundary || chars[i] != 'q' {
+            i += 1;
+            continue;
+        }
+        let (kind, open_at) = match chars[i + 1] {
+            'q' | 'w' | 'x' => (Some(chars[i + 1]), i + 2),
+            _ => (Some('q'), i + 1),
+        };
+        let Some(&open) = chars.get(open_at) else {
+            break;
+        };
+        let close = match open {
+            '(' => ')',
+            '{' => '}',
+            '[' => ']',
+            '<' => '>',
+            '/' | '|' | '!' | '#' | '~' => open,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = open_at + 1;
+        let mut depth = 0;
+        let mut text = String::new();
+        while j < chars.len() {
+            if chars[j] == open && open != close {
+                depth += 1;
+            } else if chars[j] == close {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            text.push(chars[j]);
+            j += 1;
+        }
+        let end = (j + 1).min(chars.len());
+        out.push(Literal {
+            text,
+            start: i,
+            end,
+            quote_like: kind,
         });
         i = end;
     }

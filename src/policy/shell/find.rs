@@ -75,7 +75,16 @@ impl Walker<'_> {
         env: &HashMap<String, Val>,
     ) -> Result<Out, ShellError> {
         let mut i = 0;
+        // `-L` follows every symlink, `-H` those given as start points.
+        self.find_follows = 0;
         while let Some(a) = args.get(i).and_then(Field::known) {
+            if matches!(a, "-H" | "-L" | "-P") {
+                self.find_follows = match a {
+                    "-L" => 2,
+                    "-H" => 1,
+                    _ => 0,
+                };
+            }
             if matches!(a, "-H" | "-L" | "-P") || a.starts_with("-O") {
                 i += 1;
             } else if a == "-D" {
@@ -222,7 +231,13 @@ impl Walker<'_> {
             return false;
         }
         *budget -= 1;
-        let Ok(meta) = path.symlink_metadata() else {
+        let follow = self.find_follows == 2 || (self.find_follows == 1 && depth == 0);
+        let meta = if follow {
+            path.metadata()
+        } else {
+            path.symlink_metadata()
+        };
+        let Ok(meta) = meta else {
             return true;
         };
         if !(self.ctx.relevant)(path) {

@@ -190,6 +190,9 @@ pub(super) struct Walker<'a> {
     pub readonly: HashMap<String, Option<Val>>,
     /// A DEBUG trap with `extdebug` may skip any command.
     pub skippable: bool,
+    /// The running `find` follows symlinks: 0 never, 1 its start points (`-H`), 2 all
+    /// (`-L`).
+    pub find_follows: u8,
     /// Programs a compiler built earlier in this command (`gcc -o build/t t.c`), with
     /// the text of their sources when known: run, their sources' literals are scanned as
     /// code, and they are programs without a model, judged by what they are given.
@@ -555,6 +558,7 @@ impl<'a> Walker<'a> {
             disabled: std::collections::HashSet::new(),
             readonly: HashMap::new(),
             skippable: false,
+            find_follows: 0,
             built: Vec::new(),
             functions: HashMap::new(),
             written: Written::default(),
@@ -1526,11 +1530,23 @@ impl<'a> Walker<'a> {
                 .map(str::to_owned)
                 .collect();
             let mut frozen: Vec<String> = plain_names;
+            // `declare -a A='(…)'`: a quoted list is still a compound assignment.
+            let arrays = argv[1..]
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(['a', 'A']));
             for (name, val) in declared {
                 let val = if case_changing || fails {
                     Val::Unknown
                 } else {
                     val
+                };
+                let val = match val {
+                    Val::Known(v) if arrays && v.starts_with('(') => {
+                        scope.arrays.insert(name.clone(), vec![Val::Unknown]);
+                        Val::Unknown
+                    }
+                    v => v,
                 };
                 frozen.push(name.clone());
                 if local && let Some(frame) = self.locals.last_mut() {

@@ -264,7 +264,32 @@ impl Walker<'_> {
         Ok(Out::Unknown)
     }
 
+    /// A settings file a program reads by itself (`~/.curlrc`, `~/.wgetrc`) that this
+    /// command wrote: its options (an output file among them) are unknown.
+    fn rc_written(&mut self, name: &str, files: &[&str], scope: &Scope) {
+        let home = self.ctx.home.clone();
+        for f in files {
+            let path = match f.strip_prefix("~/") {
+                Some(rest) => home.as_ref().map(|h| h.join(rest)),
+                None => Some(std::path::PathBuf::from(f)),
+            };
+            if let Some(p) = path
+                && self.written_earlier(&p.to_string_lossy(), scope)
+            {
+                self.write_anything(&format!(
+                    "{name} reading settings this command writes ({f})"
+                ));
+            }
+        }
+    }
+
     pub(super) fn curl(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        if !matches!(
+            args.first().and_then(Field::known),
+            Some("-q" | "--disable")
+        ) {
+            self.rc_written("curl", &["~/.curlrc", "~/.config/.curlrc"], scope);
+        }
         let o = Opts::parse(
             args,
             "oDcdHXuAebFTwmxKrCEUYyzQtP",
@@ -380,6 +405,7 @@ impl Walker<'_> {
     }
 
     pub(super) fn wget(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+        self.rc_written("wget", &["~/.wgetrc"], scope);
         let o = Opts::parse(
             args,
             "OoaPUeiBtTwQlADRIXN",

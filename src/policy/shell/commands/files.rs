@@ -536,6 +536,16 @@ impl Walker<'_> {
         for target in earlier {
             self.links.push((dest_abs.clone(), target));
         }
+        // Links made earlier in this command inside a copied folder.
+        let inside: Vec<(PathBuf, PathBuf)> = self
+            .links
+            .iter()
+            .filter_map(|(l, t)| {
+                let rest = l.strip_prefix(&src_abs).ok()?;
+                (!rest.as_os_str().is_empty()).then(|| (dest_abs.join(rest), t.clone()))
+            })
+            .collect();
+        self.links.extend(inside);
         // Links on disk: the source itself, or any beneath a copied folder.
         let mut stack = vec![(src_abs, dest_abs)];
         let mut seen = 0usize;
@@ -704,6 +714,15 @@ impl Walker<'_> {
                             && !o.has(Some('T'), &["no-target-directory"])
                             && !o.has(Some('n'), &["no-dereference"]))
                     {
+                        // A folder this command removed or replaced may not be one any
+                        // more: the link may be made under that name too.
+                        if rest.len() == 1
+                            && last.known().is_some_and(|l| self.written_earlier(l, scope))
+                        {
+                            let mut as_name = vec![Field::Known("-T".into())];
+                            as_name.extend(args.iter().cloned());
+                            self.ln(name, &as_name, scope)?;
+                        }
                         (rest, Some(last), None)
                     } else {
                         (rest, None, Some(last))
@@ -723,6 +742,17 @@ impl Walker<'_> {
                     false,
                     &format!("{name} (a hard link lets the file be written through another name)"),
                 );
+            }
+            // A link whose name is only known at run time, to a place that holds
+            // protected files, may be written through anywhere.
+            if symbolic
+                && link.known().is_none()
+                && target
+                    .known()
+                    .and_then(|t| self.resolve_path(t, scope))
+                    .is_some_and(|t| (self.ctx.relevant)(&paths::normalize(&t)))
+            {
+                self.write_anything(&format!("{name} (a link named only at run time)"));
             }
             // A symbolic link to a folder puts a whole tree under its name.
             self.write(

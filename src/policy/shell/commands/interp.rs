@@ -66,6 +66,10 @@ pub(super) const MODELS: &[Model] = &[
         },
     },
     Model {
+        names: &["tclsh", "tclsh8.6", "wish", "expect", "jimsh"],
+        run: |w, c| w.tcl(c),
+    },
+    Model {
         names: &["gdb", "gdb-multiarch"],
         run: |w, c| w.gdb(c),
     },
@@ -820,6 +824,9 @@ impl Walker<'_> {
             return Ok(code::Scan::default());
         };
         let scan = code::scan(text, lang);
+        if scan.computed && scan.writes {
+            self.write_anything(&format!("{how} (it writes a path the code computes)"));
+        }
         // Code that makes links may make any path it names one.
         let lower = text.to_ascii_lowercase();
         if lower.contains("symlink") || lower.contains("link(") || lower.contains("writefile") {
@@ -1264,6 +1271,87 @@ impl Walker<'_> {
         // The program it debugs runs (`gdb -ex run --args PROG ARGS`).
         self.unknown_program(c.name, c.args, c.scope, c.env, &Out::Nothing);
         self.unknown_may_run(c.args, c.scope)?;
+        Ok(Out::Unknown)
+    }
+}
+
+impl Walker<'_> {
+    /// tclsh (and wish, expect, jimsh): its script (a file, `-c`-less stdin) is read
+    /// for the commands that write or run: `file delete|rename|copy|link|mkdir`, `open
+    /// NAME w`, `exec`, `source`, `cd`. A word computed at run time (`$f`, `[cmd]`) in
+    /// one of them may name anything.
+    fn tcl(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        let script = c
+            .args
+            .iter()
+            .find(|a| a.known().is_none_or(|a| !a.starts_with('-')));
+        let text = match script {
+            Some(s) => match s.known().and_then(|p| self.read_file(p, c.scope)) {
+                Some(t) => Some(t),
+                None if s.known().is_some_and(|p| !self.written_earlier(p, c.scope)) => {
+                    // A script on disk before the command (README, residuals).
+                    return Ok(Out::Unknown);
+                }
+                None => None,
+            },
+            None => match &c.stdin {
+                Out::Text(t) => Some(t.clone()),
+                Out::Nothing => return Ok(Out::Unknown),
+                _ => None,
+            },
+        };
+        let Some(text) = text else {
+            self.write_anything(&format!("{} runs a script only known at run time", c.name));
+            return Ok(Out::Unknown);
+        };
+        let how = format!("{} script", c.name);
+        for command in text.split(['\n', ';', '{', '}', '[', ']']).map(str::trim) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let (writes, from): (bool, usize) = match words.as_slice() {
+                [
+                    "file",
+                    "delete" | "rename" | "copy" | "link" | "mkdir" | "attributes",
+                    ..,
+                ] => (true, 2),
+                ["open", _, mode, ..]
+                    if mode.contains(['w', 'a', '+'])
+                        || mode.contains("WRONLY")
+                        || mode.contains("CREAT") =>
+                {
+                    (true, 1)
+                }
+                ["exec", rest @ ..] => {
+                    let line = rest.join(" ");
+                    if line.contains(['$', '[']) {
+                        self.write_anything(&format!("{how} runs a command it computes"));
+                    } else {
+                        self.run_text(&Field::Known(line), c.scope, &HashMap::new(), &[], &how)?;
+                    }
+                    continue;
+                }
+                ["source" | "cd" | "load" | "eval" | "uplevel" | "interp", ..] => {
+                    self.write_anything(&format!(
+                        "{how} runs or moves where it writes ({})",
+                        words[0]
+                    ));
+                    continue;
+                }
+                _ => (false, 0),
+            };
+            if !writes {
+                continue;
+            }
+            for w in words.iter().skip(from).filter(|w| !w.starts_with('-')) {
+                if w.contains(['$', '[']) {
+                    self.write_anything(&format!("{how} writes a path it computes"));
+                    break;
+                }
+                let w = w.trim_matches('"');
+                if !matches!(w, "w" | "a" | "w+" | "a+" | "r+") {
+                    self.write(&Field::Known(w.to_owned()), c.scope, true, &how);
+                }
+            }
+        }
         Ok(Out::Unknown)
     }
 }

@@ -168,6 +168,27 @@ impl Walker<'_> {
         let name = program.rsplit('/').next().unwrap_or(program).to_owned();
         let name = name.as_str();
         let args = &argv[1..];
+        // A name looked up through a PATH the command changed finds a program this
+        // command wrote there first (`PATH=$PWD/bin:$PATH ls`): run that file.
+        if !program.contains('/')
+            && let Some(Val::Known(path)) = env.get("PATH").or_else(|| scope.vars.get("PATH"))
+        {
+            let ours = (self.ctx.env)("PATH").unwrap_or_default();
+            for dir in path
+                .split(':')
+                .take_while(|d| ours.is_empty() || !ours.starts_with(*d) || d.is_empty())
+            {
+                let candidate = format!("{}/{program}", dir.trim_end_matches('/'));
+                let written = self
+                    .resolve_path(&candidate, scope)
+                    .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)));
+                if !dir.is_empty() && written {
+                    let mut argv = argv.to_vec();
+                    argv[0] = Field::Known(candidate);
+                    return self.dispatch(&argv, scope, env, stdin);
+                }
+            }
+        }
         // A builtin `enable -n` turned off is whatever program PATH finds, if any.
         if self.disabled.contains(name) {
             self.unknown_program(name, args, scope, env, &stdin);

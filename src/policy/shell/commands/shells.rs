@@ -234,6 +234,11 @@ impl Walker<'_> {
             ));
             return Ok(Out::Unknown);
         };
+        // `find … -exec sh {} \;`: a file find matched, whatever it holds.
+        if path.contains(".find-stand-in/") {
+            self.write_anything(&format!("{how} runs files a search finds"));
+            return Ok(Out::Unknown);
+        }
         let full = self.resolve_path(path, scope).map(|p| paths::normalize(&p));
         let substituted = match self.fd_contents.get(path.as_str()) {
             Some(Out::Text(t)) => Some(t.clone()),
