@@ -226,6 +226,159 @@ pub const HOOK_DIRS: &[HookDir] = &[
         what: "configuration, which can name commands it runs later (core.hooksPath, core.fsmonitor, aliases, filters)",
         frontmatter: false,
     },
+    HookDir {
+        suffix: ".git/commondir",
+        host: "git",
+        what: "pointer to the repository whose configuration and hooks it uses",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".git/config.worktree",
+        host: "git",
+        what: "work-tree configuration, which can name commands it runs later",
+        frontmatter: false,
+    },
+    // Settings files programs read by themselves, which can run commands (or name
+    // files they write) in a later call the guard does not see. (Shell startup files
+    // are not: agents add to them, and the README lists them as a residual.)
+    HookDir {
+        suffix: ".gdbinit",
+        host: "gdb",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/gdb/gdbinit",
+        host: "gdb",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".curlrc",
+        host: "curl",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".wgetrc",
+        host: "wget",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".lesskey",
+        host: "less",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/lesskey",
+        host: "less",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".tmux.conf",
+        host: "tmux",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/tmux/tmux.conf",
+        host: "tmux",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".valgrindrc",
+        host: "valgrind",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".vimrc",
+        host: "vim",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".exrc",
+        host: "vi",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/nvim/init.vim",
+        host: "neovim",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/nvim/init.lua",
+        host: "neovim",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".npmrc",
+        host: "npm",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".yarnrc",
+        host: "yarn",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".sqliterc",
+        host: "sqlite3",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".psqlrc",
+        host: "psql",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".Rprofile",
+        host: "R",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".irbrc",
+        host: "irb",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".pryrc",
+        host: "pry",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".perldb",
+        host: "perl",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".ssh/config",
+        host: "ssh",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".ssh/rc",
+        host: "ssh",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
 ];
 
 /// The hook folder `path` is in, or is, wherever it is (judged by its components), with
