@@ -205,9 +205,14 @@ impl Walker<'_> {
             .find(|p| matches!(p[0], Some("-C" | "--directory")))
             .and_then(|p| p[1])
             .unwrap_or(".");
+        // (By name: a folder written as a whole, by an earlier build say, is not taken to
+        // have a new makefile.)
         for m in ["GNUmakefile", "makefile", "Makefile"] {
             let f = format!("{dir}/{m}");
-            if self.written_earlier(&f, c.scope) {
+            let named = self
+                .resolve_path(&f, c.scope)
+                .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)));
+            if named {
                 texts.push(self.read_file(&f, c.scope));
             }
         }
