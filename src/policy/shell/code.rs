@@ -169,7 +169,14 @@ fn computes_paths(code: &[char], lits: &[Literal], lang: Lang) -> bool {
         "replace",
     ];
     let lower: Vec<char> = code.iter().map(char::to_ascii_lowercase).collect();
-    let in_literal = |i: usize| lits.iter().any(|l| l.start <= i && i < l.end);
+    // Which characters lie inside a literal: asked of every character below.
+    let mut inside = vec![false; code.len()];
+    for l in lits {
+        for c in &mut inside[l.start.min(code.len())..l.end.min(code.len())] {
+            *c = true;
+        }
+    }
+    let in_literal = |i: usize| inside.get(i).copied().unwrap_or(false);
     let literal_at = |from: usize, to: usize| {
         let (mut a, mut b) = (from, to);
         while a < b && code[a].is_whitespace() {

@@ -188,6 +188,8 @@ pub(super) struct Walker<'a> {
     /// `readonly` names, with the value each had when it was made read-only: later
     /// assignments fail, so that value stays.
     pub readonly: HashMap<String, Option<Val>>,
+    /// The repository folder of the tool call's own working directory, once looked up.
+    pub own_git_dir: Option<Option<PathBuf>>,
     /// A DEBUG trap with `extdebug` may skip any command.
     pub skippable: bool,
     /// The running `find` follows symlinks: 0 never, 1 its start points (`-H`), 2 all
@@ -558,6 +560,7 @@ impl<'a> Walker<'a> {
             disabled: std::collections::HashSet::new(),
             readonly: HashMap::new(),
             skippable: false,
+            own_git_dir: None,
             find_follows: 0,
             built: Vec::new(),
             functions: HashMap::new(),
@@ -1958,6 +1961,12 @@ impl<'a> Walker<'a> {
     pub(super) fn written_earlier(&self, path: &str, scope: &Scope) -> bool {
         self.resolve_path(path, scope)
             .is_some_and(|p| self.written.covers(&crate::policy::paths::normalize(&p)))
+    }
+
+    /// Whether this command wrote `path` itself, by name (not a folder holding it).
+    pub(super) fn written_by_name(&self, path: &str, scope: &Scope) -> bool {
+        self.resolve_path(path, scope)
+            .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)))
     }
 
     pub(super) fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {

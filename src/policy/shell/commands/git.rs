@@ -929,7 +929,10 @@ impl Walker<'_> {
             }
             None => sub.cwd.as_deref().and_then(find_git_dir),
         };
-        let own = find_git_dir(&self.ctx.cwd);
+        let own = self
+            .own_git_dir
+            .get_or_insert_with(|| find_git_dir(&self.ctx.cwd))
+            .clone();
         if let Some(dir) = gitdir {
             let common = std::fs::read_to_string(dir.join("commondir"))
                 .ok()

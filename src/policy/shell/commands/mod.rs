@@ -179,10 +179,7 @@ impl Walker<'_> {
                 .take_while(|d| ours.is_empty() || !ours.starts_with(*d) || d.is_empty())
             {
                 let candidate = format!("{}/{program}", dir.trim_end_matches('/'));
-                let written = self
-                    .resolve_path(&candidate, scope)
-                    .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)));
-                if !dir.is_empty() && written {
+                if !dir.is_empty() && self.written_by_name(&candidate, scope) {
                     let mut argv = argv.to_vec();
                     argv[0] = Field::Known(candidate);
                     return self.dispatch(&argv, scope, env, stdin);

@@ -209,10 +209,7 @@ impl Walker<'_> {
         // have a new makefile.)
         for m in ["GNUmakefile", "makefile", "Makefile"] {
             let f = format!("{dir}/{m}");
-            let named = self
-                .resolve_path(&f, c.scope)
-                .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)));
-            if named {
+            if self.written_by_name(&f, c.scope) {
                 texts.push(self.read_file(&f, c.scope));
             }
         }
