@@ -134,7 +134,9 @@ pub(super) fn classify(event: &mut Event, tool: &str, input: &Value) {
 }
 
 /// The strings in a write tool's path arguments (one level deep: `edits` and `content`
-/// hold text, not paths). A `file://` URI counts as its path.
+/// hold text, not paths). How a server reads a path is its own: a `file:` URI (with or
+/// without `//` or `//localhost`), percent-escapes and surrounding spaces may each be
+/// taken away or not, so every reading is a target.
 fn path_arguments(input: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for key in PATH_KEYS {
@@ -146,9 +148,57 @@ fn path_arguments(input: &Value) -> Vec<String> {
             _ => {}
         }
     }
-    out.into_iter()
-        .map(|s| s.strip_prefix("file://").map(str::to_owned).unwrap_or(s))
-        .collect()
+    let mut targets: Vec<String> = Vec::new();
+    for s in out {
+        let mut readings = vec![s.clone(), s.trim().to_owned()];
+        for r in readings.clone() {
+            let path = r
+                .strip_prefix("file://localhost")
+                .or_else(|| r.strip_prefix("file://"))
+                .or_else(|| r.strip_prefix("file:"));
+            if let Some(p) = path {
+                readings.push(p.to_owned());
+            }
+        }
+        for r in readings.clone() {
+            if let Some(decoded) = percent_decoded(&r) {
+                readings.push(decoded);
+            }
+        }
+        for r in readings {
+            if !r.is_empty() && !targets.contains(&r) {
+                targets.push(r);
+            }
+        }
+    }
+    targets
+}
+
+/// `s` with its `%XX` escapes decoded, when it has any and they decode to text.
+fn percent_decoded(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// For Gemini CLI's `mcp_<server>_<tool>` names, where server and tool may both hold

@@ -227,6 +227,12 @@ pub const HOOK_DIRS: &[HookDir] = &[
         frontmatter: false,
     },
     HookDir {
+        suffix: ".git/modules",
+        host: "git",
+        what: "submodules' repositories, whose configuration and hooks it uses in them",
+        frontmatter: false,
+    },
+    HookDir {
         suffix: ".git/commondir",
         host: "git",
         what: "pointer to the repository whose configuration and hooks it uses",

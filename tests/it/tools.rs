@@ -94,6 +94,28 @@ fn mcp_cases() -> Vec<(&'static str, Value, Verdict)> {
             json!({ "path": "file://{root}/roles/new.md", "content": "x" }),
             Deny,
         ),
+        // However the server reads a path: a `file:` URI in any spelling, escapes,
+        // surrounding spaces.
+        (
+            "write_file",
+            json!({ "path": "file:{root}/roles/new.md", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
+            json!({ "path": "file://localhost{root}/roles/new.md", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
+            json!({ "path": " roles/new.md", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
+            json!({ "path": "rol%65s/new.md", "content": "x" }),
+            Deny,
+        ),
         (
             "write_file",
             json!({ "path": "{root}/.claude/settings.json", "content": "{}" }),

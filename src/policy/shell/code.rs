@@ -398,6 +398,10 @@ const WRITE_CALLS: &[&str] = &[
     "open3",
     "spawnsync",
     "execsync",
+    // Databases that make their file on open (`dbm.open(p, 'c')`, `shelve.open(p)`).
+    "dbm.",
+    "shelve.",
+    "sqlite3.connect",
 ];
 
 const RECURSIVE_CALLS: &[&str] = &[
@@ -458,6 +462,7 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         scan.computed = true;
         scan.writes = true;
     }
+
     // Perl's `open(F, ">", $x)`, `open F, ">$x"`, python's `open(x, "w")`: a write mode
     // with a path the code computes.
     if lang != Lang::Awk && open_computes(&chars, &lits) {
@@ -543,6 +548,13 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
             .collect();
         scan.commands
             .push(format!("wazir-hooks {}", words.join(" ")));
+    }
+    // Code that changes its working folder (`os.chdir`, `process.chdir`, perl's `chdir`,
+    // `Dir.chdir`) writes its relative paths from a folder the scan does not follow.
+    let writes_somewhere = scan.writes || !scan.redirected.is_empty();
+    if writes_somewhere && lang != Lang::Awk && lower.contains("chdir") {
+        scan.computed = true;
+        scan.writes = true;
     }
     scan
 }
@@ -816,6 +828,10 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
     }
     if READS.contains(&last.as_str()) {
         return true;
+    }
+    // Databases make their file on open (`shelve.open(p)`, `dbm.open(p, 'c')`).
+    if name.contains("dbm") || name.contains("shelve") {
+        return false;
     }
     if last == "open" || last == "fopen" || last == "openSync".to_ascii_lowercase() {
         let mode_write = args.contains("'w")

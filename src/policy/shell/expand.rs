@@ -213,7 +213,7 @@ impl Walker<'_> {
         match piece {
             WordPiece::Text(s) => b.lit(s, quoted),
             WordPiece::SingleQuotedText(s) => b.lit(s, true),
-            WordPiece::AnsiCQuotedText(s) => b.lit(&decode_ansi_c(s), true),
+            WordPiece::AnsiCQuotedText(s) => b.lit(&backslash_escapes(s, Escapes::Quoted).0, true),
             WordPiece::DoubleQuotedSequence(inner)
             | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 b.lit("", true);
@@ -298,7 +298,7 @@ impl Walker<'_> {
         let mut sub = scope.clone();
         let out = self.script(body, &mut sub, Out::Nothing)?;
         Ok(match out {
-            Out::Text(t) => Val::Known(t.trim_end_matches('\n').to_owned()),
+            Out::Text(t) => Val::Known(t.trim_end_matches('\n').replace('\0', "")),
             Out::Items(items) if items.len() == 1 => items[0].to_val(),
             _ => Val::Unknown,
         })
@@ -851,52 +851,100 @@ fn brace_expand(word: &str, pieces: &[WordPieceWithSource]) -> Result<Vec<String
     expand_parts(&parts)
 }
 
-/// Decodes the escapes of `$'…'` quoting (and of `echo -e`, `printf`).
-pub(super) fn decode_ansi_c(s: &str) -> String {
+/// Bash's backslash-escape dialects: each reads the same text differently.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Escapes {
+    /// `$'…'`: `\NNN` octal, `\cX` a control character, a NUL ends the string.
+    Quoted,
+    /// `echo -e` (or `shopt -s xpg_echo`): octal only as `\0NNN`, `\c` ends all output.
+    Echo,
+    /// printf's `%b`: octal as `\NNN` or `\0NNN`, `\c` ends all output.
+    PercentB,
+    /// printf's format: `\NNN` octal, `\c` is text.
+    Format,
+}
+
+/// The text `s` stands for in `dialect`, and whether a `\c` ended the output there.
+/// Escapes a dialect does not know keep their backslash, as bash prints them.
+pub(super) fn backslash_escapes(s: &str, dialect: Escapes) -> (String, bool) {
     let mut out = String::new();
     let mut chars = s.chars().peekable();
+    let digits = |chars: &mut std::iter::Peekable<std::str::Chars>, max: usize, radix: u32| {
+        let mut text = String::new();
+        while text.len() < max && chars.peek().is_some_and(|c| c.is_digit(radix)) {
+            text.extend(chars.next());
+        }
+        text
+    };
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
-        let Some(e) = chars.next() else { break };
-        match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'a' => out.push('\x07'),
-            'b' => out.push('\x08'),
-            'e' | 'E' => out.push('\x1b'),
-            'f' => out.push('\x0c'),
-            'v' => out.push('\x0b'),
+        let Some(e) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let code = match e {
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'a' => Some('\x07'),
+            'b' => Some('\x08'),
+            'e' | 'E' => Some('\x1b'),
+            'f' => Some('\x0c'),
+            'v' => Some('\x0b'),
+            '\\' => Some('\\'),
+            '\'' | '"' | '?' if matches!(dialect, Escapes::Quoted | Escapes::Format) => Some(e),
             'x' | 'u' | 'U' => {
                 let max = match e {
                     'x' => 2,
                     'u' => 4,
                     _ => 8,
                 };
-                let mut hex = String::new();
-                while hex.len() < max && chars.peek().is_some_and(char::is_ascii_hexdigit) {
-                    hex.extend(chars.next());
-                }
-                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(ch);
-                }
-            }
-            '0'..='7' => {
-                let mut oct = String::from(e);
-                while oct.len() < 3 && chars.peek().is_some_and(|c| ('0'..='7').contains(c)) {
-                    oct.extend(chars.next());
-                }
-                if let Some(ch) = u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
-                    out.push(ch);
+                let hex = digits(&mut chars, max, 16);
+                if hex.is_empty() {
+                    out.push('\\');
+                    Some(e)
+                } else {
+                    // A code that is no character prints nothing.
+                    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
                 }
             }
-            other => out.push(other),
+            '0' if matches!(dialect, Escapes::Echo | Escapes::PercentB) => {
+                let oct = digits(&mut chars, 3, 8);
+                u32::from_str_radix(if oct.is_empty() { "0" } else { &oct }, 8)
+                    .ok()
+                    .and_then(char::from_u32)
+            }
+            '0'..='7' if dialect != Escapes::Echo => {
+                let oct = format!("{e}{}", digits(&mut chars, 2, 8));
+                u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32)
+            }
+            'c' if matches!(dialect, Escapes::Echo | Escapes::PercentB) => return (out, true),
+            'c' if dialect == Escapes::Quoted && chars.peek().is_some() => {
+                let x = chars.next().unwrap_or('@');
+                // `\c?` is DEL; otherwise the low five bits of the letter.
+                Some(if x == '?' {
+                    '\x7f'
+                } else {
+                    char::from((x as u32 & 0x1f) as u8)
+                })
+            }
+            other => {
+                out.push('\\');
+                Some(other)
+            }
+        };
+        match code {
+            // A NUL ends a `$'…'` string (bash's strings are C strings); elsewhere it is
+            // printed, and dropped where bash reads the text back (a substitution, a script).
+            Some('\0') if dialect == Escapes::Quoted => return (out, false),
+            Some(ch) => out.push(ch),
+            None => {}
         }
     }
-    out
+    (out, false)
 }
 
 /// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`: `v` without the shortest or longest prefix or

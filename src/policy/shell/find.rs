@@ -324,7 +324,7 @@ fn eval(e: &Expr, path: &Path, shown: &str, meta: &std::fs::Metadata) -> Tri {
 
 /// The name standing in for the files a `-exec` runs on that the walk did not list
 /// (they are not protected, nor hold protected paths).
-const FIND_STAND_IN: &str = ".find-stand-in/match";
+pub(super) const FIND_STAND_IN: &str = ".find-stand-in/match";
 
 /// A recursive-descent parser for find's expression (`-o` binds looser than `-a`, `!`
 /// tighter, parentheses group), collecting its actions on the way.

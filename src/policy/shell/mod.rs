@@ -31,7 +31,7 @@ pub struct Context<'a> {
 }
 
 /// A file the command would write.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A fully known path (absolute, not yet normalized).
     Path(PathBuf),
@@ -211,14 +211,44 @@ mod tests {
         assert_eq!(targets("while true; do echo > /w/f; done"), ["/w/f"]);
     }
 
+    /// Each escape dialect reads text as bash 5.2 does (checked against bash itself).
+    #[test]
+    fn escape_dialects_follow_bash() {
+        use expand::{Escapes, backslash_escapes};
+        let cases: &[(&str, Escapes, &str, bool)] = &[
+            (r"a\162b", Escapes::Echo, r"a\162b", false),
+            (r"a\0162b", Escapes::Echo, "arb", false),
+            (r"ab\cde", Escapes::Echo, "ab", true),
+            (r"a\qb\?c", Escapes::Echo, r"a\qb\?c", false),
+            (r"a\162b", Escapes::PercentB, "arb", false),
+            (r"a\0162b", Escapes::PercentB, "arb", false),
+            (r"ab\cde", Escapes::PercentB, "ab", true),
+            (r"a\162b", Escapes::Format, "arb", false),
+            (r"a\0162b", Escapes::Format, "a\u{e}2b", false),
+            (r"ab\cde", Escapes::Format, r"ab\cde", false),
+            (r"a\qb\?c", Escapes::Format, r"a\qb?c", false),
+            (r"\U00000072oles", Escapes::Format, "roles", false),
+            (r"ab\0cd", Escapes::Quoted, "ab", false),
+            (r"ab\x00cd", Escapes::Quoted, "ab", false),
+            (r"ab\c@cd", Escapes::Quoted, "ab", false),
+            (r"\ca\c[", Escapes::Quoted, "\u{1}\u{1b}", false),
+            (r"a\c", Escapes::Quoted, r"a\c", false),
+            (r"a\x", Escapes::Echo, r"a\x", false),
+        ];
+        for (text, dialect, want, stopped) in cases {
+            assert_eq!(
+                backslash_escapes(text, *dialect),
+                ((*want).to_owned(), *stopped),
+                "{text} as {dialect:?}"
+            );
+        }
+    }
+
     #[test]
     fn unknown_parts_stay_partial() {
         // mktemp's random part is one component of letters and digits: its template
-        // stands for it.
-        assert_eq!(
-            targets("echo > \"$(mktemp)\""),
-            ["/tmp/tmp.XXXXXXXXXX", "/tmp/tmp.XXXXXXXXXX"]
-        );
+        // stands for it. (mktemp and the redirection write it: one write, once.)
+        assert_eq!(targets("echo > \"$(mktemp)\""), ["/tmp/tmp.XXXXXXXXXX"]);
         assert_eq!(targets("echo > out/$RANDOM.log"), ["/w/out/….log"]);
         assert_eq!(targets("echo > \"$NOPE\""), ["?/…"]);
     }

@@ -230,6 +230,8 @@ pub(super) struct Walker<'a> {
     pub glob_nocase: bool,
     /// The command may switch on `set -P`: `cd` resolves symlinks.
     pub physical_cd: bool,
+    /// The command names `xpg_echo`, which makes `echo` read escapes by default.
+    pub xpg_echo: bool,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
@@ -577,6 +579,7 @@ impl<'a> Walker<'a> {
             lastpipe: false,
             dirs_made: Vec::new(),
             physical_cd: false,
+            xpg_echo: false,
             glob_options_changed: false,
             glob_nocase: false,
             evaluates: false,
@@ -688,6 +691,11 @@ impl<'a> Walker<'a> {
                 });
             }
         }
+        // A long command repeats writes (the same build step, again and again): each is
+        // checked against every protected entry once, under the first reason found.
+        let mut seen = std::collections::HashSet::new();
+        self.writes
+            .retain(|w| seen.insert((w.target.clone(), w.recursive, w.follow)));
         self.writes
     }
 
@@ -743,6 +751,9 @@ impl<'a> Walker<'a> {
         }
         if text.contains("extdebug") {
             self.skippable = true;
+        }
+        if text.contains("xpg_echo") {
+            self.xpg_echo = true;
         }
         if [
             "GLOBIGNORE",
@@ -823,13 +834,7 @@ impl<'a> Walker<'a> {
             return;
         };
         target = match target {
-            Target::Path(p)
-                if self.unknown_before_dotdot(&p)
-                    || self.maybe_links.iter().any(|l| {
-                        let lexical = super::super::paths::normalize(&p);
-                        lexical != *l && lexical.starts_with(l)
-                    }) =>
-            {
+            Target::Path(p) if self.unknown_before_dotdot(&p) || self.beneath_maybe_link(&p) => {
                 Target::Partial {
                     dir: None,
                     name_prefix: String::new(),
@@ -902,6 +907,32 @@ impl<'a> Walker<'a> {
             how: how.to_owned(),
             follow,
         });
+    }
+
+    /// Whether `path` lies beneath something made earlier that may be a symlink.
+    fn beneath_maybe_link(&self, path: &Path) -> bool {
+        if self.maybe_links.is_empty() {
+            return false;
+        }
+        let lexical = super::super::paths::normalize(path);
+        self.maybe_links
+            .iter()
+            .any(|l| lexical != *l && lexical.starts_with(l))
+    }
+
+    /// Records a symlink made earlier in this command, once: a long command that makes
+    /// the same link again and again must not make every later write slower.
+    pub(super) fn add_link(&mut self, link: PathBuf, dest: PathBuf) {
+        if !self.links.iter().any(|(l, d)| *l == link && *d == dest) {
+            self.links.push((link, dest));
+        }
+    }
+
+    /// Records a path that may be a symlink to anywhere, once (see [`Walker::add_link`]).
+    pub(super) fn add_maybe_link(&mut self, path: PathBuf) {
+        if !self.maybe_links.contains(&path) {
+            self.maybe_links.push(path);
+        }
     }
 
     /// Whether a `..` in `path` follows a component the analysis cannot see on disk:

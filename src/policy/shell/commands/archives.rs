@@ -267,15 +267,8 @@ impl Walker<'_> {
     /// A settings file a program reads by itself (`~/.curlrc`, `~/.wgetrc`) that this
     /// command wrote: its options (an output file among them) are unknown.
     fn rc_written(&mut self, name: &str, files: &[&str], scope: &Scope) {
-        let home = self.ctx.home.clone();
         for f in files {
-            let path = match f.strip_prefix("~/") {
-                Some(rest) => home.as_ref().map(|h| h.join(rest)),
-                None => Some(std::path::PathBuf::from(f)),
-            };
-            if let Some(p) = path
-                && self.written_earlier(&p.to_string_lossy(), scope)
-            {
+            if self.written_earlier(&self.home_path(f), scope) {
                 self.write_anything(&format!(
                     "{name} reading settings this command writes ({f})"
                 ));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
 use super::super::args::Opts;
-use super::super::expand::{Field, decode_ansi_c};
+use super::super::expand::{Escapes, Field, backslash_escapes};
 use super::super::walk::{Out, Scope, Val, Walker};
 use super::{Call, Model};
 use crate::policy::paths;
@@ -117,7 +117,7 @@ pub(super) const MODELS: &[Model] = &[
     // What the printers print, for the next command in a pipe.
     Model {
         names: &["echo"],
-        run: |_, c| Ok(echo(c.args)),
+        run: |w, c| Ok(echo(c.args, w.xpg_echo)),
     },
     Model {
         names: &["printf"],
@@ -240,23 +240,46 @@ fn read(c: Call<'_>) -> Out {
     Out::Nothing
 }
 
-/// What `echo [-neE] ARGS` prints, when its arguments are known.
-fn echo(args: &[Field]) -> Out {
+/// What `echo [-neE] ARGS` prints, when its arguments are known. `xpg_echo`: the command
+/// names the shell option that makes escapes the default; whether it is on when echo
+/// runs is not followed, so text with a backslash is then unknown.
+fn echo(args: &[Field], xpg_echo: bool) -> Out {
     let mut rest = args;
     let mut newline = true;
-    let mut escapes = false;
+    let mut escapes = None;
     while let Some(Field::Known(f)) = rest.first() {
         if f.len() > 1 && f.starts_with('-') && f[1..].chars().all(|c| "neE".contains(c)) {
-            newline &= !f.contains('n');
-            escapes = f.contains('e');
+            // Flags apply in order, the last of `-e`/`-E` winning: `echo -e -E`.
+            for c in f[1..].chars() {
+                match c {
+                    'n' => newline = false,
+                    'e' => escapes = Some(true),
+                    _ => escapes = Some(false),
+                }
+            }
             rest = &rest[1..];
         } else {
             break;
         }
     }
-    text_of(rest).map_or(Out::Unknown, |t| {
-        let t = if escapes { decode_ansi_c(&t) } else { t };
-        Out::Text(if newline { format!("{t}\n") } else { t })
+    let Some(t) = text_of(rest) else {
+        return Out::Unknown;
+    };
+    let escapes = match escapes {
+        Some(e) => e,
+        None if xpg_echo && t.contains('\\') => return Out::Unknown,
+        None => false,
+    };
+    let (t, stopped) = if escapes {
+        backslash_escapes(&t, Escapes::Echo)
+    } else {
+        (t, false)
+    };
+    let t = t.replace('\0', "");
+    Out::Text(if newline && !stopped {
+        format!("{t}\n")
+    } else {
+        t
     })
 }
 
@@ -378,21 +401,30 @@ impl Walker<'_> {
             [Field::Known(v), Field::Known(name), rest @ ..] if v == "-v" => {
                 (Some(name.clone()), rest)
             }
+            [Field::Known(v), rest @ ..] if v.len() > 2 && v.starts_with("-v") => {
+                (Some(v[2..].to_owned()), rest)
+            }
             _ => (None, args),
         };
+        // `printf -- FORMAT`: the `--` ends the options and is no format.
+        let rest = match rest {
+            [Field::Known(dashes), rest @ ..] if dashes == "--" => rest,
+            _ => rest,
+        };
         let rendered = match rest {
-            [Field::Known(fmt), values @ ..] => {
+            [Field::Known(fmt), values @ ..] if !fmt.starts_with('-') || fmt == "-" => {
                 text_of(values).and_then(|_| render_printf(fmt, values))
             }
             _ => None,
         };
         if let Some(v) = var {
-            scope
-                .vars
-                .insert(v, rendered.map_or(Val::Unknown, Val::Known));
+            // A variable holds text up to its first NUL.
+            let value = rendered.map(|r| r.split('\0').next().unwrap_or_default().to_owned());
+            scope.vars.insert(v, value.map_or(Val::Unknown, Val::Known));
             return Ok(Out::Nothing);
         }
-        Ok(rendered.map_or(Out::Unknown, Out::Text))
+        // Where the output is read back (a substitution, a script) bash drops NULs.
+        Ok(rendered.map_or(Out::Unknown, |r| Out::Text(r.replace('\0', ""))))
     }
 
     pub(super) fn path_util(&self, name: &str, args: &[Field], scope: &Scope) -> Out {
@@ -514,7 +546,12 @@ pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
                         let v = vals.get(next).copied().unwrap_or("");
                         next += 1;
                         if conv == 'b' {
-                            out.push_str(&decode_ansi_c(v));
+                            let (text, stopped) = backslash_escapes(v, Escapes::PercentB);
+                            out.push_str(&text);
+                            // `\c` in a `%b` argument ends all output.
+                            if stopped {
+                                return Some(out);
+                            }
                         } else {
                             out.push_str(v);
                         }
@@ -528,6 +565,7 @@ pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
                     let (max, digits): (usize, fn(&char) -> bool) = match e {
                         'x' => (2, char::is_ascii_hexdigit),
                         'u' => (4, char::is_ascii_hexdigit),
+                        'U' => (8, char::is_ascii_hexdigit),
                         '0'..='7' => (2, |c: &char| ('0'..='7').contains(c)),
                         _ => (0, |_: &char| false),
                     };
@@ -536,7 +574,7 @@ pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
                         esc.extend(chars.next());
                         n += 1;
                     }
-                    out.push_str(&decode_ansi_c(&esc));
+                    out.push_str(&backslash_escapes(&esc, Escapes::Format).0);
                 }
                 _ => out.push(c),
             }

@@ -36,21 +36,6 @@ pub(super) const MODELS: &[Model] = &[
         run: |w, c| w.rsync(c.args, c.scope),
     },
     Model {
-        names: &["scp"],
-        run: |w, c| {
-            let o = Opts::parse(c.args, "cFiJlPoSDX", &[]);
-            if let Some(dest) = o
-                .operands
-                .last()
-                .filter(|d| d.known().is_none_or(|s| !s.contains(':')))
-                && o.operands.len() >= 2
-            {
-                w.write(dest, c.scope, true, "scp (destination)");
-            }
-            Ok(Out::Unknown)
-        },
-    },
-    Model {
         names: &["rename", "prename", "perl-rename", "file-rename"],
         run: |w, c| {
             let o = Opts::parse(c.args, "e", &[]);
@@ -507,6 +492,21 @@ impl Walker<'_> {
                     || (recursive && !follows);
                 if symbolic || (as_links && !follows) {
                     self.copied_links(src, &written, scope, symbolic);
+                    // A source only known at run time (`find … -exec cp -P {} docs/`: a
+                    // file the walk did not list) may be a link to anywhere: what is
+                    // written beneath the copy is unknown.
+                    if src
+                        .known()
+                        .and_then(|s| self.resolve_path(s, scope))
+                        .is_none_or(|s| {
+                            paths::normalize(&s)
+                                .to_string_lossy()
+                                .contains(super::super::find::FIND_STAND_IN)
+                        })
+                        && let Some(d) = dest.known().and_then(|d| self.resolve_path(d, scope))
+                    {
+                        self.add_maybe_link(paths::normalize(&d));
+                    }
                 }
             }
         }
@@ -529,12 +529,12 @@ impl Walker<'_> {
         };
         let (src_abs, dest_abs) = (paths::normalize(&src_abs), paths::normalize(&dest_abs));
         if symbolic {
-            self.links.push((dest_abs, src_abs));
+            self.add_link(dest_abs, src_abs);
             return;
         }
         let earlier: Vec<PathBuf> = super::super::through_links(&self.links, &src_abs);
         for target in earlier {
-            self.links.push((dest_abs.clone(), target));
+            self.add_link(dest_abs.clone(), target);
         }
         // Links made earlier in this command inside a copied folder.
         let inside: Vec<(PathBuf, PathBuf)> = self
@@ -545,7 +545,9 @@ impl Walker<'_> {
                 (!rest.as_os_str().is_empty()).then(|| (dest_abs.join(rest), t.clone()))
             })
             .collect();
-        self.links.extend(inside);
+        for (link, dest) in inside {
+            self.add_link(link, dest);
+        }
         // Links on disk: the source itself, or any beneath a copied folder.
         let mut stack = vec![(src_abs, dest_abs)];
         let mut seen = 0usize;
@@ -561,7 +563,7 @@ impl Walker<'_> {
                 if let Ok(target) = std::fs::read_link(&from) {
                     let base = from.parent().map(Path::to_path_buf).unwrap_or_default();
                     let target = paths::normalize(&base.join(target));
-                    self.links.push((to, target));
+                    self.add_link(to, target);
                 }
             } else if meta.is_dir()
                 && let Ok(entries) = std::fs::read_dir(&from)
@@ -767,7 +769,7 @@ impl Walker<'_> {
             {
                 let base = link_abs.parent().map(Path::to_path_buf).unwrap_or_default();
                 let dest = paths::normalize(&paths::join(&base, t, None));
-                self.links.push((link_abs, dest));
+                self.add_link(link_abs, dest);
             }
         }
         Ok(Out::Nothing)
@@ -1039,7 +1041,12 @@ impl Walker<'_> {
                 &format!("{how} (a patch whose files cannot be read before it runs)"),
             );
         }
+        // Git's mode for a symlink: the patch may make any of its files a link.
+        let makes_links = text.as_deref().is_some_and(|t| t.contains("120000"));
         for t in targets {
+            if makes_links && let Some(p) = self.resolve_path(&t, scope) {
+                self.add_maybe_link(paths::normalize(&p));
+            }
             self.write(&Field::Known(t), scope, false, how);
         }
     }

@@ -30,6 +30,8 @@ struct Git<'a> {
     scope: Scope,
     root: PathBuf,
     root_field: Field,
+    /// The repository folder given by `--git-dir` or `GIT_DIR`.
+    git_dir: Option<Field>,
     stdin: Out,
 }
 
@@ -232,6 +234,62 @@ const SUBCOMMANDS: &[Subcommand] = &[
         names: &["init"],
         run: |w, g| {
             w.git_init(g);
+            Ok(None)
+        },
+    },
+    // A ref is a file in the repository folder: one whose name is not under `refs/`
+    // (`git update-ref hooks/pre-commit HEAD`) is a file anywhere in it.
+    Subcommand {
+        names: &["update-ref", "symbolic-ref"],
+        run: |w, g| {
+            let o = Opts::parse(g.rest, "m", &["message"]);
+            let mut refs: Vec<Option<String>> = o
+                .operands
+                .first()
+                .map(|r| r.known().map(str::to_owned))
+                .into_iter()
+                .collect();
+            if g.has_long(&["stdin"]) {
+                match &g.stdin {
+                    Out::Text(t) => refs.extend(
+                        t.split(['\n', '\0'])
+                            .filter_map(|l| l.split_whitespace().nth(1))
+                            .map(|r| Some(r.to_owned())),
+                    ),
+                    _ => refs.push(None),
+                }
+            }
+            let git_dir = g.git_dir.clone().or_else(|| {
+                let found = g.scope.cwd.as_deref().and_then(find_git_dir)?;
+                Some(Field::Known(found.to_string_lossy().into_owned()))
+            });
+            for r in refs {
+                let loose = r.as_deref().is_none_or(|r| {
+                    !(r.starts_with("refs/")
+                        || r.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                });
+                if loose && let Some(dir) = &git_dir {
+                    let file = match (&r, dir.known()) {
+                        (Some(r), Some(d)) => {
+                            Field::Known(format!("{}/{r}", d.trim_end_matches('/')))
+                        }
+                        _ => dir.clone(),
+                    };
+                    let how = format!("git {} (a ref outside refs/)", g.sub);
+                    w.write(&file, &g.scope, r.is_none(), &how);
+                }
+            }
+            Ok(None)
+        },
+    },
+    // Folders named by options: `mailsplit -oDIR`, `commit-graph --object-dir=DIR`.
+    Subcommand {
+        names: &["mailsplit", "commit-graph", "multi-pack-index"],
+        run: |w, g| {
+            let o = Opts::parse(g.rest, "o", &["object-dir"]);
+            for d in o.all(Some('o'), &["object-dir"]) {
+                w.write(d, &g.scope, true, &format!("git {} (its folder)", g.sub));
+            }
             Ok(None)
         },
     },
@@ -472,6 +530,12 @@ impl Walker<'_> {
                 &format!("git {sub_cmd} --pathspec-from-file"),
             );
         }
+        // `git --git-dir=D init`, `GIT_DIR=D git init`: the new repository is D.
+        if sub_cmd == "init"
+            && let Some(d) = &git_dir
+        {
+            self.write(d, &sub, true, "git init (its repository folder)");
+        }
         let mut g = Git {
             sub: sub_cmd,
             rest,
@@ -480,6 +544,7 @@ impl Walker<'_> {
             scope: sub,
             root,
             root_field,
+            git_dir,
             stdin,
         };
         match SUBCOMMANDS.iter().find(|s| s.names.contains(&sub_cmd)) {
@@ -503,6 +568,7 @@ impl Walker<'_> {
     fn git_pathspecs(&mut self, g: &Git<'_>, o: &Opts, how: &str) {
         for p in g.specs(o) {
             let p = &self.pathspec(p, &g.root_field);
+            self.restored_from_history(p, &g.scope);
             self.write(p, &g.scope, true, how);
         }
     }
@@ -539,7 +605,16 @@ impl Walker<'_> {
         }
         for p in &pathspecs {
             let p = &self.pathspec(p, &g.root_field);
+            self.restored_from_history(p, &g.scope);
             self.write(p, &g.scope, true, "git checkout (pathspec)");
+        }
+    }
+
+    /// A path restored from a commit may come back as a symlink the history holds
+    /// (`git checkout HEAD~1 -- docs/r`): what is written beneath it is unknown.
+    fn restored_from_history(&mut self, path: &Field, scope: &Scope) {
+        if let Some(p) = path.known().and_then(|p| self.resolve_path(p, scope)) {
+            self.add_maybe_link(paths::normalize(&p));
         }
     }
 
@@ -652,6 +727,9 @@ impl Walker<'_> {
             .unwrap_or(Field::Known(".".into()));
         if o.has(None, &["template"]) {
             self.write_anything("git init --template (hooks from a folder of the caller's)");
+        }
+        for d in o.all(None, &["separate-git-dir"]) {
+            self.write(d, &g.scope, true, "git init --separate-git-dir");
         }
         let head = join_field(
             &join_field(&dir, &Field::Known(".git".into())),
@@ -1055,7 +1133,7 @@ const WORK_TREE_READERS: [&str; 30] = [
     "commit",
 ];
 
-const KNOWN_SUBCOMMANDS: [&str; 75] = [
+const KNOWN_SUBCOMMANDS: [&str; 72] = [
     "add",
     "am",
     "annotate",
@@ -1074,7 +1152,6 @@ const KNOWN_SUBCOMMANDS: [&str; 75] = [
     "clean",
     "clone",
     "commit",
-    "commit-graph",
     "commit-tree",
     "config",
     "count-objects",
@@ -1123,18 +1200,14 @@ const KNOWN_SUBCOMMANDS: [&str; 75] = [
     "stash",
     "status",
     "switch",
-    "symbolic-ref",
     "tag",
     "update-index",
-    "update-ref",
     "var",
     "verify-commit",
     "verify-tag",
     "version",
 ];
 
-/// Whether git runs the value of setting `key` as a command, or reads commands or
-/// settings from where it points (case-insensitive, as git's keys are).
 /// The words of an `ext::` command: split at spaces; `% ` is a space inside a word,
 /// `%%` a percent sign.
 fn ext_words(text: &str) -> Vec<String> {

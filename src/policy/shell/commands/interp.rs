@@ -332,6 +332,25 @@ impl Walker<'_> {
                 let Some(module) = module else {
                     return Ok(Out::Unknown);
                 };
+                // The working folder comes first on the module path: a module file there
+                // (or one this command wrote) is what runs.
+                if let Some(m) = module.known() {
+                    let base = m.replace('.', "/");
+                    for file in [format!("{base}.py"), format!("{base}/__main__.py")] {
+                        let on_disk = self.resolve_path(&file, scope).is_some_and(|p| p.is_file());
+                        if on_disk || self.written_earlier(&file, scope) {
+                            let rest = args.get(argv_at..).unwrap_or(&[]);
+                            self.script_file(
+                                &Field::Known(file),
+                                rest,
+                                Lang::Python,
+                                scope,
+                                "python -m",
+                            )?;
+                            return Ok(Out::Unknown);
+                        }
+                    }
+                }
                 let mut argv = vec![module];
                 argv.extend(args.get(argv_at..).unwrap_or(&[]).iter().cloned());
                 return self.dispatch(&argv, scope, &HashMap::new(), stdin);
@@ -832,7 +851,7 @@ impl Walker<'_> {
         if lower.contains("symlink") || lower.contains("link(") || lower.contains("writefile") {
             for path in scan.paths.iter().chain(&scan.redirected) {
                 if let Some(p) = self.resolve_path(path, scope) {
-                    self.maybe_links.push(paths::normalize(&p));
+                    self.add_maybe_link(paths::normalize(&p));
                 }
             }
         }
@@ -1075,7 +1094,7 @@ impl Walker<'_> {
                 Some(p) => {
                     // With a mode argument it may make a symlink.
                     if let Some(full) = self.resolve_path(&p, scope) {
-                        self.maybe_links.push(paths::normalize(&full));
+                        self.add_maybe_link(paths::normalize(&full));
                     }
                     self.write(&Field::Known(p), scope, true, "sqlite3 writefile()");
                 }
@@ -1209,17 +1228,7 @@ impl Walker<'_> {
             i += 1;
         }
         for init in ["~/.gdbinit", "./.gdbinit", "~/.config/gdb/gdbinit"] {
-            let path = match init.strip_prefix("~/") {
-                Some(rest) => self
-                    .ctx
-                    .home
-                    .as_ref()
-                    .map(|h| h.join(rest).to_string_lossy().into_owned()),
-                None => Some(init.to_owned()),
-            };
-            if let Some(p) = path
-                && self.written_earlier(&p, c.scope)
-            {
+            if self.written_earlier(&self.home_path(init), c.scope) {
                 lines.push(None);
             }
         }

@@ -285,7 +285,6 @@ pub(super) const TRUSTED: &[&str] = &[
     "ansible",
     "ansible-playbook",
     "vagrant",
-    "ssh",
     "mosh",
     "gh",
     "glab",
@@ -328,6 +327,8 @@ pub(super) const WHERE_TRUSTED_WRITE: &[(&[&str], &[&str])] = &[
             "--log",
             "--report",
             "--cache-dir",
+            "-w",
+            "--wheel-dir",
         ],
     ),
     (
@@ -361,6 +362,7 @@ pub(super) const WHERE_TRUSTED_WRITE: &[(&[&str], &[&str])] = &[
             "--cache",
             "--modules-folder",
             "--global-dir",
+            "--pack-destination",
         ],
     ),
     (&["make", "gmake"], &["-C", "--directory"]),
@@ -391,11 +393,130 @@ pub(super) const WHERE_TRUSTED_WRITE: &[(&[&str], &[&str])] = &[
             "--rootdir",
             "-o",
             "--cache-dir",
+            "--result-log",
+            "--report-log",
+            "--html",
         ],
     ),
     (&["coverage"], &["-o", "--data-file"]),
     (&["mypy"], &["--cache-dir", "--html-report", "--junit-xml"]),
 ];
+
+/// Subcommands of trusted (and some unmodelled) tools that write a place of their own,
+/// not named on the command line: credentials and settings files (`cargo login`, `npm
+/// config set`, `kubectl config use-context`), or the folder given as the next operand
+/// (`cargo new DIR`), written as [`NEXT_OPERAND`]. `~/` is the user's home.
+pub(super) const SUBCOMMAND_WRITES: &[(&[&str], &[&str], &[&str])] = &[
+    (
+        &["cargo"],
+        &["login"],
+        &["~/.cargo/credentials.toml", "~/.cargo/credentials"],
+    ),
+    (
+        &["cargo"],
+        &["logout"],
+        &["~/.cargo/credentials.toml", "~/.cargo/credentials"],
+    ),
+    (&["cargo"], &["new"], &[NEXT_OPERAND]),
+    (&["cargo"], &["init"], &[NEXT_OPERAND]),
+    (&["cargo"], &["vendor"], &[NEXT_OPERAND]),
+    (
+        &["npm", "pnpm"],
+        &["config", "set"],
+        &["~/.npmrc", ".npmrc"],
+    ),
+    (
+        &["npm", "pnpm"],
+        &["config", "delete"],
+        &["~/.npmrc", ".npmrc"],
+    ),
+    (
+        &["npm", "pnpm"],
+        &["config", "edit"],
+        &["~/.npmrc", ".npmrc"],
+    ),
+    (
+        &["npm", "pnpm"],
+        &["config", "fix"],
+        &["~/.npmrc", ".npmrc"],
+    ),
+    (&["npm", "pnpm"], &["set"], &["~/.npmrc", ".npmrc"]),
+    (&["npm", "pnpm"], &["login"], &["~/.npmrc", ".npmrc"]),
+    (&["npm", "pnpm"], &["adduser"], &["~/.npmrc", ".npmrc"]),
+    (&["npm", "pnpm"], &["logout"], &["~/.npmrc", ".npmrc"]),
+    (
+        &["yarn"],
+        &["config", "set"],
+        &["~/.yarnrc", "~/.yarnrc.yml", ".yarnrc"],
+    ),
+    (
+        &["yarn"],
+        &["config", "delete"],
+        &["~/.yarnrc", "~/.yarnrc.yml", ".yarnrc"],
+    ),
+    (
+        &["docker", "podman"],
+        &["login"],
+        &["~/.docker/config.json"],
+    ),
+    (
+        &["docker", "podman"],
+        &["logout"],
+        &["~/.docker/config.json"],
+    ),
+    (&["gh"], &["auth", "login"], &["~/.config/gh"]),
+    (&["gh"], &["auth", "logout"], &["~/.config/gh"]),
+    (&["gh"], &["auth", "refresh"], &["~/.config/gh"]),
+    (&["gh"], &["auth", "switch"], &["~/.config/gh"]),
+    (&["gh"], &["auth", "setup-git"], &["~/.gitconfig"]),
+    (&["aws"], &["configure"], &["~/.aws"]),
+    (&["kubectl"], &["config", "set"], &["~/.kube/config"]),
+    (
+        &["kubectl"],
+        &["config", "set-cluster"],
+        &["~/.kube/config"],
+    ),
+    (
+        &["kubectl"],
+        &["config", "set-context"],
+        &["~/.kube/config"],
+    ),
+    (
+        &["kubectl"],
+        &["config", "set-credentials"],
+        &["~/.kube/config"],
+    ),
+    (&["kubectl"], &["config", "unset"], &["~/.kube/config"]),
+    (
+        &["kubectl"],
+        &["config", "use-context"],
+        &["~/.kube/config"],
+    ),
+    (&["kubectl"], &["config", "use"], &["~/.kube/config"]),
+    (
+        &["kubectl"],
+        &["config", "delete-cluster"],
+        &["~/.kube/config"],
+    ),
+    (
+        &["kubectl"],
+        &["config", "delete-context"],
+        &["~/.kube/config"],
+    ),
+    (
+        &["kubectl"],
+        &["config", "delete-user"],
+        &["~/.kube/config"],
+    ),
+    (
+        &["kubectl"],
+        &["config", "rename-context"],
+        &["~/.kube/config"],
+    ),
+];
+
+/// In [`SUBCOMMAND_WRITES`], the operands after the subcommand's words.
+pub(super) const NEXT_OPERAND: &str = "{next}";
 
 /// Variables that name a file or folder programs write to, by name or prefix: a value
 /// naming a protected path puts it within reach even when the variable was set by an

@@ -16,6 +16,7 @@ mod git;
 mod interp;
 mod known;
 mod readers;
+mod remote;
 mod runners;
 mod shells;
 mod tools;
@@ -58,7 +59,7 @@ pub(super) struct Model {
 /// Every family's models. A program outside them is either in `known.rs` (read-only
 /// programs, and build tools trusted by the README's residuals) or has no model: see
 /// [`Walker::unknown_program`].
-const FAMILIES: [&[Model]; 10] = [
+const FAMILIES: [&[Model]; 11] = [
     runners::MODELS,
     shells::MODELS,
     builtins::MODELS,
@@ -69,6 +70,7 @@ const FAMILIES: [&[Model]; 10] = [
     interp::MODELS,
     readers::MODELS,
     git::MODELS,
+    remote::MODELS,
 ];
 
 /// The model for a program name, if any.
@@ -257,6 +259,7 @@ impl Walker<'_> {
                 Ok(Out::Unknown)
             }
             None => {
+                self.subcommand_writes(name, args, scope);
                 self.unknown_program(name, args, scope, env, &stdin);
                 self.unknown_may_run(args, scope)?;
                 Ok(Out::Unknown)
@@ -431,7 +434,7 @@ impl Walker<'_> {
         for c in candidates {
             // What it made there may be a symlink to anywhere.
             if let Some(p) = self.resolve_path(&c, scope) {
-                self.maybe_links.push(crate::policy::paths::normalize(&p));
+                self.add_maybe_link(crate::policy::paths::normalize(&p));
             }
             self.write(&Field::Known(c), scope, true, &how);
         }
@@ -495,6 +498,15 @@ impl Walker<'_> {
     /// the working directory when the command moved into a protected folder (`cd roles
     /// && make`). What it is given otherwise (`cargo run -- ARGS`, `docker run -v`) is
     /// the residual.
+    /// A path as a program that expands `~` itself reads it (settings files, ssh's
+    /// options): `~/x` is beneath the user's home.
+    pub(super) fn home_path(&self, path: &str) -> String {
+        match (path.strip_prefix("~/"), &self.ctx.home) {
+            (Some(rest), Some(home)) => home.join(rest).to_string_lossy().into_owned(),
+            _ => path.to_owned(),
+        }
+    }
+
     pub(super) fn trusted_reach(&mut self, name: &str, args: &[Field], scope: &Scope) {
         let how = format!("{name} (it writes where it is pointed)");
         let options = known::WHERE_TRUSTED_WRITE
@@ -533,7 +545,46 @@ impl Walker<'_> {
                 i += 1;
             }
         }
+        self.subcommand_writes(name, args, scope);
         self.write(&Field::Known(MADE_HERE.into()), scope, false, &how);
+    }
+
+    /// What a subcommand writes of its own accord (`known::SUBCOMMAND_WRITES`).
+    pub(super) fn subcommand_writes(&mut self, name: &str, args: &[Field], scope: &Scope) {
+        // The words that are not options, up to `--` or one only known at run time. The
+        // subcommand is looked for anywhere among them: an option's value comes first in
+        // `npm --prefix dir config set`.
+        let words: Vec<&str> = args
+            .iter()
+            .map_while(Field::known)
+            .take_while(|a| *a != "--")
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        for (names, sub, places) in known::SUBCOMMAND_WRITES {
+            let at = names
+                .contains(&name)
+                .then(|| words.windows(sub.len()).position(|w| w == *sub))
+                .flatten();
+            let Some(at) = at else {
+                continue;
+            };
+            let how = format!("{name} {}", sub.join(" "));
+            for place in *places {
+                // Every later word: an option's value may come before the folder
+                // (`cargo new --vcs none DIR`).
+                let fields: Vec<Field> = if *place == known::NEXT_OPERAND {
+                    words[at + sub.len()..]
+                        .iter()
+                        .map(|w| Field::Known((*w).to_owned()))
+                        .collect()
+                } else {
+                    vec![Field::Known(self.home_path(place))]
+                };
+                for field in fields {
+                    self.write(&field, scope, true, &how);
+                }
+            }
+        }
     }
 
     /// An absolute path for a known argument, against the scope's cwd.

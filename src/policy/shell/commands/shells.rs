@@ -35,7 +35,12 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["source", "."],
         run: |w, c| {
-            let Some(file) = c.args.first() else {
+            // `source -- FILE`: the `--` ends its options.
+            let args = match c.args {
+                [Field::Known(dashes), rest @ ..] if dashes == "--" => rest,
+                args => args,
+            };
+            let Some(file) = args.first() else {
                 return Ok(Out::Nothing);
             };
             if matches!(
@@ -52,7 +57,7 @@ pub(super) const MODELS: &[Model] = &[
                     }
                 };
             }
-            w.run_file(file, &c.args[1..], c.scope, true, c.name)
+            w.run_file(file, &args[1..], c.scope, true, c.name)
         },
     },
     // `trap [--] HANDLER SIGNAL…`: the handler runs later, so it is walked now; `-p`

@@ -57,6 +57,33 @@ pub(super) const MODELS: &[Model] = &[
         run: |w, c| Ok(w.cargo(c)),
     },
     Model {
+        names: &["groff", "nroff", "troff", "gtroff"],
+        run: |w, c| w.roff(c),
+    },
+    // python-dotenv's `dotenv [-f FILE] set|unset KEY`: rewrites the file (`.env`).
+    Model {
+        names: &["dotenv"],
+        run: |w, c| {
+            let o = Opts::parse(c.args, "f", &["file"]);
+            let changes = o
+                .operands
+                .first()
+                .is_none_or(|s| s.known().is_none_or(|s| s == "set" || s == "unset"));
+            if changes {
+                let file = o
+                    .value(Some('f'), &["file"])
+                    .cloned()
+                    .unwrap_or(Field::Known(".env".into()));
+                w.write(&file, c.scope, false, "dotenv set");
+            }
+            // `dotenv run CMD`: the command runs with the file's variables.
+            if o.operands.first().and_then(Field::known) == Some("run") {
+                return w.dispatch(&o.operands[1..], c.scope, c.env, c.stdin);
+            }
+            Ok(Out::Unknown)
+        },
+    },
+    Model {
         names: &["make", "gmake"],
         run: |w, c| w.make(c),
     },
@@ -153,6 +180,62 @@ impl Walker<'_> {
         Out::Unknown
     }
 
+    /// The roff formatters read documents, which in unsafe mode (`-U`) run commands
+    /// (`.sy`, `.pi`, `.pso`) and write files (`.open`, `.opena`).
+    fn roff(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        let o = Opts::parse(c.args, "mTPIdfFnorwWMKL", &[]);
+        if !o.has(Some('U'), &[]) {
+            return Ok(Out::Unknown);
+        }
+        let mut texts: Vec<Option<String>> = Vec::new();
+        let files: Vec<&Field> = o
+            .operands
+            .iter()
+            .filter(|f| f.known() != Some("-"))
+            .collect();
+        if files.len() < o.operands.len() || files.is_empty() {
+            texts.push(match &c.stdin {
+                Out::Text(t) => Some(t.clone()),
+                Out::Nothing => Some(String::new()),
+                _ => None,
+            });
+        }
+        for f in files {
+            texts.push(f.known().and_then(|p| self.read_file(p, c.scope)));
+        }
+        for text in texts {
+            let Some(text) = text else {
+                self.write_anything(&format!(
+                    "{} -U with a document only known at run time",
+                    c.name
+                ));
+                continue;
+            };
+            for line in text.lines() {
+                let line = line.trim_start_matches(['.', '\'']).trim_start();
+                let (request, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                match request {
+                    "sy" | "pi" | "pso" => {
+                        self.run_text(
+                            &Field::Known(rest.to_owned()),
+                            c.scope,
+                            &HashMap::new(),
+                            &[],
+                            &format!("{} -U .{request}", c.name),
+                        )?;
+                    }
+                    "open" | "opena" => {
+                        let file = rest.split_whitespace().nth(1).unwrap_or_default();
+                        let how = format!("{} -U .{request}", c.name);
+                        self.write(&Field::Known(file.to_owned()), c.scope, false, &how);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(Out::Unknown)
+    }
+
     /// make is trusted to build, but not with recipes or a shell of the caller's:
     /// `--eval`, a makefile on stdin or written by this command, `SHELL=`.
     fn make(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
@@ -222,22 +305,26 @@ impl Walker<'_> {
                 t.as_ref()
                     .is_some_and(|t| !t.contains('+') && !t.contains("MAKE"))
             });
-        if !dry {
-            for text in texts {
-                let Some(text) = text else {
-                    self.write_anything("make with a makefile only known at run time");
-                    continue;
-                };
-                for recipe in make_recipes(&text) {
-                    let scope = c.scope.clone();
-                    self.run_text(
-                        &Field::Known(recipe),
-                        &scope,
-                        &HashMap::new(),
-                        &[],
-                        "make recipe",
-                    )?;
-                }
+        for text in texts {
+            let Some(text) = text else {
+                self.write_anything("make with a makefile only known at run time");
+                continue;
+            };
+            // A dry run still reads the makefile, running its functions.
+            let commands = if dry {
+                make_functions(&text)
+            } else {
+                make_recipes(&text)
+            };
+            for command in commands {
+                let scope = c.scope.clone();
+                self.run_text(
+                    &Field::Known(command),
+                    &scope,
+                    &HashMap::new(),
+                    &[],
+                    "make recipe",
+                )?;
             }
         }
         self.trusted_reach(c.name, args, c.scope);
@@ -515,7 +602,7 @@ impl Walker<'_> {
 /// The recipe lines of a makefile's text: lines starting with a tab, and what follows
 /// `;` on a rule line; without make's `@`, `-` and `+` prefixes.
 fn make_recipes(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = make_functions(text);
     for line in text.lines() {
         let recipe = if let Some(r) = line.strip_prefix('\t') {
             Some(r)
@@ -530,6 +617,60 @@ fn make_recipes(text: &str) -> Vec<String> {
                 out.push(r.to_owned());
             }
         }
+    }
+    out
+}
+
+/// What a makefile runs or writes while make reads it, as shell commands: `$(shell
+/// CMD)` (anywhere, `--eval` text too), `VAR != CMD`, and `$(file >F,…)` as `: >F`.
+fn make_functions(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some((name, cmd)) = line.split_once("!=")
+            && !name.contains(['\t', ':'])
+        {
+            out.push(cmd.trim().to_owned());
+        }
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let open = chars[i + 1];
+        if chars[i] != '$' || !matches!(open, '(' | '{') {
+            i += 1;
+            continue;
+        }
+        let close = if open == '(' { ')' } else { '}' };
+        // The argument runs to the matching close, nested references included.
+        let start = i + 2;
+        let (mut depth, mut end) = (1, start);
+        while end < chars.len() {
+            if chars[end] == open {
+                depth += 1;
+            } else if chars[end] == close {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            end += 1;
+        }
+        let inner: String = chars[start..end.min(chars.len())].iter().collect();
+        let inner = inner.trim_start();
+        if let Some(cmd) = inner.strip_prefix("shell") {
+            out.push(cmd.trim().to_owned());
+        } else if let Some(rest) = inner.strip_prefix("file") {
+            let target = rest
+                .trim_start()
+                .trim_start_matches('>')
+                .trim_start_matches('>');
+            let file = target.split(',').next().unwrap_or_default().trim();
+            if rest.trim_start().starts_with('>') && !file.is_empty() {
+                out.push(format!(": >{file}"));
+            }
+        }
+        // Go inside: a `$(shell …)` may sit in another reference's argument.
+        i += 2;
     }
     out
 }

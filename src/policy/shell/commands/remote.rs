@@ -1,0 +1,196 @@
+//! Remote shells: `ssh`, `scp` and `sftp`. What they do on the other machine is not this
+//! guard's business; what they do on this one is: the options that run a local command
+//! (`ProxyCommand`, `LocalCommand`, `KnownHostsCommand`, `Match exec`, scp's and sftp's
+//! `-S PROGRAM`, sftp's `!command`), the files they write here (`-E` logs, control
+//! sockets, known-hosts files, scp's and sftp's downloads), and a settings file given with
+//! `-F`, which may hold any of those.
+
+use std::collections::HashMap;
+
+use super::super::ShellError;
+use super::super::args::Opts;
+use super::super::expand::Field;
+use super::super::walk::{Out, Scope, Walker};
+use super::{Call, Model};
+
+pub(super) const MODELS: &[Model] = &[Model {
+    names: &["ssh", "scp", "sftp", "slogin"],
+    run: |w, c| w.remote(c),
+}];
+
+/// Where ssh's options end: at its first operand (the host).
+fn options_end(args: &[Field], valued: &str) -> usize {
+    let mut end = 0;
+    while let Some(a) = args.get(end).and_then(Field::known) {
+        if a == "--" || a.len() < 2 || !a.starts_with('-') {
+            break;
+        }
+        // The first letter that takes a value ends the group; with nothing after it in
+        // the word, the value is the next argument.
+        if let Some(i) = a[1..].find(|ch| valued.contains(ch))
+            && i + 2 == a.len()
+        {
+            end += 1;
+        }
+        end += 1;
+    }
+    end.min(args.len())
+}
+
+/// Settings whose value is a command ssh runs on this machine.
+const RUNS: &[&str] = &["proxycommand", "localcommand", "knownhostscommand"];
+
+/// Settings whose value is a file ssh writes on this machine.
+const WRITES: &[&str] = &["controlpath", "userknownhostsfile", "globalknownhostsfile"];
+
+impl Walker<'_> {
+    fn remote(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        let name = c.name;
+        // Options taking a value, per program (ssh(1), scp(1), sftp(1)).
+        let valued = match name {
+            "scp" => "cFiJlPoSDX",
+            "sftp" => "BbcDFiJlPoRSsX",
+            _ => "BbcDEeFIiJLlmOoPpQRSWw",
+        };
+        // ssh's options end at the host: what follows is the remote command.
+        let options = if name == "scp" || name == "sftp" {
+            c.args
+        } else {
+            &c.args[..options_end(c.args, valued)]
+        };
+        let o = Opts::parse(options, valued, &[]);
+        let mut settings: Vec<Option<String>> = o
+            .all(Some('o'), &[])
+            .into_iter()
+            .map(|v| v.known().map(str::to_owned))
+            .collect();
+        if let Some(f) = o.value(Some('F'), &[]) {
+            match f
+                .known()
+                .and_then(|p| self.read_file(&self.home_path(p), c.scope))
+            {
+                Some(text) => settings.extend(text.lines().map(|l| Some(l.to_owned()))),
+                None => settings.push(None),
+            }
+        }
+        for setting in settings {
+            self.ssh_setting(name, setting.as_deref(), c.scope)?;
+        }
+        if name == "ssh" || name == "slogin" {
+            for (letter, what) in [('E', "log file"), ('S', "control socket")] {
+                if let Some(f) = o.value(Some(letter), &[]) {
+                    let f = f
+                        .known()
+                        .map_or(f.clone(), |p| Field::Known(self.home_path(p)));
+                    self.write(&f, c.scope, false, &format!("{name} -{letter} ({what})"));
+                }
+            }
+        } else if let Some(program) = o.value(Some('S'), &[]) {
+            // `-S PROGRAM`: the program it runs in place of ssh.
+            let how = format!("{name} -S (the program it runs as ssh)");
+            self.run_text(program, c.scope, &HashMap::new(), &[], &how)?;
+        }
+        match name {
+            "scp" => {
+                if let Some(dest) = o
+                    .operands
+                    .last()
+                    .filter(|d| d.known().is_none_or(|s| !s.contains(':')))
+                    && o.operands.len() >= 2
+                {
+                    self.write(dest, c.scope, true, "scp (destination)");
+                }
+            }
+            "sftp" => self.sftp_batch(o.value(Some('b'), &[]), &c.stdin, c.scope)?,
+            _ => {}
+        }
+        self.trusted_reach(name, c.args, c.scope);
+        Ok(Out::Unknown)
+    }
+
+    /// One ssh setting, `Key=Value` or `Key Value` (`None`: only known at run time).
+    fn ssh_setting(
+        &mut self,
+        name: &str,
+        setting: Option<&str>,
+        scope: &Scope,
+    ) -> Result<(), ShellError> {
+        let Some(setting) = setting else {
+            self.write_anything(&format!("{name} with settings only known at run time"));
+            return Ok(());
+        };
+        let setting = setting.trim();
+        let split = setting
+            .find(|ch: char| ch == '=' || ch.is_whitespace())
+            .unwrap_or(setting.len());
+        let key = setting[..split].to_ascii_lowercase();
+        let value = setting[split..]
+            .trim_start_matches(|ch: char| ch == '=' || ch.is_whitespace())
+            .trim_matches('"');
+        if RUNS.contains(&key.as_str()) {
+            let how = format!("{name} {} (a command it runs here)", &setting[..split]);
+            self.run_text(
+                &Field::Known(value.to_owned()),
+                scope,
+                &HashMap::new(),
+                &[],
+                &how,
+            )?;
+        } else if key == "match" && value.to_ascii_lowercase().contains("exec") {
+            self.write_anything(&format!("{name} Match exec (a command it runs here)"));
+        } else if WRITES.contains(&key.as_str()) && !value.eq_ignore_ascii_case("none") {
+            let how = format!("{name} {} (a file it writes here)", &setting[..split]);
+            for file in value.split_whitespace() {
+                let file = Field::Known(self.home_path(file));
+                self.write(&file, scope, false, &how);
+            }
+        } else if key == "include" {
+            self.write_anything(&format!("{name} Include (settings read from elsewhere)"));
+        }
+        Ok(())
+    }
+
+    /// sftp's batch of commands (`-b FILE`, `-b -` for stdin): `!command` runs here, and
+    /// downloads and local folder changes write here.
+    fn sftp_batch(
+        &mut self,
+        batch: Option<&Field>,
+        stdin: &Out,
+        scope: &Scope,
+    ) -> Result<(), ShellError> {
+        let Some(batch) = batch else {
+            return Ok(());
+        };
+        let text = match batch.known() {
+            Some("-") => match stdin {
+                Out::Text(t) => Some(t.clone()),
+                _ => None,
+            },
+            Some(p) => self.read_file(p, scope),
+            None => None,
+        };
+        let Some(text) = text else {
+            self.write_anything("sftp -b with a batch only known at run time");
+            return Ok(());
+        };
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches(['-', '@']);
+            if let Some(command) = line.strip_prefix('!') {
+                let how = "sftp ! (a command it runs here)";
+                self.run_text(
+                    &Field::Known(command.to_owned()),
+                    scope,
+                    &HashMap::new(),
+                    &[],
+                    how,
+                )?;
+            } else if ["get", "reget", "mget", "lcd", "lmkdir", "lln", "lrm"]
+                .iter()
+                .any(|c| line.split_whitespace().next() == Some(c))
+            {
+                self.write_anything("sftp -b downloading or changing local files");
+            }
+        }
+        Ok(())
+    }
+}
