@@ -590,13 +590,117 @@ impl Walker<'_> {
         {
             operands.push(Field::Known(".".into()));
         }
+        let how = format!("{name} (rewrites files in place)");
         for f in &operands {
             let rec = self.is_dir_field(f, scope);
+            // A folder given to a formatter of one language: it rewrites the files of
+            // that language in it, not the rest (`black src/` leaves `src/.env` alone).
+            if rec
+                && !widened(&known)
+                && let Some(files) = formatted_extensions(name)
+                    .and_then(|exts| self.files_with_extensions(f, scope, exts))
+            {
+                for file in files {
+                    self.write(&Field::Known(file), scope, false, &how);
+                }
+                continue;
+            }
             let f = super::tool_glob(f);
-            self.write(&f, scope, rec, &format!("{name} (rewrites files in place)"));
+            self.write(&f, scope, rec, &how);
         }
         Ok(Out::Unknown)
     }
+
+    /// The files with one of `exts` beneath the folder `dir`, as they are now; `None`
+    /// when there are too many to list, a symlinked folder is among them (where it
+    /// leads, the formatter may follow), or this command wrote there before (a link made
+    /// earlier is not on disk yet).
+    fn files_with_extensions(
+        &self,
+        dir: &Field,
+        scope: &Scope,
+        exts: &[&str],
+    ) -> Option<Vec<String>> {
+        let root = crate::policy::paths::normalize(&self.resolve_path(dir.known()?, scope)?);
+        let written_there = self.written.holds(&root)
+            || self.written.covers(&root)
+            || self.links.iter().any(|(l, _)| l.starts_with(&root))
+            || self.maybe_links.iter().any(|l| l.starts_with(&root));
+        if written_there {
+            return None;
+        }
+        // Settings may widen what it takes (`[tool.black] include`, ruff's
+        // `extend-include`, isort's `supported_extensions`), in any folder up to `/`.
+        for folder in root.ancestors() {
+            for settings in FORMATTER_SETTINGS {
+                let file = folder.join(settings);
+                let file = file.to_string_lossy();
+                if self.written_earlier(&file, scope) {
+                    return None;
+                }
+                if let Some(text) = self.read_file(&file, scope)
+                    && widened(&[&text.to_ascii_lowercase()])
+                {
+                    return None;
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut budget = 5_000;
+        if !super::files::walk_existing(&root, &root, 64, &mut found, &mut budget, &|_| true) {
+            return None;
+        }
+        let mut files = Vec::new();
+        for rel in found {
+            let path = root.join(&rel);
+            let meta = path.symlink_metadata().ok()?;
+            if meta.file_type().is_symlink() && path.is_dir() {
+                return None;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if exts.contains(&ext) {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+        Some(files)
+    }
+}
+
+/// The extensions a formatter of one language rewrites when given a folder; `None` for
+/// those whose languages settings may extend (prettier, eslint, biome…) or that pick
+/// files by their contents too (shfmt reads shebangs).
+fn formatted_extensions(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "black" | "ruff" => &["py", "pyi", "ipynb"],
+        "isort" | "autopep8" | "yapf" | "autoflake" | "pyupgrade" => &["py", "pyi"],
+        "gofmt" | "goimports" => &["go"],
+        "terraform" => &["tf", "tfvars", "hcl"],
+        _ => return None,
+    })
+}
+
+/// Settings files of those formatters, which may widen the files they take.
+const FORMATTER_SETTINGS: &[&str] = &[
+    "pyproject.toml",
+    "ruff.toml",
+    ".ruff.toml",
+    "setup.cfg",
+    "tox.ini",
+    ".isort.cfg",
+    ".style.yapf",
+    ".editorconfig",
+];
+
+/// Whether these words or settings may widen the files a formatter takes beyond its
+/// language's extensions (an include pattern, an extension list, another settings file).
+fn widened(texts: &[&str]) -> bool {
+    texts.iter().any(|t| {
+        [
+            "include", "ext", "glob", "config", "settings", "filter", "force",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+    })
 }
 
 /// The recipe lines of a makefile's text: lines starting with a tab, and what follows
