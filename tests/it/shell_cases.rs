@@ -223,6 +223,70 @@ fn git_in_other_repositories() {
     tally.finish("git in other repositories", 35);
 }
 
+/// `git stash` puts away and restores the tracked files that differ from git's index:
+/// allowed while no protected one does, denied once one does. With untracked files
+/// (`-u`), it may remove any, so it stays denied.
+#[test]
+fn git_stash_changes_only_changed_files() {
+    let fx = Fixture::new();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&fx.root)
+            .env("HOME", &fx.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    std::fs::remove_dir_all(fx.root.join(".git")).unwrap();
+    git(&["init", "-q"]);
+    // Files younger than the index's own second would be "racily clean" to git, and to
+    // the guard (which then counts them as changed).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "init",
+    ]);
+    let check = |cases: &[(&str, Verdict)], label: &str| {
+        let mut tally = crate::harness::Tally::default();
+        for (host, template) in SHELL_TOOLS {
+            for (cmd, expect) in cases {
+                let out = fx.run(host, &payload(template, &fx.root, Some(cmd), None, None));
+                tally.check(&format!("[{template}] {cmd}"), host, &out, *expect, &[]);
+            }
+        }
+        tally.finish(label, cases.len() * SHELL_TOOLS.len());
+    };
+    std::fs::write(fx.root.join("src/main.rs"), "fn main() { }\n").unwrap();
+    check(
+        &[
+            ("git stash", Verdict::Allow),
+            ("git stash push -m wip", Verdict::Allow),
+            ("git stash -u", Verdict::Deny),
+            ("git stash pop", Verdict::Deny),
+        ],
+        "git stash with a project file changed",
+    );
+    // Index version 4 compresses its path names.
+    git(&["update-index", "--index-version", "4"]);
+    check(
+        &[("git stash", Verdict::Allow)],
+        "git stash, index version 4",
+    );
+    std::fs::write(fx.root.join("roles/executor.md"), "changed\n").unwrap();
+    check(
+        &[("git stash", Verdict::Deny)],
+        "git stash with a protected file changed",
+    );
+}
+
 /// The verified corpus (written by a helper who did not see the engine; each case was
 /// run in bash on a copy of the fixture by tests/fixtures/shell/verify-corpus.sh) holds
 /// at least 300 bypasses over all seven classes of the guard's issue, and 300 read-only

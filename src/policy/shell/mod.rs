@@ -13,6 +13,7 @@ mod code;
 mod commands;
 mod expand;
 mod find;
+mod gitindex;
 mod prescan;
 mod walk;
 

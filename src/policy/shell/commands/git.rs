@@ -162,7 +162,17 @@ const SUBCOMMANDS: &[Subcommand] = &[
                             w.write(p, &g.scope, true, "git stash");
                         }
                     }
-                    _ => w.write(&g.root_field, &g.scope, true, "git stash"),
+                    _ => match w.stashed(g) {
+                        Some(changed) => {
+                            for p in changed {
+                                let p = Field::Known(p.to_string_lossy().into_owned());
+                                // git replaces a link itself, not what it points at.
+                                let how = "git stash (a changed file)";
+                                w.write_nofollow(&p, &g.scope, false, how);
+                            }
+                        }
+                        None => w.write(&g.root_field, &g.scope, true, "git stash"),
+                    },
                 },
             }
             Ok(None)
@@ -461,7 +471,7 @@ impl Walker<'_> {
         };
         let rest = &args[i + 1..];
         self.git_settings_elsewhere(&sub, git_dir.as_ref(), env, scope);
-        self.git_transport(args)?;
+        self.git_transport(sub_cmd, args)?;
         // `-c core.worktree=DIR` moves the work tree like `--work-tree`.
         if work_tree.is_none()
             && let Some(dir) = args[..i].iter().filter_map(Field::known).find_map(|a| {
@@ -608,6 +618,22 @@ impl Walker<'_> {
             self.restored_from_history(p, &g.scope);
             self.write(p, &g.scope, true, "git checkout (pathspec)");
         }
+    }
+
+    /// What `git stash` puts away and restores from the last commit: the tracked files
+    /// that differ on disk from git's index (`None` when that cannot be read, or the
+    /// stash takes untracked files too). A change the index holds but the last commit
+    /// does not (staged, not committed) is not seen: the README's residuals.
+    fn stashed(&self, g: &Git<'_>) -> Option<Vec<PathBuf>> {
+        let o = Opts::parse(g.rest, "m", &["message", "pathspec-from-file"]);
+        if o.has(Some('u'), &["include-untracked"]) || o.has(Some('a'), &["all"]) {
+            return None;
+        }
+        let git_dir = match &g.git_dir {
+            Some(d) => self.resolve_path(d.known()?, &g.scope)?,
+            None => find_git_dir(&g.root)?,
+        };
+        super::super::gitindex::changed(&git_dir, &g.root)
     }
 
     /// A path restored from a commit may come back as a symlink the history holds
@@ -956,13 +982,15 @@ impl Walker<'_> {
 
     /// Programs git runs to reach a repository: `--upload-pack`, `--receive-pack`,
     /// `--exec` (and clone's `-u`) and `ext::` URLs, walked as the commands they are.
-    fn git_transport(&mut self, args: &[Field]) -> Result<(), ShellError> {
+    fn git_transport(&mut self, sub_cmd: &str, args: &[Field]) -> Result<(), ShellError> {
+        // `-u` is `--upload-pack` to these; to others it is something else (`stash -u`).
+        let short_upload = matches!(sub_cmd, "clone" | "ls-remote");
         const OPTIONS: [&str; 3] = ["--upload-pack", "--receive-pack", "--exec"];
         let mut commands: Vec<Field> = Vec::new();
         for (i, a) in args.iter().enumerate() {
             let Some(w) = a.known() else { continue };
             for o in OPTIONS {
-                if w == o || (o == "--upload-pack" && w == "-u") {
+                if w == o || (o == "--upload-pack" && w == "-u" && short_upload) {
                     commands.push(args.get(i + 1).cloned().unwrap_or_else(Field::unknown));
                 } else if let Some(v) = w.strip_prefix(o).and_then(|v| v.strip_prefix('=')) {
                     commands.push(Field::Known(v.to_owned()));
