@@ -351,6 +351,18 @@ pub(super) struct Written {
     code_paths: Vec<PathBuf>,
 }
 
+/// How much code had been written at some point ([`Written::code_mark`]).
+pub(super) struct CodeMark {
+    unnamed: bool,
+    paths: usize,
+}
+
+/// Code written since a [`CodeMark`], set aside for a while.
+pub(super) struct CodeSetAside {
+    unnamed: bool,
+    paths: Vec<PathBuf>,
+}
+
 /// Extensions of files interpreters load by themselves (`import x`, `require('./x')`,
 /// `use X`, a `.pth` or `sitecustomize.py` every python runs, a native module).
 const CODE_EXTENSIONS: [&str; 15] = [
@@ -384,30 +396,36 @@ impl Written {
         self.code = true;
     }
 
-    /// Forgets the code written since [`Written::holds_code`] answered `state` (around
-    /// a command's own redirections), or puts it back.
-    pub(super) fn set_code(&mut self, state: (bool, usize), after: Option<(bool, Vec<PathBuf>)>) {
-        match after {
-            Some((unnamed, paths)) => {
-                self.code |= unnamed;
-                self.code_paths.extend(paths);
-            }
-            None => {
-                self.code = state.0;
-                self.code_paths.truncate(state.1);
-            }
+    /// How much code has been written so far, for [`Written::set_aside_code`].
+    pub(super) fn code_mark(&self) -> CodeMark {
+        CodeMark {
+            unnamed: self.code,
+            paths: self.code_paths.len(),
         }
+    }
+
+    /// Takes away the code written since `mark` (a command's own redirections, empty
+    /// when it runs), to be put back after it with [`Written::put_back_code`].
+    pub(super) fn set_aside_code(&mut self, mark: &CodeMark) -> CodeSetAside {
+        let aside = CodeSetAside {
+            unnamed: self.code,
+            paths: self
+                .code_paths
+                .split_off(mark.paths.min(self.code_paths.len())),
+        };
+        self.code = mark.unnamed;
+        aside
+    }
+
+    pub(super) fn put_back_code(&mut self, aside: CodeSetAside) {
+        self.code |= aside.unnamed;
+        self.code_paths.extend(aside.paths);
     }
 
     /// Code an interpreter may load by itself was written (see [`CODE_EXTENSIONS`]):
     /// whether a file of unknown name was, and the modules and scripts.
     pub(super) fn code(&self) -> (bool, &[PathBuf]) {
         (self.code, &self.code_paths)
-    }
-
-    /// How much code was written, to restore with [`Written::set_code`].
-    pub(super) fn holds_code(&self) -> (bool, usize) {
-        (self.code, self.code_paths.len())
     }
 
     /// `path` itself was written.
@@ -1428,7 +1446,7 @@ impl<'a> Walker<'a> {
         let mut stdin = stdin;
         // A command's own output files are opened before it runs, empty: nothing it
         // could load is in them yet (`python3 gen.py > out.py`).
-        let code_before = self.written.holds_code();
+        let code_before = self.written.code_mark();
         self.stdout_file = None;
         // A builtin whose redirection fails (`cd /tmp 2>/missing/x`), or that a DEBUG
         // trap skips, changes nothing: its effect on the shell may not happen.
@@ -1442,9 +1460,7 @@ impl<'a> Walker<'a> {
             self.redirect(r, scope, &mut stdin)?;
         }
         let stdout_file = self.stdout_file.take();
-        let (unnamed, paths) = self.written.code();
-        let own = (unnamed, paths[code_before.1..].to_vec());
-        self.written.set_code(code_before, None);
+        let own = self.written.set_aside_code(&code_before);
         let out = if fragile {
             let mut ran = scope.clone();
             let out = self.run_simple(argv, assigns, declared, &mut ran, stdin);
@@ -1453,7 +1469,7 @@ impl<'a> Walker<'a> {
         } else {
             self.run_simple(argv, assigns, declared, scope, stdin)
         };
-        self.written.set_code(code_before, Some(own));
+        self.written.put_back_code(own);
         // What the command printed into its file is that file's text now.
         if let (Ok(Out::Text(t)), Some((path, before))) = (&out, stdout_file) {
             self.file_texts
@@ -1987,7 +2003,6 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Reads a (small) file the command reads, relative to the scope's cwd.
     /// Whether this command wrote `path` (or a folder holding it) earlier.
     pub(super) fn written_earlier(&self, path: &str, scope: &Scope) -> bool {
         self.resolve_path(path, scope)
@@ -2000,6 +2015,7 @@ impl<'a> Walker<'a> {
             .is_some_and(|p| self.written.contains(&crate::policy::paths::normalize(&p)))
     }
 
+    /// Reads a (small) file the command reads, relative to the scope's cwd.
     pub(super) fn read_file(&self, path: &str, scope: &Scope) -> Option<String> {
         if let Some(Out::Text(t)) = self.fd_contents.get(path) {
             return Some(t.clone());
