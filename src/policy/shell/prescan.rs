@@ -1,6 +1,7 @@
 //! Checks on a script's raw text before brush-parser sees it, for inputs on which the
 //! parser panics or takes exponential time. A panicking or slow guard lets the call through
-//! on most hosts, so such a script is refused before it is parsed.
+//! on most hosts, so such a script is refused before it is parsed. And one rewrite
+//! tried when a parse fails: `case` patterns inside `$(…)` given their optional `(`.
 //!
 //! brush-parser unwraps the parse of a few numbers and panics when one overflows: a file
 //! descriptor before a redirection (`99999999999>f`, an `i32`) and a directory-stack
@@ -272,6 +273,92 @@ pub(super) fn overflowing_number(text: &str) -> Option<&str> {
     None
 }
 
+/// `text` with a `(` before each `case` pattern that lacks one, or `None` when there is
+/// none to add. brush-parser ends a `$(…)` at a pattern's `)` (`$(case x in x) …;;
+/// esac)`), where bash reads on; `(x)` is the same pattern to bash, and parses. Only
+/// tried after a parse fails, and what it gives is parsed again, so a misreading can
+/// only leave the command unparsable.
+pub(super) fn parenthesized_case_patterns(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut added = false;
+    // Where a pattern may start: after `case WORD in`, or after `;;`, `;&`, `;;&`.
+    let mut expect_pattern = false;
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    let word_at = |i: usize, w: &str| -> bool {
+        let end = i + w.chars().count();
+        chars
+            .get(i..end)
+            .is_some_and(|s| s.iter().copied().eq(w.chars()))
+            && (i == 0 || !is_word_char(chars[i - 1]))
+            && chars.get(end).is_none_or(|c| !is_word_char(*c))
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' && q == '"' {
+                if let Some(n) = chars.get(i + 1) {
+                    out.push(*n);
+                    i += 1;
+                }
+            } else if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if expect_pattern && !c.is_whitespace() {
+            expect_pattern = false;
+            if c != '(' && !word_at(i, "esac") {
+                out.push('(');
+                added = true;
+            }
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.get(i + 1) {
+                    out.push(*n);
+                }
+                i += 2;
+                continue;
+            }
+            ';' if chars.get(i + 1) == Some(&';') || chars.get(i + 1) == Some(&'&') => {
+                // The whole terminator (`;;`, `;&`, `;;&`), then a pattern.
+                let len = if chars.get(i + 2) == Some(&'&') { 3 } else { 2 };
+                out.extend(&chars[i..i + len]);
+                i += len;
+                expect_pattern = true;
+                continue;
+            }
+            _ if word_at(i, "in") => {
+                // `case WORD in`: the word before `in` follows `case`.
+                let before: String = chars[..i].iter().collect();
+                let mut words = before.split_whitespace().rev();
+                let opener =
+                    |w: &str| w.rsplit(['(', '`', ';', '&', '|', '{', '!']).next() == Some("case");
+                if words.next().is_some() && words.next().is_some_and(opener) {
+                    out.push_str("in");
+                    i += 2;
+                    expect_pattern = true;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    added.then_some(out)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::{overflowing_number, unclosed, word_parse_cost};
@@ -411,5 +498,22 @@ mod tests {
             overflowing_number("echo 2147483647>f 2>&1 ~+3 99999999999999999999"),
             None
         );
+    }
+
+    #[test]
+    fn case_patterns_get_their_parenthesis() {
+        let p = super::parenthesized_case_patterns;
+        assert_eq!(
+            p("echo $(case x in x) echo hi;; esac)").as_deref(),
+            Some("echo $(case x in (x) echo hi;; esac)")
+        );
+        assert_eq!(
+            p("y=$(case $1 in a|b) x;; *) y;;& esac)").as_deref(),
+            Some("y=$(case $1 in (a|b) x;; (*) y;;& esac)")
+        );
+        // Already parenthesized, inside quotes, or no case: nothing to add.
+        assert_eq!(p("case x in (x) y;; esac"), None);
+        assert_eq!(p("echo 'case x in x) y'"), None);
+        assert_eq!(p("echo in x)"), None);
     }
 }

@@ -804,14 +804,23 @@ impl<'a> Walker<'a> {
                 open.subscripts
             )));
         }
-        let options = brush_parser::ParserOptions::default();
-        let mut parser =
-            brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
-        // brush-parser's tokenizer still unwraps in places (an unclosed `$(` on a heredoc's
-        // line panicked under fuzzing): its panic is a command it cannot read.
-        let program = crate::runtime::catch_panic(|| parser.parse_program())
-            .ok_or_else(|| ShellError::Parse("the bash parser failed on it".into()))?
-            .map_err(|e| ShellError::Parse(e.to_string()))?;
+        let parse = |text: &str| {
+            let options = brush_parser::ParserOptions::default();
+            let mut parser =
+                brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
+            // brush-parser's tokenizer still unwraps in places (an unclosed `$(` on a
+            // heredoc's line panicked under fuzzing): its panic is a command it cannot read.
+            crate::runtime::catch_panic(|| parser.parse_program())
+                .ok_or_else(|| ShellError::Parse("the bash parser failed on it".into()))?
+                .map_err(|e| ShellError::Parse(e.to_string()))
+        };
+        let program = match parse(text) {
+            Ok(p) => p,
+            Err(e) => match super::prescan::parenthesized_case_patterns(text) {
+                Some(alt) if text.contains("case") => parse(&alt).map_err(|_| e)?,
+                _ => return Err(e),
+            },
+        };
         self.depth += 1;
         let mut out = Out::Nothing;
         let mut stdin = Some(stdin);
