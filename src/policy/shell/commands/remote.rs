@@ -64,7 +64,11 @@ impl Walker<'_> {
             .into_iter()
             .map(|v| v.known().map(str::to_owned))
             .collect();
-        if let Some(f) = o.value(Some('F'), &[]) {
+        // `-F /dev/null` or `-F none`: no settings file at all.
+        if let Some(f) = o
+            .value(Some('F'), &[])
+            .filter(|f| !matches!(f.known(), Some("/dev/null" | "none")))
+        {
             match f
                 .known()
                 .and_then(|p| self.read_file(&self.home_path(p), c.scope))
@@ -73,12 +77,23 @@ impl Walker<'_> {
                 None => settings.push(None),
             }
         }
+        // A control socket is made only by a master connection (`-M`, `ControlMaster`).
+        let master = o.has(Some('M'), &[])
+            || settings.iter().any(|s| {
+                s.as_deref().is_none_or(|s| {
+                    let s = s.trim().to_ascii_lowercase();
+                    s.starts_with("controlmaster") && !s.ends_with("no")
+                })
+            });
         for setting in settings {
-            self.ssh_setting(name, setting.as_deref(), c.scope)?;
+            self.ssh_setting(name, setting.as_deref(), master, c.scope)?;
         }
         if name == "ssh" || name == "slogin" {
             for (letter, what) in [('E', "log file"), ('S', "control socket")] {
-                if let Some(f) = o.value(Some(letter), &[]) {
+                if let Some(f) = o
+                    .value(Some(letter), &[])
+                    .filter(|_| letter == 'E' || master)
+                {
                     let f = f
                         .known()
                         .map_or(f.clone(), |p| Field::Known(self.home_path(p)));
@@ -113,6 +128,7 @@ impl Walker<'_> {
         &mut self,
         name: &str,
         setting: Option<&str>,
+        master: bool,
         scope: &Scope,
     ) -> Result<(), ShellError> {
         let Some(setting) = setting else {
@@ -138,7 +154,10 @@ impl Walker<'_> {
             )?;
         } else if key == "match" && value.to_ascii_lowercase().contains("exec") {
             self.write_anything(&format!("{name} Match exec (a command it runs here)"));
-        } else if WRITES.contains(&key.as_str()) && !value.eq_ignore_ascii_case("none") {
+        } else if WRITES.contains(&key.as_str())
+            && !value.eq_ignore_ascii_case("none")
+            && (master || key != "controlpath")
+        {
             let how = format!("{name} {} (a file it writes here)", &setting[..split]);
             for file in value.split_whitespace() {
                 let file = Field::Known(self.home_path(file));
