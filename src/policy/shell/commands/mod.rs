@@ -551,19 +551,38 @@ impl Walker<'_> {
 
     /// What a subcommand writes of its own accord (`known::SUBCOMMAND_WRITES`).
     pub(super) fn subcommand_writes(&mut self, name: &str, args: &[Field], scope: &Scope) {
-        // The words that are not options, up to `--` or one only known at run time. The
-        // subcommand is looked for anywhere among them: an option's value comes first in
-        // `npm --prefix dir config set`.
-        let words: Vec<&str> = args
+        // The words that are not options, up to `--` or one only known at run time, and
+        // where among them the subcommand may start: at the first, or after words that
+        // may all be options' values (`npm --prefix dir config set`), not after an operand
+        // (`npm run login` runs a script).
+        let mut words: Vec<&str> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
+        let (mut after_option, mut all_values) = (false, true);
+        for a in args
             .iter()
             .map_while(Field::known)
             .take_while(|a| *a != "--")
-            .filter(|a| !a.starts_with('-'))
-            .collect();
+        {
+            if a.starts_with('-') {
+                after_option = !a.contains('=');
+                continue;
+            }
+            if all_values {
+                starts.push(words.len());
+            }
+            all_values &= after_option;
+            after_option = false;
+            words.push(a);
+        }
         for (names, sub, places) in known::SUBCOMMAND_WRITES {
             let at = names
                 .contains(&name)
-                .then(|| words.windows(sub.len()).position(|w| w == *sub))
+                .then(|| {
+                    starts
+                        .iter()
+                        .copied()
+                        .find(|&s| words[s..].starts_with(sub))
+                })
                 .flatten();
             let Some(at) = at else {
                 continue;
