@@ -481,6 +481,22 @@ const STATEFUL: [&str; 27] = [
     "command",
 ];
 
+/// Whether every `(` in `text` is closed in it, and no `)` closes what it did not open.
+fn balanced_parens(text: &str) -> bool {
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
 /// Whether a redirection may fail, skipping its command: one whose file (to read) or
 /// folder (to write into) is not there now, or is named by an expansion.
 fn may_fail(r: &IoRedirect, cwd: Option<&Path>) -> bool {
@@ -1364,7 +1380,23 @@ impl<'a> Walker<'a> {
             CompoundCommand::Arithmetic(a) => {
                 // `(( $(cmd) ))` runs cmd.
                 self.expand_joined(&a.expr.value, scope)?;
-                Ok(Out::Nothing)
+                // brush-parser reads `( (cmd) )` as arithmetic; bash reads it as nested
+                // subshells when it is no arithmetic. Whatever parses as commands is
+                // walked as commands too.
+                // Parentheses around the whole are subshells: walked as one level.
+                let mut text = a.expr.value.trim();
+                while let Some(inner) = text
+                    .strip_prefix('(')
+                    .and_then(|t| t.strip_suffix(')'))
+                    .filter(|t| balanced_parens(t))
+                {
+                    text = inner.trim();
+                }
+                let mut sub = scope.clone();
+                match self.script(text, &mut sub, Out::Nothing) {
+                    Ok(_) | Err(ShellError::Parse(_)) => Ok(Out::Nothing),
+                    Err(e) => Err(e),
+                }
             }
         }
     }

@@ -546,8 +546,30 @@ impl Walker<'_> {
                 || o.has(Some('d'), &["decompress", "uncompress"]);
             // `-N` restores the name kept in the archive: any name in its folder.
             let named = decompress && o.has(Some('N'), &["name"]);
+            // The new file's name is the old one plus a suffix, or less it: `-S SUF`, else
+            // a default the environment may change (`GZIP`, `XZ_OPT`): unknown then.
+            let suffix = o.value(Some('S'), &["suffix"]).and_then(Field::known);
             for f in &o.operands {
                 self.write(f, scope, recursive, name);
+                let how = format!("{name} (the file it makes)");
+                match (f.known(), suffix, decompress) {
+                    (Some(s), Some(suf), false) => {
+                        self.write(&Field::Known(format!("{s}{suf}")), scope, false, &how);
+                    }
+                    (Some(s), Some(suf), true) => {
+                        if let Some(stem) = s.strip_suffix(suf) {
+                            self.write(&Field::Known(stem.to_owned()), scope, recursive, &how);
+                        }
+                    }
+                    (Some(s), None, false) => {
+                        let made = Field::Partial {
+                            prefix: s.to_owned(),
+                            suffix: String::new(),
+                        };
+                        self.write(&made, scope, false, &how);
+                    }
+                    _ => {}
+                }
                 if named {
                     let dir = f
                         .known()

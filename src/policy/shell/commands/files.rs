@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
-use super::super::args::Opts;
+use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
 use super::Model;
@@ -472,6 +472,7 @@ impl Walker<'_> {
                 } else {
                     dest.clone()
                 };
+                self.backup_write(&o, &written, scope, name);
                 let src_exists = src
                     .known()
                     .and_then(|s| self.resolve_path(s, scope))
@@ -513,8 +514,31 @@ impl Walker<'_> {
         Ok(Out::Nothing)
     }
 
-    /// A recursive copy writes, beneath its destination, every path its source holds:
-    /// each is written as a path of its own, so a glob such as `**/.env` sees the copies.
+    /// `cp`, `mv`, `ln` and `install` with `-b`/`--backup`: the file being replaced is
+    /// renamed to its name plus a suffix (`-S`, `--suffix`, else `SIMPLE_BACKUP_SUFFIX`
+    /// or `~`), which may be any name: `cp -b -S nv x src/.e` makes `src/.env`. A suffix
+    /// not given as an option is taken as unknown (the environment may set it).
+    fn backup_write(&mut self, o: &Opts, dest: &Field, scope: &Scope, name: &str) {
+        let suffix = o.value(Some('S'), &["suffix"]);
+        let backup = suffix.is_some()
+            || o.has(Some('b'), &[])
+            || o.flags.iter().any(|f| is_long(f, "backup"))
+            || o.values.iter().any(|(f, _)| is_long(f, "backup"));
+        if !backup {
+            return;
+        }
+        let how = format!("{name} --backup (the replaced file's new name)");
+        let field = match (dest, suffix.and_then(Field::known)) {
+            (Field::Known(d), Some(s)) => Field::Known(format!("{d}{s}")),
+            (Field::Known(d), None) => Field::Partial {
+                prefix: d.clone(),
+                suffix: String::new(),
+            },
+            _ => Field::unknown(),
+        };
+        self.write_nofollow(&field, scope, false, &how);
+    }
+
     /// Records the symlinks a copy or move makes at `dest`: `cp -s` links `dest` to
     /// `src`; a link copied as a link (or one inside a copied tree, up to a bound) keeps
     /// pointing where it pointed, also one made earlier in this command.
@@ -575,6 +599,8 @@ impl Walker<'_> {
         }
     }
 
+    /// A recursive copy writes, beneath its destination, every path its source holds:
+    /// each is written as a path of its own, so a glob such as `**/.env` sees the copies.
     pub(super) fn copy_tree(&mut self, src: &Field, dest: &Field, scope: &Scope, how: &str) {
         let (Some(src), Field::Known(dest)) = (src.known(), dest) else {
             return;
@@ -737,6 +763,7 @@ impl Walker<'_> {
                 (None, Some(d)) => join_field(d, target),
                 (None, None) => continue,
             };
+            self.backup_write(&o, &link, scope, name);
             if !symbolic {
                 self.write(
                     target,

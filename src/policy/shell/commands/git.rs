@@ -156,24 +156,35 @@ const SUBCOMMANDS: &[Subcommand] = &[
                     true,
                     &format!("git stash {action}"),
                 ),
-                _ => match g.after {
-                    Some(specs) if !specs.is_empty() => {
-                        for p in specs {
-                            w.write(p, &g.scope, true, "git stash");
-                        }
-                    }
-                    _ => match w.stashed(g) {
-                        Some(changed) => {
+                _ => {
+                    let specs: Vec<Field> = g.after.map(<[Field]>::to_vec).unwrap_or_default();
+                    let spec_paths: Option<Vec<PathBuf>> = specs
+                        .iter()
+                        .map(|p| {
+                            let p = p.known().filter(|p| !p.contains(['*', '?', '[', ':']))?;
+                            w.resolve_path(p, &g.scope).map(|p| paths::normalize(&p))
+                        })
+                        .collect();
+                    match (w.stashed(g), spec_paths) {
+                        // What differs from the index, within the pathspecs if any.
+                        (Some(changed), Some(within)) => {
                             for p in changed {
-                                let p = Field::Known(p.to_string_lossy().into_owned());
-                                // git replaces a link itself, not what it points at.
-                                let how = "git stash (a changed file)";
-                                w.write_nofollow(&p, &g.scope, false, how);
+                                if within.is_empty() || within.iter().any(|s| p.starts_with(s)) {
+                                    // git replaces a link itself, not what it points at.
+                                    let p = Field::Known(p.to_string_lossy().into_owned());
+                                    let how = "git stash (a changed file)";
+                                    w.write_nofollow(&p, &g.scope, false, how);
+                                }
                             }
                         }
-                        None => w.write(&g.root_field, &g.scope, true, "git stash"),
-                    },
-                },
+                        _ if !specs.is_empty() => {
+                            for p in &specs {
+                                w.write(p, &g.scope, true, "git stash");
+                            }
+                        }
+                        _ => w.write(&g.root_field, &g.scope, true, "git stash"),
+                    }
+                }
             }
             Ok(None)
         },

@@ -159,11 +159,52 @@ impl Walker<'_> {
             }
         }
         if in_place {
+            // `-iSUFFIX`, `--in-place=SUFFIX`: each file is first copied to its backup.
+            let suffix = args.iter().filter_map(Field::known).find_map(|a| {
+                if let Some(s) = a.strip_prefix("--in-place=") {
+                    return Some(s);
+                }
+                let body = a.strip_prefix('-').filter(|b| !b.starts_with('-'))?;
+                let at = body.find('i')?;
+                body[..at]
+                    .chars()
+                    .all(|c| "nErsuz".contains(c))
+                    .then(|| &body[at + 1..])
+            });
             for f in &files {
                 self.write(f, scope, false, "sed -i");
+                if let Some(s) = suffix {
+                    self.in_place_backup(s, f, scope, "sed -i (its backup)");
+                }
             }
         }
         Ok(Out::Unknown)
+    }
+
+    /// The backup an in-place editor (`sed -iSUF`, `perl -iSUF`) makes of `file`: its
+    /// name plus the suffix, or, when the suffix holds `*`, the suffix with each `*`
+    /// replaced by the file's name (`-i'bak/*'` puts it in another folder).
+    pub(super) fn in_place_backup(&mut self, suffix: &str, file: &Field, scope: &Scope, how: &str) {
+        if suffix.is_empty() {
+            return;
+        }
+        let backup = match file.known() {
+            Some(f) if suffix.contains('*') => {
+                let (dir, base) = match f.rfind('/') {
+                    Some(i) => (&f[..=i], &f[i + 1..]),
+                    None => ("", f),
+                };
+                let named = suffix.replace('*', base);
+                if named.starts_with('/') {
+                    Field::Known(named)
+                } else {
+                    Field::Known(format!("{dir}{named}"))
+                }
+            }
+            Some(f) => Field::Known(format!("{f}{suffix}")),
+            None => Field::unknown(),
+        };
+        self.write(&backup, scope, false, how);
     }
 
     pub(super) fn perl(
@@ -173,6 +214,7 @@ impl Walker<'_> {
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let mut in_place = false;
+        let mut backup_suffix = String::new();
         let mut argv_written = false;
         let mut codes = Vec::new();
         let mut i = 0;
@@ -201,6 +243,7 @@ impl Walker<'_> {
                     }
                     'i' => {
                         in_place = true;
+                        backup_suffix = chars[j + 1..].iter().collect();
                         j = chars.len();
                     }
                     // `-l` and `-0` take optional digits and the cluster goes on (`-lpi`).
@@ -255,6 +298,9 @@ impl Walker<'_> {
         if in_place || argv_written {
             for f in rest {
                 self.write(f, scope, argv_written, "perl -i");
+                if in_place {
+                    self.in_place_backup(&backup_suffix, f, scope, "perl -i (its backup)");
+                }
             }
         }
         Ok(Out::Unknown)

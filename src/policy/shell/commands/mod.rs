@@ -24,7 +24,7 @@ mod tools;
 use shells::shebang_shell;
 
 use super::ShellError;
-use super::args::is_long;
+use super::args::{Opts, is_long};
 use super::code;
 use super::expand::Field;
 use super::walk::{Out, Scope, Val, Walker};
@@ -96,6 +96,20 @@ const OURS: &[Model] = &[Model {
                 }
             }
             None => w.operator("wazir-hooks with arguments only known when it runs".into()),
+        }
+        // Where it writes the state it keeps (`--state-root DIR`, `WAZIR_STATE_ROOT`)
+        // and files it is told to write (`-o`, `--output`).
+        let o = Opts::parse(c.args, "o", &["state-root", "output", "run"]);
+        let mut places: Vec<Field> = o
+            .all(Some('o'), &["state-root", "output"])
+            .into_iter()
+            .cloned()
+            .collect();
+        if let Some(v) = c.env.get("WAZIR_STATE_ROOT") {
+            places.push(v.to_field());
+        }
+        for p in places {
+            w.write(&p, c.scope, true, "wazir-hooks (where it writes)");
         }
         Ok(Out::Unknown)
     },

@@ -13,10 +13,19 @@ use super::super::expand::Field;
 use super::super::walk::{Out, Scope, Walker};
 use super::{Call, Model};
 
-pub(super) const MODELS: &[Model] = &[Model {
-    names: &["ssh", "scp", "sftp", "slogin"],
-    run: |w, c| w.remote(c),
-}];
+pub(super) const MODELS: &[Model] = &[
+    Model {
+        names: &["ssh", "scp", "sftp", "slogin"],
+        run: |w, c| w.remote(c),
+    },
+    Model {
+        names: &["ssh-keygen"],
+        run: |w, c| {
+            w.ssh_keygen(c.args, c.scope);
+            Ok(Out::Unknown)
+        },
+    },
+];
 
 /// Where ssh's options end: at its first operand (the host).
 fn options_end(args: &[Field], valued: &str) -> usize {
@@ -121,6 +130,55 @@ impl Walker<'_> {
         }
         self.trusted_reach(name, c.args, c.scope);
         Ok(Out::Unknown)
+    }
+
+    /// `ssh-keygen`: printing a key's fingerprint or public half, or looking a host up,
+    /// writes nothing; otherwise it writes its key file (`-f FILE` and `FILE.pub`, by
+    /// default a new key in `~/.ssh`), a certificate beside each key it signs, or the
+    /// known-hosts file it edits.
+    fn ssh_keygen(&mut self, args: &[Field], scope: &Scope) {
+        let o = Opts::parse(args, "abCDEfFgIJjKmMnNOPrRsStVwYzZ", &[]);
+        let writes_known_hosts = o.has(Some('R'), &[]) || o.has(Some('H'), &[]);
+        let prints = ['l', 'y', 'e', 'i', 'B', 'D', 'L', 'Q', 'F']
+            .iter()
+            .any(|f| o.has(Some(*f), &[]));
+        if prints && !writes_known_hosts {
+            return;
+        }
+        let how = "ssh-keygen";
+        if o.has(Some('s'), &[]) {
+            for key in &o.operands {
+                let cert = match key.known() {
+                    Some(k) => {
+                        Field::Known(format!("{}-cert.pub", k.strip_suffix(".pub").unwrap_or(k)))
+                    }
+                    None => Field::unknown(),
+                };
+                self.write(&cert, scope, false, "ssh-keygen -s (the certificate)");
+            }
+            return;
+        }
+        match o.value(Some('f'), &[]) {
+            Some(f) => {
+                let f = f
+                    .known()
+                    .map_or(f.clone(), |p| Field::Known(self.home_path(p)));
+                let public = match &f {
+                    Field::Known(p) => Field::Known(format!("{p}.pub")),
+                    other => other.clone(),
+                };
+                self.write(&f, scope, false, how);
+                self.write(&public, scope, false, how);
+            }
+            None if writes_known_hosts => {
+                let file = Field::Known(self.home_path("~/.ssh/known_hosts"));
+                self.write(&file, scope, false, how);
+            }
+            None => {
+                let dir = Field::Known(self.home_path("~/.ssh"));
+                self.write(&dir, scope, true, "ssh-keygen (a new key in ~/.ssh)");
+            }
+        }
     }
 
     /// One ssh setting, `Key=Value` or `Key Value` (`None`: only known at run time).
