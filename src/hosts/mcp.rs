@@ -152,16 +152,19 @@ fn path_arguments(input: &Value) -> Vec<String> {
     for s in out {
         let mut readings = vec![s.clone(), s.trim().to_owned()];
         for r in readings.clone() {
-            let path = r
-                .strip_prefix("file://localhost")
-                .or_else(|| r.strip_prefix("file://"))
-                .or_else(|| r.strip_prefix("file:"));
-            if let Some(p) = path {
-                readings.push(p.to_owned());
+            // A URI's scheme and host are case-insensitive (`FILE://LocalHost/…`).
+            let lower = r.to_ascii_lowercase();
+            let scheme = ["file://localhost", "file://", "file:"]
+                .into_iter()
+                .find(|p| lower.starts_with(p));
+            if let Some(p) = scheme {
+                readings.push(r[p.len()..].to_owned());
+                readings.push(r[p.len()..].trim().to_owned());
             }
         }
         for r in readings.clone() {
             if let Some(decoded) = percent_decoded(&r) {
+                readings.push(decoded.trim().to_owned());
                 readings.push(decoded);
             }
         }

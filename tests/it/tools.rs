@@ -113,6 +113,21 @@ fn mcp_cases() -> Vec<(&'static str, Value, Verdict)> {
         ),
         (
             "write_file",
+            json!({ "path": "FILE://LocalHost{root}/roles/new.md", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
+            json!({ "path": "file:// {root}/roles/new.md", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
+            json!({ "path": "roles/new.md%20", "content": "x" }),
+            Deny,
+        ),
+        (
+            "write_file",
             json!({ "path": "rol%65s/new.md", "content": "x" }),
             Deny,
         ),

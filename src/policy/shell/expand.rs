@@ -214,6 +214,14 @@ impl Walker<'_> {
             WordPiece::Text(s) => b.lit(s, quoted),
             WordPiece::SingleQuotedText(s) => b.lit(s, true),
             WordPiece::AnsiCQuotedText(s) => b.lit(&backslash_escapes(s, Escapes::Quoted).0, true),
+            WordPiece::GettextDoubleQuotedSequence(inner) if self.translates => {
+                // Its substitutions run; what it says is the catalog's.
+                let mut scratch = Builder::default();
+                for p in inner {
+                    self.piece(&p.piece, true, scope, &mut scratch)?;
+                }
+                b.unknown();
+            }
             WordPiece::DoubleQuotedSequence(inner)
             | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 b.lit("", true);

@@ -232,6 +232,9 @@ pub(super) struct Walker<'a> {
     pub physical_cd: bool,
     /// The command names `xpg_echo`, which makes `echo` read escapes by default.
     pub xpg_echo: bool,
+    /// The command names a message catalog (`TEXTDOMAIN`, `TEXTDOMAINDIR`), by which
+    /// bash translates each `$"…"` string into any text the catalog holds.
+    pub translates: bool,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
@@ -614,6 +617,7 @@ impl<'a> Walker<'a> {
             dirs_made: Vec::new(),
             physical_cd: false,
             xpg_echo: false,
+            translates: false,
             glob_options_changed: false,
             glob_nocase: false,
             evaluates: false,
@@ -788,6 +792,9 @@ impl<'a> Walker<'a> {
         }
         if text.contains("xpg_echo") {
             self.xpg_echo = true;
+        }
+        if text.contains("TEXTDOMAIN") {
+            self.translates = true;
         }
         if [
             "GLOBIGNORE",

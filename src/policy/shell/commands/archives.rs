@@ -135,6 +135,18 @@ impl Walker<'_> {
         if create && let Some(a) = archive {
             self.write(a, scope, false, "tar (the archive it writes)");
         }
+        // Files of its own: the verbose listing (`--index-file`), the volume number
+        // (`--volno-file`), and the snapshot an incremental archive updates (`-g`).
+        for f in o.all(None, &["index-file", "volno-file"]) {
+            self.write(f, scope, false, "tar (a file of its own)");
+        }
+        if create {
+            for f in o.all(Some('g'), &["listed-incremental"]) {
+                if f.known() != Some("/dev/null") {
+                    self.write(f, scope, false, "tar -g (the snapshot file)");
+                }
+            }
+        }
         // `--remove-files` deletes what it archived.
         if create && o.has(None, &["remove-files"]) {
             let mut at = scope.clone();
@@ -365,10 +377,15 @@ impl Walker<'_> {
         }
         if o.has(Some('O'), &["remote-name", "remote-name-all"]) {
             for url in o.operands.iter().chain(o.all(None, &["url"])) {
-                let name = url
-                    .known()
-                    .map(url_name)
-                    .map_or(Field::unknown(), Field::Known);
+                // `-J` takes the name the server gives (stripped of folders).
+                let name = match url.known() {
+                    _ if o.has(Some('J'), &["remote-header-name"]) => Field::Partial {
+                        prefix: format!("{}/", outdir.as_deref().unwrap_or(".")),
+                        suffix: String::new(),
+                    },
+                    Some(u) => Field::Known(url_name(u)),
+                    None => Field::unknown(),
+                };
                 self.write(&place(&name), scope, false, "curl -O");
             }
         }
@@ -432,13 +449,16 @@ impl Walker<'_> {
                 "limit-rate",
                 "restrict-file-names",
                 "ca-certificate",
+                "warc-file",
+                "rejected-log",
+                "hsts-file",
             ],
         );
         for f in o
             .all(Some('o'), &["output-file"])
             .into_iter()
             .chain(o.all(Some('a'), &["append-output"]))
-            .chain(o.all(None, &["save-cookies"]))
+            .chain(o.all(None, &["save-cookies", "rejected-log", "hsts-file"]))
         {
             self.write(f, scope, false, "wget (log or cookie file)");
         }
@@ -461,6 +481,17 @@ impl Walker<'_> {
         {
             self.write_anything("wget --config (commands from a file, an output among them)");
         }
+        // `--warc-file=NAME` writes NAME.warc.gz and more files named after it.
+        for f in o.all(None, &["warc-file"]) {
+            let name = match f.known() {
+                Some(n) => Field::Partial {
+                    prefix: n.to_owned(),
+                    suffix: String::new(),
+                },
+                None => Field::unknown(),
+            };
+            self.write(&name, scope, false, "wget --warc-file");
+        }
         let docs = o.all(Some('O'), &["output-document"]);
         if !docs.is_empty() {
             for f in docs.into_iter().filter(|f| f.known() != Some("-")) {
@@ -473,9 +504,16 @@ impl Walker<'_> {
             .and_then(Field::known)
             .unwrap_or(".")
             .to_owned();
-        let recursive = o.has(Some('r'), &["recursive", "mirror"]) || o.has(Some('m'), &[]);
+        let recursive = o.has(Some('r'), &["recursive", "mirror"])
+            || o.has(Some('m'), &[])
+            || o.has(Some('x'), &["force-directories", "protocol-directories"]);
+        // The name the server gives, or the last one it redirects to.
+        let server_names = o.has(None, &["content-disposition", "trust-server-names"]);
         for url in &o.operands {
-            let name = url.known().filter(|_| !recursive).map(url_name);
+            let name = url
+                .known()
+                .filter(|_| !recursive && !server_names)
+                .map(url_name);
             let f = match name {
                 Some(n) => Field::Known(format!("{dir}/{n}")),
                 None => Field::Partial {

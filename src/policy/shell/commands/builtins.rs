@@ -162,6 +162,25 @@ pub(super) const MODELS: &[Model] = &[
             })
         },
     },
+    // `fc` re-runs commands from the shell's history, which `history -s` or a history
+    // file can fill with anything; only listing (`fc -l`) runs nothing.
+    Model {
+        names: &["fc"],
+        run: |w, c| {
+            let lists = c
+                .args
+                .iter()
+                .take_while(|a| a.known().is_some_and(|a| a.starts_with('-') && a != "--"))
+                .any(|a| {
+                    a.known()
+                        .is_some_and(|a| !a.starts_with("--") && a.contains('l'))
+                });
+            if !lists {
+                w.write_anything("fc (it runs commands from the shell's history)");
+            }
+            Ok(Out::Unknown)
+        },
+    },
     Model {
         names: &["which"],
         run: |_, c| {

@@ -189,6 +189,28 @@ const SUBCOMMANDS: &[Subcommand] = &[
             Ok(None)
         },
     },
+    // Storing or erasing a credential writes the store helper's file (the default
+    // helper configured for most users), or the one `--file` names.
+    Subcommand {
+        names: &["credential", "credential-store"],
+        run: |w, g| {
+            let o = Opts::parse(g.rest, "", &["file"]);
+            let action = o.operands.first().and_then(Field::known);
+            if action.is_none_or(|a| matches!(a, "approve" | "reject" | "store" | "erase")) {
+                let mut files: Vec<Field> = o.all(None, &["file"]).into_iter().cloned().collect();
+                if files.is_empty() {
+                    files = ["~/.git-credentials", "~/.config/git/credentials"]
+                        .iter()
+                        .map(|f| Field::Known(w.home_path(f)))
+                        .collect();
+                }
+                for f in &files {
+                    w.write(f, &g.scope, false, &format!("git {}", g.sub));
+                }
+            }
+            Ok(None)
+        },
+    },
     Subcommand {
         names: &["apply"],
         run: |w, g| {
@@ -921,6 +943,16 @@ impl Walker<'_> {
         let commands = match sub_cmd {
             "rebase" => flag_value("-x", "--exec"),
             "difftool" | "mergetool" => flag_value("-x", "--extcmd"),
+            // `--smtp-server=/path` is a sendmail program it runs.
+            "send-email" => ["--sendmail-cmd", "--to-cmd", "--cc-cmd", "--header-cmd"]
+                .iter()
+                .flat_map(|o| flag_value(o, o))
+                .chain(
+                    flag_value("--smtp-server", "--smtp-server")
+                        .into_iter()
+                        .filter(|v| v.known().is_none_or(|v| v.contains('/'))),
+                )
+                .collect(),
             "submodule" if rest.first().and_then(Field::known) == Some("foreach") => rest
                 .iter()
                 .skip(1)
@@ -1346,10 +1378,25 @@ fn runs_command(key: &str) -> bool {
             | "templatedir"
             | "path"
             | "proxy"
+            // gpg.ssh.defaultKeyCommand, interactive.diffFilter,
+            // core.alternateRefsCommand, imap.tunnel, sendemail.smtpServer (a path is a
+            // sendmail program), sendemail.sendmailCmd/toCmd/ccCmd/headerCmd,
+            // submodule.<name>.update (`!cmd`).
+            | "defaultkeycommand"
+            | "difffilter"
+            | "alternaterefscommand"
+            | "tunnel"
+            | "smtpserver"
+            | "sendmailcmd"
+            | "tocmd"
+            | "cccmd"
+            | "headercmd"
+            | "update"
     )
 }
 
-/// Whether `value` for the editor or pager setting `key` names a common editor or pager
+/// Whether `value` for a command setting `key` runs nothing of the caller's (see below),
+/// or, for an editor or pager setting, names a common editor or pager
 /// on its own, with at most plain flags: setting `core.editor vim` is everyday work, and
 /// such a program run later by git edits only the file git hands it. Vi-like editors take
 /// no flags here (`-c`, `-S` run commands).
@@ -1374,6 +1421,14 @@ fn plain_viewer(key: &str, value: &str) -> bool {
         "diff-so-fancy",
     ];
     let key = key.to_ascii_lowercase();
+    // Settings that run a command only for some values: `submodule.x.update` a `!cmd`,
+    // `sendemail.smtpServer` a path (a sendmail program, not a host name).
+    if key.ends_with(".update") {
+        return !value.starts_with('!');
+    }
+    if key.ends_with(".smtpserver") {
+        return !value.contains('/');
+    }
     if !(key.ends_with(".editor") || key.ends_with(".pager") || key.starts_with("pager.")) {
         return false;
     }

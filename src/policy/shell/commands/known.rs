@@ -464,6 +464,11 @@ pub(super) const SUBCOMMAND_WRITES: &[(&[&str], &[&str], &[&str])] = &[
         &["logout"],
         &["~/.docker/config.json"],
     ),
+    (
+        &["docker", "podman"],
+        &["context", "use"],
+        &["~/.docker/config.json"],
+    ),
     (&["gh"], &["auth", "login"], &["~/.config/gh"]),
     (&["gh"], &["auth", "logout"], &["~/.config/gh"]),
     (&["gh"], &["auth", "refresh"], &["~/.config/gh"]),

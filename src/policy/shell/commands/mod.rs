@@ -115,7 +115,54 @@ const OURS: &[Model] = &[Model {
     },
 }];
 
+/// Whether a model's program reads options after operands as GNU getopt does (the file,
+/// archive, tool and reader families, find aside), unless POSIXLY_CORRECT is set.
+fn permutes_options(m: &Model, name: &str) -> bool {
+    name != "find"
+        && [
+            files::MODELS,
+            archives::MODELS,
+            tools::MODELS,
+            readers::MODELS,
+        ]
+        .iter()
+        .any(|f| f.iter().any(|x| std::ptr::eq(x, m)))
+}
+
+/// The arguments as a program that stops at the first operand reads them: a `--` after
+/// the first word that is not an option (which may be an option's value: then this
+/// reading only adds operands), when an option-like word follows it.
+fn operands_from_first(args: &[Field]) -> Option<Vec<Field>> {
+    let first = args.iter().position(|a| match a.known() {
+        Some("--") => false,
+        Some(a) => !a.starts_with('-') || a == "-",
+        None => true,
+    })?;
+    if args[..first].iter().any(|a| a.known() == Some("--")) {
+        return None;
+    }
+    let later = &args[first + 1..];
+    if !later
+        .iter()
+        .any(|a| a.known().is_none_or(|a| a.starts_with('-') && a.len() > 1))
+    {
+        return None;
+    }
+    let mut out = args[..=first].to_vec();
+    out.push(Field::Known("--".into()));
+    out.extend(later.iter().cloned());
+    Some(out)
+}
+
 impl Walker<'_> {
+    /// Whether POSIXLY_CORRECT is set where this program runs: by the command, or in
+    /// the environment it inherits.
+    fn posixly_correct(&self, scope: &Scope, env: &HashMap<String, Val>) -> bool {
+        env.contains_key("POSIXLY_CORRECT")
+            || scope.vars.contains_key("POSIXLY_CORRECT")
+            || (self.ctx.env)("POSIXLY_CORRECT").is_some()
+    }
+
     /// Runs one expanded command line: aliases, `hash -p` names and scripts run by
     /// path are followed; a program that may not be what its name says is unknown; a
     /// program with a model is judged by it; any other is read-only or trusted (by
@@ -211,6 +258,9 @@ impl Walker<'_> {
             && let Some(text) = self.read_file(program, scope)
             && (!text.starts_with("#!") || shebang_shell(&text).is_some())
         {
+            if let Some(shell) = shebang_shell(&text) {
+                self.shell_echo(shell);
+            }
             // A shell script run by its path (bash runs a file without `#!` as a shell
             // script too): read it as `bash script` would.
             let mut sub = self.child_scope(scope, env, args);
@@ -256,6 +306,25 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         }
         self.option_commands(name, args, scope)?;
+        // With POSIXLY_CORRECT, GNU programs stop reading options at the first operand
+        // (`touch x -d roles/a` makes a file `-d` and `roles/a`): the model also judges
+        // that reading.
+        if let Some(m) = model(name).filter(|m| permutes_options(m, name))
+            && self.posixly_correct(scope, env)
+            && let Some(alt) = operands_from_first(args)
+        {
+            let mut sub = scope.clone();
+            (m.run)(
+                self,
+                Call {
+                    name,
+                    args: &alt,
+                    scope: &mut sub,
+                    env,
+                    stdin: stdin.clone(),
+                },
+            )?;
+        }
         match model(name) {
             Some(m) => (m.run)(
                 self,

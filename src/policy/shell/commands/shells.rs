@@ -285,6 +285,7 @@ impl Walker<'_> {
         env: &HashMap<String, Val>,
         stdin: Out,
     ) -> Result<Out, ShellError> {
+        self.shell_echo(name);
         let mut command_mode = false;
         let mut stdin_mode = false;
         let mut startup: Vec<Field> = Vec::new();
@@ -365,7 +366,7 @@ impl Walker<'_> {
         scope: &Scope,
     ) -> Result<(), ShellError> {
         // (program names, options that take a command; a long option also as `--x=CMD`).
-        const TABLE: [(&[&str], &[&str]); 7] = [
+        const TABLE: [(&[&str], &[&str]); 8] = [
             (
                 &["tar", "gtar", "bsdtar"],
                 &[
@@ -383,6 +384,8 @@ impl Walker<'_> {
             (&["rsync"], &["-e", "--rsh", "--rsync-path"]),
             (&["man"], &["-P", "--pager", "-H", "--html"]),
             (&["sort"], &["--compress-program"]),
+            // ripgrep's `--pre` is in its own model (it is given each file).
+            (&["rg"], &["--hostname-bin"]),
             // `go build -toolexec CMD`, `go test -exec CMD`.
             (&["go"], &["-toolexec", "--toolexec", "-exec", "--exec"]),
         ];
@@ -444,6 +447,15 @@ impl Walker<'_> {
             self.run_command_text(&text, scope, &format!("{name} running a command"))?;
         }
         Ok(())
+    }
+
+    /// dash, zsh, ksh and the other shells but bash (and fish) read backslash escapes
+    /// in every `echo`, as bash does with `xpg_echo`: from here on, an `echo` of text
+    /// with a backslash prints what only the running shell knows.
+    pub(in super::super) fn shell_echo(&mut self, shell: &str) {
+        if !matches!(shell, "bash" | "rbash" | "fish") {
+            self.xpg_echo = true;
+        }
     }
 
     /// Text a program runs later as a command, fed input only known at run time (a
@@ -512,8 +524,25 @@ impl Walker<'_> {
             }
             return Ok(());
         }
+        if CODE_VARIABLES.contains(&name) {
+            if !harmless_code_value(name, value) {
+                self.write_anything(&format!(
+                    "{name} (code or options a program loads and runs)"
+                ));
+            }
+            return Ok(());
+        }
         let prompt = PROMPT_VARIABLES.contains(&name);
         if !prompt && !is_command_variable(name) {
+            return Ok(());
+        }
+        // A program that runs `$SHELL` (script, unshare, a terminal, an editor's `:!`)
+        // runs a shell by that name; a path to a shell is one.
+        if name == "SHELL"
+            && let Val::Known(v) = value
+            && !v.contains(char::is_whitespace)
+            && shebang_shell(&format!("#!{v}")).is_some()
+        {
             return Ok(());
         }
         let Val::Known(text) = value else {
@@ -712,9 +741,9 @@ impl Walker<'_> {
     }
 }
 
-/// The shell a script's `#!` line names, if it is a POSIX-family shell.
 /// Variables whose value programs run as a command.
-const COMMAND_VARIABLES: [&str; 40] = [
+const COMMAND_VARIABLES: [&str; 41] = [
+    "SHELL",
     "GIT_EDITOR",
     "GIT_SEQUENCE_EDITOR",
     "GIT_EXTERNAL_DIFF",
@@ -785,6 +814,59 @@ const LOADER_VARIABLES: [&str; 20] = [
     "TCLLIBPATH",
 ];
 
+/// Variables that make one program load and run code of the value's choosing: perl's
+/// debugger (`PERL5DB`), Python's `breakpoint()` hook, the JVM's agents and options
+/// (`-javaagent:`, `-XX:OnError=`, `@argfiles`), vi's start-up commands (`EXINIT`,
+/// `VIMINIT`: `:!cmd`, `:w`). Only the values known to be harmless pass.
+const CODE_VARIABLES: [&str; 7] = [
+    "PERL5DB",
+    "PYTHONBREAKPOINT",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "EXINIT",
+    "VIMINIT",
+];
+
+/// Whether a code variable's value is one that runs nothing of the agent's choosing:
+/// empty, breakpoints off or the usual debuggers, JVM options that only size or tune.
+fn harmless_code_value(name: &str, value: &Val) -> bool {
+    const JVM_VALUED: [&str; 6] = [
+        "-Xmx",
+        "-Xms",
+        "-Xss",
+        "-Dfile.encoding=",
+        "-Duser.language=",
+        "-Duser.timezone=",
+    ];
+    const JVM_FLAGS: [&str; 3] = [
+        "-XX:+UseG1GC",
+        "-XX:+UseSerialGC",
+        "-Djava.awt.headless=true",
+    ];
+    let Val::Known(v) = value else { return false };
+    let v = v.trim();
+    match name {
+        _ if v.is_empty() => true,
+        "PYTHONBREAKPOINT" => matches!(
+            v,
+            "0" | "pdb.set_trace" | "ipdb.set_trace" | "pudb.set_trace" | "IPython.embed"
+        ),
+        "JAVA_TOOL_OPTIONS" | "_JAVA_OPTIONS" | "JDK_JAVA_OPTIONS" => {
+            v.split_whitespace().all(|o| {
+                JVM_FLAGS.contains(&o)
+                    || JVM_VALUED.iter().any(|p| {
+                        o.strip_prefix(p).is_some_and(|rest| {
+                            rest.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                        })
+                    })
+            })
+        }
+        _ => false,
+    }
+}
+
 /// A loader variable that only lists folders code is loaded from.
 pub(super) fn is_search_path(name: &str) -> bool {
     LOADER_VARIABLES.contains(&name) && (name.ends_with("PATH") || name.ends_with("LIB"))
@@ -801,10 +883,12 @@ fn is_command_variable(name: &str) -> bool {
 
 fn is_program_variable(name: &str) -> bool {
     is_command_variable(name)
+        || CODE_VARIABLES.contains(&name)
         || PROMPT_VARIABLES.contains(&name)
         || LOADER_VARIABLES.contains(&name)
 }
 
+/// The shell a script's `#!` line names, if it is a POSIX-family shell.
 pub(super) fn shebang_shell(text: &str) -> Option<&str> {
     let line = text.lines().next()?.trim_start_matches("#!").trim();
     let mut words = line.split_whitespace();
