@@ -117,19 +117,32 @@ fn open_computes(code: &[char], lits: &[Literal]) -> bool {
             .rposition(|c| *c == '(')
             .unwrap_or(lit.start);
         let inner: String = code[start + 1..end.min(code.len())].iter().collect();
-        let args = inner.split(',').count();
-        let literal_args = lits
-            .iter()
-            .filter(|l| l.start > start && l.end <= end && !is_mode(&l.text))
-            .count();
         let first = inner.trim_start();
-        let handles = usize::from(
-            name.eq_ignore_ascii_case("open")
-                && (first.starts_with(|c: char| c.is_ascii_uppercase() || c == '$')
-                    || first.starts_with("my ")),
-        );
-        if args > 1 + literal_args + handles {
-            return true;
+        // perl's `open(F, …)`, `open(my $fh, …)`: a handle first.
+        let handle = name.eq_ignore_ascii_case("open")
+            && (first.starts_with(|c: char| c.is_ascii_uppercase() || c == '$')
+                || first.starts_with("my "));
+        // Every other argument but the mode must be one plain literal.
+        for (k, &(a, b)) in top_args(code, lits, start + 1, end).iter().enumerate() {
+            if (k == 0 && handle) || (a <= lit.start && lit.end <= b) {
+                continue;
+            }
+            // Keyword arguments (`encoding="utf-8"`) name no path.
+            let text: String = code[a..b.min(code.len())].iter().collect();
+            let text = text.trim();
+            if k > 0
+                && text.split_once('=').is_some_and(|(n, _)| {
+                    !n.is_empty() && n.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+                })
+            {
+                continue;
+            }
+            if text.is_empty() || k > 1 && text.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                continue;
+            }
+            if one_literal(code, lits, a, b).is_none() {
+                return true;
+            }
         }
         if lit.text.contains('$') {
             return true;
@@ -185,7 +198,10 @@ fn computes_paths(code: &[char], lits: &[Literal], lang: Lang) -> bool {
         while b > a && code[b - 1].is_whitespace() {
             b -= 1;
         }
-        a < b && lits.iter().any(|l| l.start == a && l.end == b)
+        a < b
+            && lits
+                .iter()
+                .any(|l| l.start == a && l.end == b && !l.interpolated)
     };
     // The call whose closing parenthesis is at `close`: its argument is one literal.
     let literal_call_before = |close: usize| {
@@ -430,7 +446,9 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         .collect::<String>()
         .to_ascii_lowercase()
         .replace("stdout.write", "")
-        .replace("stderr.write", "");
+        .replace("stderr.write", "")
+        .replace("system.out.", "")
+        .replace("system.err.", "");
     let mut scan = Scan {
         writes: WRITE_CALLS.iter().any(|c| lower.contains(c)),
         recursive: RECURSIVE_CALLS.iter().any(|c| lower.contains(c)),
@@ -457,19 +475,53 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         "class_eval",
         "->can(",
         "&{",
+        "runpy",
+        "run_path",
+        "run_module",
     ];
-    if lang != Lang::Awk && DYNAMIC.iter().any(|d| lower.contains(d)) {
+    // perl's `do FILE` and `require FILE` run another file's code.
+    let runs_file = lang == Lang::Perl
+        && lits.iter().any(|l| {
+            let before: String = chars[l.start.saturating_sub(10)..l.start].iter().collect();
+            let before = before.trim_end();
+            before.ends_with("do") || before.ends_with("require")
+        });
+    if runs_file || lang != Lang::Awk && DYNAMIC.iter().any(|d| lower.contains(d)) {
         scan.computed = true;
         scan.writes = true;
     }
 
+    // A command handed to a shell or run as a program, built at run time
+    // (`os.system(x)`, `execSync("rm " + f)`, `system("rm", $f)`): any command.
+    let mut marked = bare.clone();
+    for l in lits.iter().filter(|l| l.interpolated) {
+        marked[l.start] = '$';
+    }
+    if lang != Lang::Awk && computed_command(&marked, lang) {
+        scan.computed = true;
+        scan.writes = true;
+    }
+    // Folded runs of joined literals (`"ro" + "les/a.md"`) may name paths too.
+    let mut k = 0;
+    while k < lits.len() {
+        let mut j = k;
+        let mut text = lits[k].text.clone();
+        while j + 1 < lits.len() && joined(&chars, &lits[j], &lits[j + 1], lang) {
+            j += 1;
+            text.push_str(&lits[j].text);
+        }
+        if j > k && !read_only_position(&chars, &lits[k]) {
+            add_paths(&mut scan.paths, &text);
+        }
+        k = j + 1;
+    }
     // Perl's `open(F, ">", $x)`, `open F, ">$x"`, python's `open(x, "w")`: a write mode
     // with a path the code computes.
     if lang != Lang::Awk && open_computes(&chars, &lits) {
         scan.computed = true;
         scan.writes = true;
     }
-    for lit in &lits {
+    for (index, lit) in lits.iter().enumerate() {
         let text = &lit.text;
         let before: String = chars[lit.start.saturating_sub(16)..lit.start]
             .iter()
@@ -523,8 +575,22 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
                 }),
             };
         // A command line is walked as one: its words are judged there, not as paths.
+        // Literals joined by the language's concatenation are one command; one built
+        // from anything else may be any command.
         if runs {
-            scan.commands.push(text.clone());
+            // awk's commands built at run time are `awk_dynamic`'s.
+            if lang == Lang::Awk || backticked && !lit.interpolated {
+                scan.commands.push(text.clone());
+            } else if !continues_join(&chars, &lits, index, lang) {
+                match joined_command(&chars, &lits, index, lang) {
+                    Some(command) => scan.commands.push(command),
+                    None => {
+                        scan.computed = true;
+                        scan.writes = true;
+                        scan.commands.push(text.clone());
+                    }
+                }
+            }
             continue;
         }
         if !read_only_position(&chars, lit) {
@@ -557,6 +623,182 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         scan.writes = true;
     }
     scan
+}
+
+/// Whether two literals are joined into one string by the language: `+` (and, in
+/// Python and Ruby, nothing: adjacent literals), perl's `.`.
+fn joined(chars: &[char], a: &Literal, b: &Literal, lang: Lang) -> bool {
+    if a.end > b.start || a.interpolated || b.interpolated {
+        return false;
+    }
+    let between: String = chars[a.end..b.start].iter().collect();
+    let op = between.trim_matches(|c: char| c.is_whitespace() || c == '\\');
+    match lang {
+        Lang::Python | Lang::Ruby => op.is_empty() || op == "+",
+        Lang::Node => op == "+",
+        Lang::Perl => op == ".",
+        Lang::Awk => op.is_empty(),
+        Lang::Other => false,
+    }
+}
+
+/// Whether the literal at `index` continues a run joined to the one before it.
+fn continues_join(chars: &[char], lits: &[Literal], index: usize, lang: Lang) -> bool {
+    index > 0 && joined(chars, &lits[index - 1], &lits[index], lang)
+}
+
+/// The command a run-command call is given, when its first argument is the literal at
+/// `index` alone or joined only to other literals: their text. `None` when the
+/// argument is built from anything else.
+fn joined_command(chars: &[char], lits: &[Literal], index: usize, lang: Lang) -> Option<String> {
+    let first = &lits[index];
+    if first.interpolated {
+        return None;
+    }
+    let mut text = first.text.clone();
+    let mut last = index;
+    while last + 1 < lits.len() && joined(chars, &lits[last], &lits[last + 1], lang) {
+        last += 1;
+        text.push_str(&lits[last].text);
+    }
+    let before = chars[..first.start]
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .copied();
+    let after = chars[lits[last].end..]
+        .iter()
+        .find(|c| !c.is_whitespace())
+        .copied();
+    let opens = match before {
+        Some(c) => c == '(' || c.is_alphanumeric() || c == '_',
+        None => false,
+    };
+    let closes = after.is_none_or(|c| matches!(c, ',' | ')' | ';' | '}'));
+    (opens && closes).then_some(text)
+}
+
+/// Whether code (with its literals blanked) calls something that runs a command with
+/// an argument that is not made of literals alone: a variable, a call, an
+/// interpolation (`os.system(cmd)`, `execSync("rm " + f)`, `system("rm", $f)`,
+/// `subprocess.run(["rm", p])`). Options objects and keyword arguments aside.
+fn computed_command(bare: &[char], lang: Lang) -> bool {
+    const RUNNERS: [&str; 17] = [
+        "system",
+        "popen",
+        "execsync",
+        "spawnsync",
+        "execfile",
+        "execfilesync",
+        "check_call",
+        "check_output",
+        "getoutput",
+        "getstatusoutput",
+        "shell_exec",
+        "passthru",
+        "proc_open",
+        "subprocess.run",
+        "subprocess.call",
+        "exec",
+        "spawn",
+    ];
+    let lower: Vec<char> = bare.iter().map(char::to_ascii_lowercase).collect();
+    let text: String = lower.iter().collect();
+    for name in RUNNERS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(name) {
+            let i = from + at;
+            from = i + name.len();
+            let prev = text[..i].chars().next_back();
+            if prev.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let dotted = prev == Some('.');
+            // `exec` and `spawn`: a regex's `.exec`, Python's own `exec` (handled as
+            // dynamic code) and `os.spawn*` (a mode first) are other calls.
+            if matches!(name, "exec" | "spawn") {
+                let reversed: String = text[..i.saturating_sub(1)]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let receiver: String = reversed.chars().rev().collect();
+                let child = receiver.contains("child_process") || receiver == "cp";
+                if lang == Lang::Python || (dotted && !child) {
+                    continue;
+                }
+            }
+            let rest = &lower[from..];
+            let skip = rest.iter().take_while(|c| **c == ' ').count();
+            let (start, end) = match rest.get(skip) {
+                Some('(') => {
+                    let mut depth = 0i32;
+                    let mut k = skip;
+                    while k < rest.len() {
+                        match rest[k] {
+                            '(' | '[' | '{' => depth += 1,
+                            ')' | ']' | '}' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        k += 1;
+                    }
+                    (skip + 1, k.min(rest.len()))
+                }
+                // perl's and ruby's calls without parentheses, up to the statement's end.
+                Some(_) if matches!(lang, Lang::Perl | Lang::Ruby) && skip > 0 => {
+                    let k = rest
+                        .iter()
+                        .position(|c| matches!(c, ';' | '\n' | '}'))
+                        .unwrap_or(rest.len());
+                    (skip, k)
+                }
+                _ => continue,
+            };
+            let mut depth = 0i32;
+            let mut args: Vec<String> = vec![String::new()];
+            for &c in &rest[start..end] {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        args.push(String::new());
+                        continue;
+                    }
+                    _ => {}
+                }
+                if let Some(a) = args.last_mut() {
+                    a.push(c);
+                }
+            }
+            let literal_only = |a: &str| {
+                let a = a.trim();
+                let a = a
+                    .strip_prefix('[')
+                    .and_then(|x| x.strip_suffix(']'))
+                    .unwrap_or(a);
+                a.chars()
+                    .all(|c| c.is_whitespace() || matches!(c, '+' | '.' | ',' | '\\'))
+            };
+            let computed = args.iter().any(|a| {
+                let t = a.trim();
+                let keyword = t.split_once('=').is_some_and(|(n, v)| {
+                    !n.trim().is_empty()
+                        && !v.starts_with('=')
+                        && n.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
+                !(t.starts_with('{') || keyword || literal_only(t))
+            });
+            if computed {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Calls whose first argument is a shell command line.
@@ -936,6 +1178,11 @@ struct Literal {
     end: usize,
     /// Perl's quote-like operator letter (`q`, `w` for `qw`, `x` for `qx`), if any.
     quote_like: Option<char>,
+    /// Its value is not its text: it interpolates (`f"{x}"`, `` `${x}` ``, `"#{x}"`,
+    /// perl's `"$x"` and `"\L…"`, python's `"\N{…}"`) or is the receiver of a method or
+    /// an operator that makes another string of it (`"selor"[::-1]`, `"X".lower()`,
+    /// `"%s" % x`).
+    interpolated: bool,
 }
 
 fn literals(code: &str, lang: Lang) -> Vec<Literal> {
@@ -979,6 +1226,7 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
             start: i,
             end,
             quote_like: None,
+            interpolated: false,
         });
         i = end;
     }
@@ -986,7 +1234,105 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
         out.extend(perl_quote_like(&chars, &out));
         out.sort_by_key(|l| l.start);
     }
+    for l in &mut out {
+        l.interpolated = interpolates(&chars, l, lang);
+    }
     out
+}
+
+/// Whether a literal's value differs from its text (see [`Literal::interpolated`]).
+fn interpolates(chars: &[char], l: &Literal, lang: Lang) -> bool {
+    let source: String = chars[l.start..l.end].iter().collect();
+    let quote = chars[l.start];
+    let after: String = chars[l.end..]
+        .iter()
+        .skip_while(|c| **c == ' ')
+        .take(8)
+        .collect();
+    // Made into another string by a method, an index or a formatting operator.
+    let transformed = match lang {
+        Lang::Perl => after.starts_with("x ") || after.starts_with("=~"),
+        Lang::Awk | Lang::Other => false,
+        _ => {
+            after.starts_with('.')
+                || after.starts_with('[')
+                || (after.starts_with('%') && !after.starts_with("%="))
+                || after.starts_with('*')
+        }
+    };
+    transformed
+        || match lang {
+            Lang::Python => {
+                let prefix: String = chars[..l.start]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                (prefix.contains(['f', 'F']) && l.text.contains('{')) || source.contains("\\N{")
+            }
+            Lang::Node => quote == '`' && source.contains("${"),
+            Lang::Ruby => quote != '\'' && source.contains("#{"),
+            Lang::Perl => {
+                let double = quote == '"'
+                    || quote == '`'
+                    || (quote == 'q' && matches!(chars.get(l.start + 1), Some('q' | 'x')));
+                let sigil = source.char_indices().any(|(i, c)| {
+                    (c == '$' || c == '@')
+                        && source[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_alphanumeric() || "_{:$[".contains(n))
+                });
+                let case = ["\\L", "\\U", "\\l", "\\u", "\\Q", "\\E"]
+                    .iter()
+                    .any(|e| source.contains(e));
+                double && (sigil || case)
+            }
+            Lang::Awk | Lang::Other => false,
+        }
+}
+
+/// The top-level arguments of a call whose argument list runs from `start` to `end`
+/// (commas inside brackets or literals do not split).
+fn top_args(code: &[char], lits: &[Literal], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let in_literal = |k: usize| lits.iter().any(|l| l.start <= k && k < l.end);
+    let mut args = Vec::new();
+    let (mut depth, mut from) = (0i32, start);
+    for (k, ch) in code.iter().enumerate().take(end).skip(start) {
+        if in_literal(k) {
+            continue;
+        }
+        match ch {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push((from, k));
+                from = k + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push((from, end));
+    args
+}
+
+/// The literal that spans exactly `from..to` (spaces aside), if it is a plain one.
+fn one_literal<'l>(
+    code: &[char],
+    lits: &'l [Literal],
+    from: usize,
+    to: usize,
+) -> Option<&'l Literal> {
+    let (mut a, mut b) = (from, to.min(code.len()));
+    while a < b && code[a].is_whitespace() {
+        a += 1;
+    }
+    while b > a && code[b - 1].is_whitespace() {
+        b -= 1;
+    }
+    lits.iter()
+        .find(|l| l.start == a && l.end == b)
+        .filter(|l| !l.interpolated)
 }
 
 /// Perl's `q(…)`, `qq{…}`, `qw[…]`, `qx<…>`, `q/…/` literals, outside ordinary ones.
@@ -1039,6 +1385,7 @@ fn perl_quote_like(chars: &[char], quoted: &[Literal]) -> Vec<Literal> {
             start: i,
             end,
             quote_like: kind,
+            interpolated: false,
         });
         i = end;
     }

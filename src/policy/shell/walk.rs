@@ -92,6 +92,21 @@ pub(super) enum Out {
     Unknown,
 }
 
+impl Out {
+    /// What two commands run one after the other print.
+    pub(super) fn then(self, next: Out) -> Out {
+        match (self, next) {
+            (Out::Nothing, b) => b,
+            (a, Out::Nothing) => a,
+            (Out::Text(mut a), Out::Text(b)) => {
+                a.push_str(&b);
+                Out::Text(a)
+            }
+            _ => Out::Unknown,
+        }
+    }
+}
+
 /// What bash keeps per (sub)shell.
 #[derive(Clone, Debug)]
 pub(super) struct Scope {
@@ -212,6 +227,9 @@ pub(super) struct Walker<'a> {
     /// Where the running simple command's stdout goes: a file, and the text it holds
     /// before (appended to), when known.
     stdout_file: Option<(PathBuf, Option<String>)>,
+    /// The command's stdout is redirected away (`>f`, `>&2`, `&>f`): it prints
+    /// nothing for a pipe or a substitution.
+    stdout_away: bool,
     /// Files the command opens for reading on a descriptor (`exec 4<f`, `< f`), by
     /// number, anywhere in it: `/dev/fd/4` opened for writing writes them.
     opened: HashMap<u32, Vec<Target>>,
@@ -321,6 +339,11 @@ fn shared(a: &str, b: &str) -> Val {
 
 /// Whether an and-or list may leave the enclosing list early (`return`, `break`,
 /// `continue`, `exit`, also behind `&&`).
+/// Whether a pipeline is a lone `cd` (or `pushd`).
+fn is_cd(p: &ast::Pipeline) -> bool {
+    matches!(p.seq.as_slice(), [Command::Simple(s)] if s.word_or_name.as_ref().is_some_and(|w| matches!(w.value.as_str(), "cd" | "pushd")))
+}
+
 fn leaves_early(list: &ast::AndOrList) -> bool {
     std::iter::once(&list.first)
         .chain(
@@ -607,6 +630,7 @@ impl<'a> Walker<'a> {
             fd_contents: HashMap::new(),
             file_texts: HashMap::new(),
             stdout_file: None,
+            stdout_away: false,
             opened: HashMap::new(),
             descriptor_writes: Vec::new(),
             aliases: HashMap::new(),
@@ -848,7 +872,8 @@ impl<'a> Walker<'a> {
         let mut out = Out::Nothing;
         let mut stdin = Some(stdin);
         for list in &program.complete_commands {
-            out = self.list(list, scope, stdin.take().unwrap_or(Out::Nothing))?;
+            let printed = self.list(list, scope, stdin.take().unwrap_or(Out::Nothing))?;
+            out = out.then(printed);
         }
         self.depth -= 1;
         Ok(out)
@@ -1121,16 +1146,27 @@ impl<'a> Walker<'a> {
         let mut maybe_stopped = false;
         for item in &list.0 {
             let before = maybe_stopped.then(|| scope.clone());
+            let stopped_before = maybe_stopped;
             maybe_stopped |= leaves_early(&item.0);
             let input = stdin.take().unwrap_or(Out::Nothing);
-            out = match item.1 {
-                // `cmd &` runs in a subshell: its `cd` and assignments stay there.
+            // What the list prints is what each of its commands prints, in order.
+            let printed = match item.1 {
+                // `cmd &` runs in a subshell: its `cd` and assignments stay there. What
+                // it prints comes in no known order with the rest.
                 ast::SeparatorOperator::Async => {
                     let mut sub = scope.clone();
-                    self.and_or(&item.0, &mut sub, input)?;
-                    Out::Nothing
+                    match self.and_or(&item.0, &mut sub, input)? {
+                        Out::Nothing => Out::Nothing,
+                        _ => Out::Unknown,
+                    }
                 }
                 ast::SeparatorOperator::Sequence => self.and_or(&item.0, scope, input)?,
+            };
+            // After a command that may have left the list, the rest may print or not.
+            out = match (stopped_before, printed) {
+                (true, Out::Nothing) | (false, Out::Nothing) => out,
+                (true, _) => Out::Unknown,
+                (false, p) => out.then(p),
             };
             if let Some(before) = before {
                 scope.join(&before);
@@ -1154,15 +1190,24 @@ impl<'a> Walker<'a> {
         // run in, and afterwards the scope is what either way leaves (`join`).
         let base = scope.clone();
         let mut either = false;
+        // A `cd` into a folder that exists succeeds (`$(cd src && pwd)`).
+        let mut succeeded =
+            is_cd(&list.first) && scope.cwd.as_deref().is_some_and(std::path::Path::is_dir);
         for next in &list.additional {
+            // What runs next prints after what ran before, or does not run: `$(a &&
+            // echo x || echo y)` prints either.
             match next {
-                ast::AndOr::And(p) => out = self.pipeline(p, scope, Out::Nothing)?,
+                ast::AndOr::And(p) => {
+                    let more = self.pipeline(p, scope, Out::Nothing)?;
+                    either |= more != Out::Nothing && !succeeded;
+                    succeeded = false;
+                    out = out.then(more);
+                }
                 ast::AndOr::Or(p) => {
                     scope.join(&base);
-                    let alternative = self.pipeline(p, scope, Out::Nothing)?;
-                    // `$(a && echo x || echo y)` prints either.
-                    either |= alternative != out;
-                    out = alternative;
+                    let more = self.pipeline(p, scope, Out::Nothing)?;
+                    either |= more != Out::Nothing;
+                    out = out.then(more);
                 }
             }
         }
@@ -1203,17 +1248,25 @@ impl<'a> Walker<'a> {
                         .iter()
                         .flat_map(|r| r.0.iter())
                         .any(|r| may_fail(r, scope.cwd.as_deref()));
+                self.stdout_away = false;
                 for r in redirects.iter().flat_map(|r| r.0.iter()) {
                     self.redirect(r, scope, &mut stdin)?;
                 }
-                if fragile {
+                self.stdout_file = None;
+                let away = std::mem::take(&mut self.stdout_away);
+                let out = if fragile {
                     // A redirection that fails skips the whole compound.
                     let mut ran = scope.clone();
                     let out = self.compound(compound, &mut ran, stdin);
                     scope.join(&ran);
-                    return out;
+                    out
+                } else {
+                    self.compound(compound, scope, stdin)
+                };
+                if away {
+                    return out.map(|_| Out::Nothing);
                 }
-                self.compound(compound, scope, stdin)
+                out
             }
             Command::Function(def) => {
                 self.step()?;
@@ -1496,6 +1549,7 @@ impl<'a> Walker<'a> {
         // could load is in them yet (`python3 gen.py > out.py`).
         let code_before = self.written.code_mark();
         self.stdout_file = None;
+        self.stdout_away = false;
         // A builtin whose redirection fails (`cd /tmp 2>/missing/x`), or that a DEBUG
         // trap skips, changes nothing: its effect on the shell may not happen.
         let fragile = (self.skippable
@@ -1508,6 +1562,7 @@ impl<'a> Walker<'a> {
             self.redirect(r, scope, &mut stdin)?;
         }
         let stdout_file = self.stdout_file.take();
+        let away = std::mem::take(&mut self.stdout_away);
         let own = self.written.set_aside_code(&code_before);
         let out = if fragile {
             let mut ran = scope.clone();
@@ -1522,6 +1577,9 @@ impl<'a> Walker<'a> {
         if let (Ok(Out::Text(t)), Some((path, before))) = (&out, stdout_file) {
             self.file_texts
                 .insert(path, format!("{}{t}", before.unwrap_or_default()));
+        }
+        if away {
+            return out.map(|_| Out::Nothing);
         }
         out
     }
@@ -1926,6 +1984,7 @@ impl<'a> Walker<'a> {
                         self.open_on(*fd, &fields, scope);
                     }
                     if fd.is_none_or(|n| n == 1) {
+                        self.stdout_away = true;
                         self.stdout_file = match (fields.as_slice(), kind) {
                             (_, IoFileRedirectKind::ReadAndWrite) => None,
                             ([Field::Known(p)], _) => self.resolve_path(p, scope).and_then(|p| {
@@ -1946,6 +2005,9 @@ impl<'a> Walker<'a> {
                     }
                 }
                 (IoFileRedirectKind::DuplicateOutput, IoFileRedirectTarget::Duplicate(w)) => {
+                    if fd.is_none_or(|n| n == 1) {
+                        self.stdout_away = true;
+                    }
                     for f in self.expand(&w.value, scope)? {
                         // `>&2` and `>&-` duplicate descriptors; `>&file` writes a file.
                         let is_fd = matches!(&f, Field::Known(s) if s == "-" || s.trim_end_matches('-').chars().all(|c| c.is_ascii_digit()));
@@ -1996,6 +2058,11 @@ impl<'a> Walker<'a> {
                         *stdin = out.clone();
                     }
                 }
+                (IoFileRedirectKind::DuplicateOutput, IoFileRedirectTarget::Fd(n)) => {
+                    if fd.is_none_or(|f| f == 1) && *n != 1 {
+                        self.stdout_away = true;
+                    }
+                }
                 (_, IoFileRedirectTarget::Fd(_)) => {}
             },
             IoRedirect::HereDocument(fd, doc) => {
@@ -2026,6 +2093,7 @@ impl<'a> Walker<'a> {
                 }
             }
             IoRedirect::OutputAndError(w, append) => {
+                self.stdout_away = true;
                 let how = if *append {
                     "redirection `&>>`"
                 } else {

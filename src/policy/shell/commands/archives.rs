@@ -344,9 +344,42 @@ impl Walker<'_> {
             (Some(d), Field::Known(n)) if !n.starts_with('/') => Field::Known(format!("{d}/{n}")),
             _ => f.clone(),
         };
+        // With URL globbing (`http://x/{a,b}`, `[1-3]`), `#N` in an output name is the
+        // text the glob matched: not known before it runs.
+        let globbing = !o.has(Some('g'), &["globoff"]);
+        let urls: Vec<&Field> = o.operands.iter().chain(o.all(None, &["url"])).collect();
         for f in o.all(Some('o'), &["output"]) {
-            if f.known() != Some("-") {
-                self.write(&place(f), scope, false, "curl -o");
+            if f.known() == Some("-") {
+                continue;
+            }
+            let names: Vec<Field> = match f.known() {
+                Some(s) if globbing => match glob_reference(s) {
+                    Some((at, len, n)) if !s[at + len..].contains('#') => {
+                        let mut names = Vec::new();
+                        for u in &urls {
+                            match u.known().map(|u| url_globs(u).into_iter().nth(n - 1)) {
+                                // A `{a,b}` set: each of its words.
+                                Some(Some(Some(words))) => names.extend(words.iter().map(|w| {
+                                    Field::Known(format!("{}{w}{}", &s[..at], &s[at + len..]))
+                                })),
+                                // A `[1-9]` range: a name part without a slash.
+                                Some(Some(None)) => names.push(Field::Partial {
+                                    prefix: s[..at].to_owned(),
+                                    suffix: s[at + len..].to_owned(),
+                                }),
+                                Some(None) => names.push(f.clone()),
+                                None => names.push(Field::unknown()),
+                            }
+                        }
+                        names
+                    }
+                    Some(_) => vec![Field::unknown()],
+                    None => vec![f.clone()],
+                },
+                _ => vec![f.clone()],
+            };
+            for name in names {
+                self.write(&place(&name), scope, false, "curl -o");
             }
         }
         for key in [
@@ -654,4 +687,41 @@ pub(super) fn url_name(url: &str) -> String {
     } else {
         name.to_owned()
     }
+}
+
+/// Where the first `#N` of curl's output name is: its start, its length, and N.
+fn glob_reference(name: &str) -> Option<(usize, usize, usize)> {
+    let bytes = name.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let digits = bytes[i + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let n: usize = name.get(i + 1..i + 1 + digits)?.parse().ok()?;
+        (bytes[i] == b'#' && n > 0).then_some((i, 1 + digits, n))
+    })
+}
+
+/// The globs of a curl URL in order: a `{a,b}` set's words, or `None` for a `[1-9]`
+/// range (letters or digits only).
+fn url_globs(url: &str) -> Vec<Option<Vec<String>>> {
+    let mut out = Vec::new();
+    let mut chars = url.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => {
+                let body: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                out.push(Some(body.split(',').map(str::to_owned).collect()));
+            }
+            '[' => {
+                chars.by_ref().take_while(|c| *c != ']').for_each(drop);
+                out.push(None);
+            }
+            _ => {}
+        }
+    }
+    out
 }

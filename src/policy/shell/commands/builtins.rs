@@ -4,7 +4,7 @@
 //! `printf`, `pwd`, path utilities, `date`, `which`); `mktemp` also writes its file.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::super::ShellError;
 use super::super::args::Opts;
@@ -53,6 +53,12 @@ pub(super) const MODELS: &[Model] = &[
                 }
                 if !flags.chars().all(|ch| "-vn".contains(ch)) {
                     c.scope.vars.insert(a.to_owned(), Val::Unknown);
+                    continue;
+                }
+                // `unset -n REF` removes the reference itself, not what it names: REF
+                // is a plain variable after.
+                if flags.contains('n') && c.scope.namerefs.remove(a).is_some() {
+                    c.scope.vars.remove(a);
                     continue;
                 }
                 // Unset, not empty: `${x-default}` takes the default.
@@ -447,21 +453,48 @@ impl Walker<'_> {
     }
 
     pub(super) fn path_util(&self, name: &str, args: &[Field], scope: &Scope) -> Out {
-        let o = Opts::parse(args, "", &["relative-to", "relative-base"]);
+        let o = Opts::parse(args, "s", &["relative-to", "relative-base", "suffix"]);
         let Some(Field::Known(p)) = o.operands.first() else {
             return Out::Unknown;
         };
-        let text = match name {
-            "dirname" => Path::new(p).parent().map_or(".".into(), |d| {
-                if d.as_os_str().is_empty() {
-                    ".".into()
+        if o.has(Some('z'), &["zero"]) {
+            return Out::Unknown;
+        }
+        // `basename NAME SUFFIX`, `basename -s SUFFIX NAME…`, `-a NAME…`, `dirname
+        // NAME…`: one line per name, as GNU prints them.
+        if matches!(name, "basename" | "dirname") {
+            let suffix = o.value(Some('s'), &["suffix"]);
+            let many = name == "dirname" || suffix.is_some() || o.has(Some('a'), &["multiple"]);
+            let (names, suffix): (&[Field], Option<&Field>) = if many {
+                (&o.operands, suffix)
+            } else {
+                (&o.operands[..1], o.operands.get(1))
+            };
+            let suffix = match suffix {
+                Some(Field::Known(s)) => s.as_str(),
+                Some(_) => return Out::Unknown,
+                None => "",
+            };
+            let mut text = String::new();
+            for n in names {
+                let Field::Known(n) = n else {
+                    return Out::Unknown;
+                };
+                let line = if name == "basename" {
+                    let base = gnu_basename(n);
+                    match base.strip_suffix(suffix) {
+                        Some(b) if !b.is_empty() && base != "/" => b.to_owned(),
+                        _ => base,
+                    }
                 } else {
-                    d.to_string_lossy().into_owned()
-                }
-            }),
-            "basename" => Path::new(p)
-                .file_name()
-                .map_or(p.clone(), |n| n.to_string_lossy().into_owned()),
+                    gnu_dirname(n)
+                };
+                text.push_str(&line);
+                text.push('\n');
+            }
+            return Out::Text(text);
+        }
+        let text = match name {
             // `readlink LINK` prints what the link holds, as written.
             "readlink" if !o.flags.iter().any(|f| f.contains(['f', 'e', 'm'])) => {
                 match self
@@ -603,4 +636,40 @@ pub(super) fn render_printf(fmt: &str, values: &[Field]) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// What GNU `basename NAME` prints: the last component, trailing slashes aside.
+fn gnu_basename(name: &str) -> String {
+    let trimmed = name.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if name.is_empty() {
+            String::new()
+        } else {
+            "/".into()
+        };
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_owned()
+}
+
+/// What GNU `dirname NAME` prints: all but the last component, or `.` or `/`.
+fn gnu_dirname(name: &str) -> String {
+    let trimmed = name.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if name.starts_with('/') {
+            "/".into()
+        } else {
+            ".".into()
+        };
+    }
+    match trimmed.rfind('/') {
+        None => ".".into(),
+        Some(i) => {
+            let dir = trimmed[..i].trim_end_matches('/');
+            if dir.is_empty() {
+                "/".into()
+            } else {
+                dir.to_owned()
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::policy::paths;
 use super::super::ShellError;
 use super::super::args::Opts;
 use super::super::code::{self, Lang};
-use super::super::expand::Field;
+use super::super::expand::{Escapes, Field, backslash_escapes};
 use super::super::walk::{Out, Scope, Walker};
 use super::{Call, Model};
 
@@ -23,7 +23,7 @@ pub(super) const MODELS: &[Model] = &[
         run: |w, c| w.awk(c.args, c.scope),
     },
     Model {
-        names: &["perl"],
+        names: &["perl", "perl5*"],
         run: |w, c| w.perl(c.args, c.scope, c.stdin),
     },
     Model {
@@ -37,6 +37,37 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["node", "nodejs", "bun", "deno"],
         run: |w, c| w.node(c.name, c.args, c.scope, c.stdin),
+    },
+    // IPython runs Python, and `!cmd` lines and `%magics` besides: code that holds
+    // either may run anything.
+    Model {
+        names: &["ipython", "ipython3"],
+        run: |w, c| {
+            let mut texts: Vec<String> = Vec::new();
+            for a in c.args {
+                match a.known() {
+                    Some(t) if t.starts_with('-') => texts.push(t.to_owned()),
+                    Some(t) => texts.push(w.read_file(t, c.scope).unwrap_or_else(|| t.to_owned())),
+                    None => texts.push("!".into()),
+                }
+            }
+            match &c.stdin {
+                Out::Text(t) => texts.push(t.clone()),
+                Out::Nothing => {}
+                _ => texts.push("!".into()),
+            }
+            if texts.iter().any(|t| t.contains(['!', '%'])) {
+                w.write_anything("ipython running shell lines or magics");
+            }
+            w.python(c.args, c.scope, c.stdin)
+        },
+    },
+    // Java's source launcher (`java X.java`, `--source N`) and jshell run Java code,
+    // which is not scanned: code that may write counts as writing anywhere. A class or
+    // jar it runs is a program without a model.
+    Model {
+        names: &["java", "jshell"],
+        run: |w, c| w.java(c),
     },
     // Interpreters without their own model: the code of `-r`/`-e` is scanned.
     Model {
@@ -725,7 +756,7 @@ impl Walker<'_> {
             .iter()
             .any(|f| f.known() == Some("inplace"));
         let mut files = o.operands.clone();
-        let assigned: Vec<(String, String)> = o
+        let mut assigned: Vec<(String, String)> = o
             .all(Some('v'), &["assign"])
             .into_iter()
             .filter_map(Field::known)
@@ -763,6 +794,26 @@ impl Walker<'_> {
             None if !files.is_empty() => Some(files.remove(0)),
             None => None,
         };
+        // Operands of the form `name=value` assign, like `-v`. awk reads escapes in
+        // both (`-v f='roles\057a'` is `roles/a`): each value counts as written and
+        // decoded.
+        files.retain(|f| match f.known().and_then(|a| a.split_once('=')) {
+            Some((k, v))
+                if !k.is_empty()
+                    && !k.starts_with(|c: char| c.is_ascii_digit())
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                assigned.push((k.to_owned(), v.to_owned()));
+                false
+            }
+            _ => true,
+        });
+        for (k, v) in assigned.clone() {
+            let (decoded, _) = backslash_escapes(&v.replace("\\/", "/"), Escapes::Format);
+            if decoded != v {
+                assigned.push((k, decoded));
+            }
+        }
         if let Some(program) = program {
             if let Some(text) = program.known() {
                 let dynamic = code::awk_dynamic(text);
@@ -790,11 +841,18 @@ impl Walker<'_> {
             // `print > f` with `-v f=path` writes that path; an output variable that
             // cannot be resolved makes every path-like value a possible target.
             for var in &scan.redirect_vars {
-                match assigned.iter().find(|(k, _)| k == var) {
-                    Some((_, v)) => {
-                        self.write(&Field::Known(v.clone()), scope, false, "awk (output file)")
+                let values: Vec<&String> = assigned
+                    .iter()
+                    .filter(|(k, _)| k == var)
+                    .map(|(_, v)| v)
+                    .collect();
+                match values.is_empty() {
+                    false => {
+                        for v in values {
+                            self.write(&Field::Known(v.clone()), scope, false, "awk (output file)");
+                        }
                     }
-                    None => {
+                    true => {
                         for (_, v) in &assigned {
                             self.write(&Field::Known(v.clone()), scope, false, "awk (output file)");
                         }
@@ -1360,7 +1418,14 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         };
         let how = format!("{} script", c.name);
-        for command in text.split(['\n', ';', '{', '}', '[', ']']).map(str::trim) {
+        // Each command, and each command substituted inside one (`[file delete x]`); a
+        // command's words that hold a substitution are computed.
+        let commands: Vec<&str> = text
+            .split(['\n', ';', '{', '}'])
+            .flat_map(|piece| std::iter::once(piece).chain(piece.split(['[', ']']).skip(1)))
+            .map(str::trim)
+            .collect();
+        for command in commands {
             let words: Vec<&str> = command.split_whitespace().collect();
             let (writes, from): (bool, usize) = match words.as_slice() {
                 [
@@ -1407,6 +1472,72 @@ impl Walker<'_> {
                 }
             }
         }
+        Ok(Out::Unknown)
+    }
+
+    fn java(&mut self, c: Call<'_>) -> Result<Out, ShellError> {
+        const VALUED: [&str; 10] = [
+            "-cp",
+            "-classpath",
+            "--class-path",
+            "-p",
+            "--module-path",
+            "--add-modules",
+            "--source",
+            "-d",
+            "--startup",
+            "-R",
+        ];
+        let jshell = c.name == "jshell";
+        let mut sources: Vec<&Field> = Vec::new();
+        let mut source_mode = jshell;
+        let mut i = 0;
+        while i < c.args.len() {
+            let Some(a) = c.args[i].known() else {
+                sources.push(&c.args[i]);
+                break;
+            };
+            if a.starts_with('@') {
+                // An argument file: options (and a source file) read when it runs.
+                self.write_anything(&format!("{} reading arguments from {a}", c.name));
+            } else if a == "--source" || a.starts_with("--source=") {
+                source_mode = true;
+                i += usize::from(a == "--source");
+            } else if VALUED.contains(&a) {
+                i += 1;
+            } else if !a.starts_with('-') {
+                if jshell || source_mode || a.ends_with(".java") {
+                    sources.push(&c.args[i]);
+                    if !jshell {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        let mut texts: Vec<Option<String>> = sources
+            .iter()
+            .map(|f| f.known().and_then(|p| self.read_file(p, c.scope)))
+            .collect();
+        if jshell && sources.is_empty() {
+            match &c.stdin {
+                Out::Text(t) => texts.push(Some(t.clone())),
+                Out::Nothing => {}
+                _ => texts.push(None),
+            }
+        }
+        for t in texts {
+            let writes = match t {
+                Some(text) => code::scan(&text, Lang::Other).writes,
+                None => true,
+            };
+            if writes {
+                self.write_anything(&format!("{} running Java code that may write", c.name));
+            }
+        }
+        self.unknown_program(c.name, c.args, c.scope, c.env, &c.stdin);
         Ok(Out::Unknown)
     }
 }
