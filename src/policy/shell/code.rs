@@ -478,6 +478,10 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         "runpy",
         "run_path",
         "run_module",
+        // Archive members are named by the archive (`..`, absolute names, symlinks).
+        "extractall",
+        "extract(",
+        "unpack_archive",
     ];
     // perl's `do FILE` and `require FILE` run another file's code.
     let runs_file = lang == Lang::Perl

@@ -198,6 +198,10 @@ pub(super) struct Walker<'a> {
     /// (interpreter code that makes links, a program without a model): a write beneath
     /// one lands somewhere unknown.
     pub maybe_links: Vec<PathBuf>,
+    /// Folders whose entries this command may have made symlinks (an archive
+    /// extracted, a repository cloned there): a path two levels beneath, or one entry
+    /// written through, may land anywhere.
+    pub maybe_link_entries: Vec<PathBuf>,
     /// Builtins `enable -n` turned off: their names run programs on `PATH` instead.
     pub disabled: std::collections::HashSet<String>,
     /// `readonly` names, with the value each had when it was made read-only: later
@@ -619,6 +623,7 @@ impl<'a> Walker<'a> {
             steps: 0,
             links: Vec::new(),
             maybe_links: Vec::new(),
+            maybe_link_entries: Vec::new(),
             disabled: std::collections::HashSet::new(),
             readonly: HashMap::new(),
             skippable: false,
@@ -909,7 +914,11 @@ impl<'a> Walker<'a> {
             return;
         };
         target = match target {
-            Target::Path(p) if self.unknown_before_dotdot(&p) || self.beneath_maybe_link(&p) => {
+            Target::Path(p)
+                if self.unknown_before_dotdot(&p)
+                    || self.beneath_maybe_link(&p)
+                    || self.through_made_entry(&p, follow) =>
+            {
                 Target::Partial {
                     dir: None,
                     name_prefix: String::new(),
@@ -1000,6 +1009,27 @@ impl<'a> Walker<'a> {
     pub(super) fn add_link(&mut self, link: PathBuf, dest: PathBuf) {
         if !self.links.iter().any(|(l, d)| *l == link && *d == dest) {
             self.links.push((link, dest));
+        }
+    }
+
+    /// Whether `path` goes through an entry of a folder whose entries may be symlinks:
+    /// it lies beneath such an entry, or is one and the write follows it.
+    fn through_made_entry(&self, path: &Path, follow: bool) -> bool {
+        if self.maybe_link_entries.is_empty() {
+            return false;
+        }
+        let lexical = super::super::paths::normalize(path);
+        self.maybe_link_entries.iter().any(|d| {
+            lexical
+                .strip_prefix(d)
+                .is_ok_and(|rest| rest.components().count() > usize::from(!follow))
+        })
+    }
+
+    /// Records a folder whose entries may be symlinks to anywhere, once.
+    pub(super) fn add_maybe_link_entries(&mut self, dir: PathBuf) {
+        if !self.maybe_link_entries.contains(&dir) {
+            self.maybe_link_entries.push(dir);
         }
     }
 
@@ -1102,6 +1132,11 @@ impl<'a> Walker<'a> {
             .as_ref()
             .map(|c| format!("{}/", c.display()))
             .unwrap_or_default();
+        // What it made there may be symlinks (archive members, a clone's files): a
+        // later write beneath the folder may land anywhere.
+        if let Some(c) = &scope.cwd {
+            self.add_maybe_link_entries(super::super::paths::normalize(c));
+        }
         let field = Field::Partial {
             prefix: dir,
             suffix: String::new(),

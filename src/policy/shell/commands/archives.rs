@@ -15,7 +15,7 @@ pub(super) const MODELS: &[Model] = &[
         run: |w, c| w.tar(c.args, c.scope),
     },
     Model {
-        names: &["unzip", "7z", "7za", "cpio", "unrar", "ar"],
+        names: &["unzip", "7z", "7za", "cpio", "unrar", "ar", "jar"],
         run: |w, c| w.extract(c.name, c.args, c.scope),
     },
     Model {
@@ -173,6 +173,10 @@ impl Walker<'_> {
                 }
             }
         }
+        // `-P` keeps absolute names and `..` in members: they land anywhere.
+        if extract && !has('O', &["to-stdout"]) && has('P', &["absolute-names"]) {
+            self.write_anything("tar -x -P (members with absolute names or `..`)");
+        }
         if extract && !has('O', &["to-stdout"]) {
             let mut at = scope.clone();
             if let Some(d) = o.value(Some('C'), &["directory"]) {
@@ -198,6 +202,10 @@ impl Walker<'_> {
         let listing = match name {
             "unzip" => {
                 let o = Opts::parse(args, "dxP", &[]);
+                // `-:` keeps `..` in member names: they land anywhere.
+                if o.flags.iter().any(|f| f.contains(':')) {
+                    self.write_anything("unzip -: (members with `..`)");
+                }
                 if let Some(d) = o.value(Some('d'), &[]) {
                     at.cwd = d.known().and_then(|d| self.resolve_path(d, scope));
                 }
@@ -251,6 +259,23 @@ impl Walker<'_> {
                         || is_long(a, "extract")
                         || is_long(a, "pass-through")
                 })
+            }
+            // `jar cf A …`, `uf`: the archive named after the letters; `jar xf A`
+            // extracts.
+            "jar" => {
+                let op = args.first().and_then(Field::known).unwrap_or("");
+                let op = op.trim_start_matches('-');
+                if op.contains(['c', 'u']) && op.contains('f') {
+                    if let Some(a) = args.get(1) {
+                        self.write(a, scope, false, "jar (the archive)");
+                    }
+                    return Ok(Out::Unknown);
+                }
+                // Whether jar keeps `..` in member names is the JDK's: anywhere.
+                if op.contains('x') {
+                    self.write_anything("jar x (members may hold `..`)");
+                }
+                !op.contains('x')
             }
             "ar" => {
                 let op = args.first().and_then(Field::known).unwrap_or("");

@@ -2,12 +2,13 @@
 //! removals, attribute changes, in-place converters, filters with an output file,
 //! mounts, patches; and the helpers the listers (`grep -l`, `ls`) use to feed `xargs`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::super::ShellError;
 use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
-use super::super::walk::{Out, Scope, Walker};
+use super::super::walk::{Out, Scope, Val, Walker};
 use super::Model;
 use super::{join_field, under};
 use crate::policy::paths;
@@ -367,7 +368,7 @@ pub(super) const MODELS: &[Model] = &[
     // Patches: the files they name.
     Model {
         names: &["patch"],
-        run: |w, c| w.patch(c.args, c.scope, c.stdin),
+        run: |w, c| w.patch(c.args, c.scope, c.env, c.stdin),
     },
     // Codex puts these on the agent's PATH: an envelope as the argument or on stdin.
     Model {
@@ -985,6 +986,7 @@ impl Walker<'_> {
         &mut self,
         args: &[Field],
         scope: &mut Scope,
+        env: &HashMap<String, Val>,
         stdin: Out,
     ) -> Result<Out, ShellError> {
         let o = Opts::parse(
@@ -1027,7 +1029,55 @@ impl Walker<'_> {
             // The patched result goes to the output file; the originals are left alone.
             return Ok(Out::Nothing);
         }
+        // Backups (`-b`, `-B PREFIX`, `-Y PREFIX`, `-z SUFFIX`, SIMPLE_BACKUP_SUFFIX): a
+        // name made from each file's.
+        let prefix = o.value(Some('B'), &["prefix"]).cloned();
+        let base_prefix = o.value(Some('Y'), &["basename-prefix"]).cloned();
+        let suffix = o
+            .value(Some('z'), &["suffix"])
+            .cloned()
+            .or_else(|| env.get("SIMPLE_BACKUP_SUFFIX").map(Val::to_field));
+        let backups = o.has(Some('b'), &["backup"])
+            || prefix.is_some()
+            || base_prefix.is_some()
+            || suffix.is_some();
+        let backup_of = |f: &Field| -> Vec<Field> {
+            if !backups {
+                return Vec::new();
+            }
+            let Some(f) = f.known() else {
+                return vec![Field::unknown()];
+            };
+            let mut out = Vec::new();
+            match prefix.as_ref().map(Field::known) {
+                Some(Some(p)) => out.push(Field::Known(format!("{p}{f}"))),
+                Some(None) => out.push(Field::unknown()),
+                None => {}
+            }
+            match base_prefix.as_ref().map(Field::known) {
+                Some(Some(p)) => {
+                    let (dir, name) = f.rsplit_once('/').map_or(("", f), |(d, n)| (d, n));
+                    let dir = if dir.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{dir}/")
+                    };
+                    out.push(Field::Known(format!("{dir}{p}{name}")));
+                }
+                Some(None) => out.push(Field::unknown()),
+                None => {}
+            }
+            match suffix.as_ref().map(Field::known) {
+                Some(Some(x)) => out.push(Field::Known(format!("{f}{x}"))),
+                Some(None) => out.push(Field::unknown()),
+                None => out.push(Field::Known(format!("{f}.orig"))),
+            }
+            out
+        };
         if let Some(original) = o.operands.first() {
+            for b in backup_of(original) {
+                self.write(&b, &sub, false, "patch (a backup)");
+            }
             self.write(original, &sub, false, "patch");
             return Ok(Out::Nothing);
         }
@@ -1043,19 +1093,23 @@ impl Walker<'_> {
                 _ => None,
             },
         };
-        self.patch_text(text, strip, &sub, "patch");
+        for t in self.patch_text(text, strip, &sub, "patch") {
+            for b in backup_of(&Field::Known(t)) {
+                self.write(&b, &sub, false, "patch (a backup)");
+            }
+        }
         Ok(Out::Nothing)
     }
 
-    /// Writes every file a diff touches; a diff that cannot be read touches anything
-    /// under the directory it is applied in.
+    /// Writes every file a diff touches, and returns them; a diff that cannot be read
+    /// touches anything under the directory it is applied in.
     pub(super) fn patch_text(
         &mut self,
         text: Option<String>,
         strip: Option<usize>,
         scope: &Scope,
         how: &str,
-    ) {
+    ) -> Vec<String> {
         // Unreadable (no text), too large to enumerate, or naming no file: it could
         // write anything.
         let targets = text
@@ -1070,12 +1124,13 @@ impl Walker<'_> {
         }
         // Git's mode for a symlink: the patch may make any of its files a link.
         let makes_links = text.as_deref().is_some_and(|t| t.contains("120000"));
-        for t in targets {
-            if makes_links && let Some(p) = self.resolve_path(&t, scope) {
+        for t in &targets {
+            if makes_links && let Some(p) = self.resolve_path(t, scope) {
                 self.add_maybe_link(paths::normalize(&p));
             }
-            self.write(&Field::Known(t), scope, false, how);
+            self.write(&Field::Known(t.clone()), scope, false, how);
         }
+        targets
     }
 
     pub(super) fn grep_items(&self, name: &str, args: &[Field], scope: &Scope) -> Out {

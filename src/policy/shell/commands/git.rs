@@ -752,6 +752,11 @@ impl Walker<'_> {
             })
         });
         if let Some(d) = dir {
+            // The files it checks out may be symlinks: a later write beneath the
+            // clone may land anywhere.
+            if let Some(p) = d.known().and_then(|p| self.resolve_path(p, &g.scope)) {
+                self.add_maybe_link_entries(paths::normalize(&p));
+            }
             self.write(&d, &g.scope, true, "git clone");
         }
         let configured = o.all(Some('c'), &["config"]).into_iter().any(|c| {

@@ -292,6 +292,10 @@ impl Walker<'_> {
                             } else {
                                 chars[j + 1..].iter().collect()
                             };
+                        // `-MFoo;code` is `use Foo;code;`: code.
+                        if matches!(chars[j], 'M' | 'm') {
+                            codes.push(Field::Known(format!("use {module};")));
+                        }
                         // ExtUtils::Command's functions (`rm_f`, `cp`, `mv`, `touch`…)
                         // act on @ARGV.
                         if matches!(chars[j], 'M' | 'm') && module.starts_with("ExtUtils::Command")
@@ -464,6 +468,26 @@ impl Walker<'_> {
                     }
                 }
                 return Ok(Out::Unknown);
+            }
+            // `-X pycache_prefix=DIR`: compiled modules are written there.
+            if letter == Some('X') {
+                let value = if rest.is_empty() {
+                    args.get(i + 1).cloned()
+                } else {
+                    Some(Field::Known(rest.to_owned()))
+                };
+                match value.as_ref().map(Field::known) {
+                    Some(Some(v)) => {
+                        if let Some(dir) = v.strip_prefix("pycache_prefix=") {
+                            let dir = Field::Known(dir.to_owned());
+                            self.write(&dir, scope, true, "python -X pycache_prefix");
+                        }
+                    }
+                    Some(None) => {
+                        self.write_anything("python -X with an option only known at run time")
+                    }
+                    None => {}
+                }
             }
             if matches!(letter, Some('W' | 'X')) && rest.is_empty()
                 || a == "--check-hash-based-pycs"

@@ -556,9 +556,21 @@ impl Walker<'_> {
             ));
             return Ok(());
         }
-        if name == "TAR_OPTIONS" || name == "GOFLAGS" {
-            // tar and go read options from it: `--to-command=…`, `-toolexec=…`.
-            let program = if name == "GOFLAGS" { "go" } else { "tar" };
+        if matches!(name, "UNZIP" | "UNZIPOPT") {
+            // unzip reads options from it: `-:` keeps `..` in member names.
+            if text.contains([':', '^']) {
+                self.write_anything(&format!("{name} (unzip options that keep `..`)"));
+            }
+            return Ok(());
+        }
+        if matches!(name, "TAR_OPTIONS" | "GOFLAGS" | "ZIPOPT") {
+            // tar, go and zip read options from it: `--to-command=…`, `-toolexec=…`,
+            // `-TT cmd`.
+            let program = match name {
+                "GOFLAGS" => "go",
+                "ZIPOPT" => "zip",
+                _ => "tar",
+            };
             let argv: Vec<Field> = std::iter::once(Field::Known(program.into()))
                 .chain(text.split_whitespace().map(|w| Field::Known(w.to_owned())))
                 .collect();
@@ -742,8 +754,11 @@ impl Walker<'_> {
 }
 
 /// Variables whose value programs run as a command.
-const COMMAND_VARIABLES: [&str; 41] = [
+const COMMAND_VARIABLES: [&str; 44] = [
     "SHELL",
+    "ZIPOPT",
+    "UNZIP",
+    "UNZIPOPT",
     "GIT_EDITOR",
     "GIT_SEQUENCE_EDITOR",
     "GIT_EXTERNAL_DIFF",

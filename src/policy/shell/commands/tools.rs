@@ -331,6 +331,25 @@ impl Walker<'_> {
         Ok(Out::Unknown)
     }
 
+    /// One rustc `-C KEY=VALUE`: `incremental=DIR` writes a cache there;
+    /// `linker=PROGRAM` and link arguments run a program of the caller's with options
+    /// that may name outputs.
+    fn rustc_codegen(&mut self, option: &Field, targets: &mut Vec<(Field, bool)>) {
+        let Some(o) = option.known() else {
+            self.write_anything("rustc -C with an option only known at run time");
+            return;
+        };
+        match o.split_once('=') {
+            Some(("incremental" | "profile-generate", dir)) => {
+                targets.push((Field::Known(dir.to_owned()), true));
+            }
+            Some(("linker" | "link-arg" | "link-args" | "linker-flavor" | "llvm-args", _)) => {
+                self.write_anything(&format!("rustc -C {o} (a program or its options)"));
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn outputs(
         &mut self,
         name: &str,
@@ -352,6 +371,15 @@ impl Walker<'_> {
                     targets.extend(next().map(|f| (f, false)));
                 }
                 "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
+                // rustc's codegen options: a cache folder, a linker it runs.
+                "-C" if name == "rustc" => {
+                    if let Some(v) = args.get(i + 1) {
+                        self.rustc_codegen(v, &mut targets);
+                    }
+                }
+                s if name == "rustc" && s.starts_with("-C") && s.len() > 2 => {
+                    self.rustc_codegen(&Field::Known(s[2..].to_owned()), &mut targets);
+                }
                 "--out-dir" | "--outDir" | "--outdir" | "--java_out" | "--python_out"
                 | "--cpp_out" => targets.extend(next().map(|f| (f, true))),
                 _ => {
