@@ -313,6 +313,31 @@ pub const HOOK_DIRS: &[HookDir] = &[
         what: "startup or settings file, which can run commands when it starts",
         frontmatter: false,
     },
+    // vim and neovim run the vimrc and every plugin in these folders when they start.
+    HookDir {
+        suffix: ".vim",
+        host: "vim",
+        what: "startup files and plugins, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/vim",
+        host: "vim",
+        what: "startup files and plugins, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".gvimrc",
+        host: "vim",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/nvim",
+        host: "neovim",
+        what: "startup files and plugins, which can run commands when it starts",
+        frontmatter: false,
+    },
     HookDir {
         suffix: ".config/nvim/init.vim",
         host: "neovim",
@@ -385,6 +410,19 @@ pub const HOOK_DIRS: &[HookDir] = &[
         what: "startup or settings file, which can run commands when it starts",
         frontmatter: false,
     },
+    // System-wide files of the same kind (writable when the agent runs as root).
+    HookDir {
+        suffix: "/etc/gitconfig",
+        host: "git",
+        what: "system configuration, which can name commands it runs later",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: "/etc/ld.so.preload",
+        host: "the dynamic loader",
+        what: "list of libraries loaded into every program",
+        frontmatter: false,
+    },
 ];
 
 /// The hook folder `path` is in, or is, wherever it is (judged by its components), with
@@ -408,6 +446,7 @@ pub fn host_dirs() -> impl Iterator<Item = &'static str> {
         .map(|f| f.suffix)
         .chain(HOOK_DIRS.iter().map(|d| d.suffix))
         .filter_map(|s| s.split_once('/').map(|(d, _)| d))
+        .filter(|d| !d.is_empty())
 }
 
 /// Managed (system-wide) settings folders: never the agent's to change.

@@ -185,6 +185,9 @@ impl Walker<'_> {
                     .iter()
                     .map(|p| Field::Known(p.to_string_lossy().into_owned())),
             );
+            // Deepest first: what a command without a model may make of a folder (a
+            // symlink) is not taken to redirect its own runs on the files inside.
+            runs.reverse();
             for m in runs {
                 let mut sub = scope.clone();
                 let argv = match (&m, *in_dir) {

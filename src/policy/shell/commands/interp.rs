@@ -432,6 +432,33 @@ impl Walker<'_> {
                         }
                     }
                 }
+                // Modules that run Python code they are given: a script or a file of
+                // examples (`doctest`), or what comes on stdin (`code`).
+                if let Some(
+                    m @ ("doctest" | "pdb" | "cProfile" | "profile" | "trace" | "code" | "runpy"),
+                ) = module.known()
+                {
+                    let rest = args.get(argv_at..).unwrap_or(&[]);
+                    let files: Vec<&Field> = rest
+                        .iter()
+                        .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
+                        .collect();
+                    for f in &files {
+                        self.script_file(f, &[], Lang::Python, scope, &format!("python -m {m}"))?;
+                    }
+                    if files.is_empty() {
+                        match stdin {
+                            Out::Text(t) => {
+                                self.code(&Field::Known(t), Lang::Python, scope, "python -m")?;
+                            }
+                            Out::Nothing => {}
+                            _ => {
+                                self.write_anything("python -m reading code only known at run time")
+                            }
+                        }
+                    }
+                    return Ok(Out::Unknown);
+                }
                 let mut argv = vec![module];
                 argv.extend(args.get(argv_at..).unwrap_or(&[]).iter().cloned());
                 return self.dispatch(&argv, scope, &HashMap::new(), stdin);
@@ -1244,6 +1271,27 @@ impl Walker<'_> {
             }
         }
         let lower = text.to_ascii_lowercase();
+        // `ATTACH 'ro' || 'les/x.db' AS y`: an attached file named by an expression.
+        let words: Vec<(usize, &str)> = lower
+            .match_indices("attach")
+            .filter(|(at, _)| {
+                let before = lower[..*at].chars().next_back();
+                let after = lower[at + 6..].chars().next();
+                before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                    && after.is_some_and(char::is_whitespace)
+            })
+            .collect();
+        for (at, _) in words {
+            let rest = text[at + 6..].trim_start();
+            let rest = if rest.to_ascii_lowercase().starts_with("database") {
+                rest[8..].trim_start()
+            } else {
+                rest
+            };
+            if sql_literal(rest).is_none() {
+                self.write_anything("sqlite3 attach of a computed path");
+            }
+        }
         if lower.contains("load_extension") || lower.contains("edit(") {
             self.write_anything("sqlite3 loading code or running an editor");
         }
