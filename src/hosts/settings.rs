@@ -254,6 +254,24 @@ pub const HOOK_DIRS: &[HookDir] = &[
         frontmatter: false,
     },
     HookDir {
+        suffix: ".gdbearlyinit",
+        host: "gdb",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".config/gdb/gdbearlyinit",
+        host: "gdb",
+        what: "startup or settings file, which can run commands when it starts",
+        frontmatter: false,
+    },
+    HookDir {
+        suffix: ".ipython",
+        host: "IPython",
+        what: "profiles and startup scripts, which it runs when it starts",
+        frontmatter: false,
+    },
+    HookDir {
         suffix: ".config/gdb/gdbinit",
         host: "gdb",
         what: "startup or settings file, which can run commands when it starts",
@@ -434,7 +452,15 @@ pub fn hook_dir_of(path: &Path) -> Option<(&'static HookDir, &Path)> {
         let d = HOOK_DIRS
             .iter()
             .find(|d| d.suffix.rsplit('/').next() == Some(name) && a.ends_with(d.suffix))?;
-        Some((d, a.parent()?.parent()?))
+        // The folder above the suffix (`~` for `~/.config/git/config`); never nearer
+        // than two levels up, so that a one-name file (`.vimrc`) made in a folder of
+        // its own counts wherever it is (a `HOME=DIR` run reads it there).
+        let depth = Path::new(d.suffix)
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .count()
+            .max(2);
+        Some((d, a.ancestors().nth(depth).unwrap_or(Path::new("/"))))
     })
 }
 

@@ -173,11 +173,27 @@ pub enum Alias {
 /// is kept as written: the kernel resolves the link first, so a `..` after it climbs from
 /// the agent's directory.
 pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
+    alias_within(path, cwd, 8)
+}
+
+/// [`alias`], following at most `depth` more `cwd`/`root` links (a working directory
+/// that is itself `/proc/self/cwd` leads back to itself).
+fn alias_within(path: &Path, cwd: Option<&Path>, depth: u8) -> Alias {
+    if depth == 0 {
+        return Alias::Unknown;
+    }
     let comps: Vec<Component> = path.components().collect();
     let mut norm: Vec<&str> = Vec::new();
     for (i, c) in comps.iter().enumerate() {
         match c {
             Component::Normal(n) => norm.push(n.to_str().unwrap_or("\u{0}")),
+            // `..` inside /proc or /dev (before a `cwd` or `root` link is reached)
+            // climbs from where a symlink there points in the agent's process
+            // (`/proc/net` is `self/net`, `/dev/fd` is `/proc/self/fd`): not from where
+            // the text says, nor where the guard's own process would resolve it.
+            Component::ParentDir if matches!(norm.first(), Some(&("proc" | "dev"))) => {
+                return Alias::Unknown;
+            }
             Component::ParentDir => {
                 norm.pop();
                 continue;
@@ -200,14 +216,24 @@ pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
             (["dev", "stderr"], _) => return Alias::Descriptor(Some(2)),
             (_, ["fd", n]) => return Alias::Descriptor(number(n)),
             (_, ["map_files", ..]) => return Alias::Descriptor(None),
+            // What the link leads to may be such an entry again
+            // (`/proc/self/root/proc/self/cwd/x`).
             (_, ["cwd"]) => {
-                return cwd.map_or(Alias::Unknown, |c| Alias::Path(c.join(rest())));
+                return cwd.map_or(Alias::Unknown, |c| again(c.join(rest()), cwd, depth));
             }
-            (_, ["root"]) => return Alias::Path(Path::new("/").join(rest())),
+            (_, ["root"]) => return again(Path::new("/").join(rest()), cwd, depth),
             _ => {}
         }
     }
     Alias::Plain
+}
+
+/// The alias of the path a `cwd` or `root` link led to.
+fn again(path: PathBuf, cwd: Option<&Path>, depth: u8) -> Alias {
+    match alias_within(&path, cwd, depth - 1) {
+        Alias::Plain => Alias::Path(path),
+        other => other,
+    }
 }
 
 /// A target's two forms: lexical (normalized) and physical (symlinks resolved as the
@@ -215,8 +241,11 @@ pub fn alias(path: &Path, cwd: Option<&Path>) -> Alias {
 /// the directories leading to it (`rm link` removes the link).
 pub fn forms(target: &Path, follow: bool) -> (PathBuf, PathBuf) {
     let lexical = normalize(target);
-    let physical = match (follow, lexical.parent(), lexical.file_name()) {
-        (false, Some(parent), Some(name)) => physical(parent).join(name),
+    // The folders are resolved as written: a `..` after a symlink climbs from where the
+    // link points (`docs/s/../x` with `docs/s -> ../src` is `x` at the root).
+    let last = target.components().next_back();
+    let physical = match (follow, target.parent(), last) {
+        (false, Some(parent), Some(Component::Normal(name))) => physical(parent).join(name),
         _ => physical(target),
     };
     (lexical, physical)
@@ -598,6 +627,27 @@ mod tests {
 
     fn hit(m: &Matcher, p: &str, rec: bool) -> bool {
         m.check(Path::new(p), rec, true).unwrap().is_some()
+    }
+
+    #[test]
+    fn links_through_proc_are_followed_to_the_end() {
+        let cwd = Some(Path::new("/p"));
+        let a = |p: &str| alias(Path::new(p), cwd);
+        assert_eq!(
+            a("/proc/self/root/proc/self/cwd/roles/x"),
+            Alias::Path("/p/roles/x".into())
+        );
+        // `/proc/net` and `/dev/fd` are links into the process's own folder.
+        assert_eq!(a("/proc/net/../cwd/x"), Alias::Unknown);
+        assert_eq!(a("/dev/fd/../cwd/x"), Alias::Unknown);
+        // A working directory that is itself `/proc/self/cwd` ends, unknown.
+        assert_eq!(
+            alias(
+                Path::new("/proc/self/cwd/x"),
+                Some(Path::new("/proc/self/cwd"))
+            ),
+            Alias::Unknown
+        );
     }
 
     #[test]

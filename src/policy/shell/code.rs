@@ -381,6 +381,19 @@ const WRITE_CALLS: &[&str] = &[
     "spawn",
     "symlink",
     "link(",
+    "linksync",
+    "hardlink_to",
+    // Library calls that write a file they are given (`urlretrieve(url, f)`,
+    // `mkstemp(dir=d)`, `cProfile.run(code, f)`, perl's `dbmopen`, tied DBM files).
+    "urlretrieve",
+    "mkstemp",
+    "mkdtemp",
+    "namedtemporaryfile",
+    "cprofile",
+    "profile.run",
+    "dbmopen",
+    "db_file",
+    "dbm_file",
     "copyfile",
     "copy(",
     "copy2",
@@ -449,8 +462,18 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
         .replace("stderr.write", "")
         .replace("system.out.", "")
         .replace("system.err.", "");
+    // perl's and ruby's calls without parentheses (`link "a", "b"`).
+    let bare_link = matches!(lang, Lang::Perl | Lang::Ruby)
+        && lower.match_indices("link").any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + 4..].chars().next();
+            before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        });
+    // pathlib's `Path(a).replace(b)` moves a file (a string's `.replace` does not).
+    let path_replace = lower.contains("path") && lower.contains(").replace(");
     let mut scan = Scan {
-        writes: WRITE_CALLS.iter().any(|c| lower.contains(c)),
+        writes: bare_link || path_replace || WRITE_CALLS.iter().any(|c| lower.contains(c)),
         recursive: RECURSIVE_CALLS.iter().any(|c| lower.contains(c)),
         ..Scan::default()
     };
@@ -490,7 +513,16 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
             let before = before.trim_end();
             before.ends_with("do") || before.ends_with("require")
         });
-    if runs_file || lang != Lang::Awk && DYNAMIC.iter().any(|d| lower.contains(d)) {
+    // perl's `eval EXPR` (not `eval { … }`) runs a string as code.
+    let perl_eval = lang == Lang::Perl
+        && lower.match_indices("eval").any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let next = lower[at + 4..].chars().find(|c| !c.is_whitespace());
+            before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                && next != Some('{')
+                && !lower[at + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        });
+    if runs_file || perl_eval || lang != Lang::Awk && DYNAMIC.iter().any(|d| lower.contains(d)) {
         scan.computed = true;
         scan.writes = true;
     }
@@ -531,9 +563,19 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
             .iter()
             .collect();
         let preceded = before.trim_end();
-        // A file-mode literal ('w', "a+") makes a Python/Ruby open() a write.
+        // A file-mode literal ('w', "a+") makes a Python/Ruby open() a write: when it is
+        // given to something that opens a file (`"ab".replace("a", "b")` is no write).
         if !text.is_empty() && text.len() <= 3 && text.chars().all(|c| "rwxabt+".contains(c)) {
-            if text.contains(['w', 'a', 'x', '+']) {
+            let opener = call_of(&chars, lit.start).is_none_or(|(name, _, _)| {
+                let name = name.to_ascii_lowercase();
+                name.contains("open")
+                    || name.ends_with("file")
+                    || name.ends_with(".new")
+                    || name.contains("writer")
+                    || name.contains("dbm")
+                    || name.contains("shelve")
+            });
+            if opener && text.contains(['w', 'a', 'x', '+']) {
                 scan.writes = true;
             }
             continue;
@@ -803,6 +845,16 @@ fn computed_command(bare: &[char], lang: Lang) -> bool {
         }
     }
     false
+}
+
+/// Whether code names a shell as a word of its own (`"sh"`, `'/bin/bash'`, `"|sh"`).
+pub(super) fn mentions_shell(code: &str) -> bool {
+    const SHELLS: [&str; 9] = [
+        "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "busybox", "fish",
+    ];
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == '.' || c == '-'))
+        .filter_map(|w| w.rsplit('/').next())
+        .any(|w| SHELLS.contains(&w))
 }
 
 /// Calls whose first argument is a shell command line.

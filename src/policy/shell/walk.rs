@@ -257,6 +257,9 @@ pub(super) struct Walker<'a> {
     /// The command names a message catalog (`TEXTDOMAIN`, `TEXTDOMAINDIR`), by which
     /// bash translates each `$"…"` string into any text the catalog holds.
     pub translates: bool,
+    /// What a program being walked got on stdin, which a command it starts inherits
+    /// (`echo cmd | script -c sh`, a shell spawned from interpreter code).
+    pub inherited_stdin: Out,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
@@ -343,6 +346,69 @@ fn shared(a: &str, b: &str) -> Val {
 
 /// Whether an and-or list may leave the enclosing list early (`return`, `break`,
 /// `continue`, `exit`, also behind `&&`).
+/// `pattern` with each `[=c=]` and `[.c.]` inside a bracket expression replaced by `c`
+/// (escaped); `None` when one names more than one character.
+fn bracket_elements(pattern: &str) -> Option<String> {
+    if !pattern.contains("[=") && !pattern.contains("[.") {
+        return Some(pattern.to_owned());
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut in_bracket = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(n) = chars.get(i + 1) {
+                out.push(*n);
+            }
+            i += 2;
+            continue;
+        }
+        if in_bracket && c == '[' && matches!(chars.get(i + 1), Some('=' | '.' | ':')) {
+            let kind = chars[i + 1];
+            let close = (i + 2..chars.len().saturating_sub(1))
+                .find(|&k| chars[k] == kind && chars[k + 1] == ']')?;
+            let inner: String = chars[i + 2..close].iter().collect();
+            if kind == ':' {
+                out.push_str(&format!("[:{inner}:]"));
+            } else {
+                let mut it = inner.chars();
+                let (Some(ch), None) = (it.next(), it.next()) else {
+                    return None;
+                };
+                out.push('\\');
+                out.push(ch);
+            }
+            i = close + 2;
+            continue;
+        }
+        if c == '[' && !in_bracket {
+            in_bracket = true;
+            out.push(c);
+            // A `]` (after an optional `!` or `^`) first is a member, not the end.
+            let mut k = i + 1;
+            if matches!(chars.get(k), Some('!' | '^')) {
+                out.push(chars[k]);
+                k += 1;
+            }
+            if chars.get(k) == Some(&']') {
+                out.push(']');
+                k += 1;
+            }
+            i = k;
+            continue;
+        }
+        if c == ']' && in_bracket {
+            in_bracket = false;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Some(out)
+}
+
 /// Whether a pipeline is a lone `cd` (or `pushd`).
 fn is_cd(p: &ast::Pipeline) -> bool {
     matches!(p.seq.as_slice(), [Command::Simple(s)] if s.word_or_name.as_ref().is_some_and(|w| matches!(w.value.as_str(), "cd" | "pushd")))
@@ -647,6 +713,7 @@ impl<'a> Walker<'a> {
             physical_cd: false,
             xpg_echo: false,
             translates: false,
+            inherited_stdin: Out::Nothing,
             glob_options_changed: false,
             glob_nocase: false,
             evaluates: false,
@@ -690,7 +757,13 @@ impl<'a> Walker<'a> {
         if !self.spend_glob_entries(GLOB_COMPILE_COST) {
             return Err(Spent);
         }
-        let m = globset::GlobBuilder::new(pattern)
+        // Equivalence classes and collating symbols (`[[=r=]]`, `[[.r.]]`) stand for
+        // their character; a multi-character one is not followed (unknown, as a spent
+        // budget is).
+        let Some(pattern) = bracket_elements(pattern) else {
+            return Err(Spent);
+        };
+        let m = globset::GlobBuilder::new(&pattern)
             .literal_separator(literal_separator)
             .backslash_escape(true)
             .build()
@@ -980,6 +1053,11 @@ impl<'a> Walker<'a> {
                     how: format!("{how} (through a symlink made earlier in the command)"),
                     follow,
                 });
+            }
+            // A folder `mkdir` made and something else then replaced (`rm -rf d && ln -s
+            // x d`) is no longer known to be a folder.
+            if !how.starts_with("mkdir") && !self.dirs_made.is_empty() {
+                self.dirs_made.retain(|d| !d.starts_with(&lexical));
             }
             self.written.add(lexical);
         } else {

@@ -252,6 +252,18 @@ impl Walker<'_> {
                 {
                     self.write(f, scope, false, "cpio (the archive)");
                 }
+                // `-p DIR`: the names read on stdin are copied under DIR, paths kept.
+                let pass = args.iter().filter_map(Field::known).any(|a| {
+                    a.starts_with('-') && !a.starts_with("--") && a.contains('p')
+                        || is_long(a, "pass-through")
+                });
+                if pass {
+                    let dir = o.operands.first().cloned().unwrap_or_else(Field::unknown);
+                    at.cwd = dir.known().and_then(|d| self.resolve_path(d, scope));
+                    if at.cwd.is_none() {
+                        self.write_anything("cpio -p into a folder only known at run time");
+                    }
+                }
                 !args.iter().filter_map(Field::known).any(|a| {
                     a.starts_with('-')
                         && !a.starts_with("--")
@@ -592,7 +604,16 @@ impl Walker<'_> {
         args: &[Field],
         scope: &mut Scope,
     ) -> Result<Out, ShellError> {
-        let o = Opts::parse(args, "SbLo", &["suffix", "output"]);
+        let o = Opts::parse(
+            args,
+            "SbLo",
+            &["suffix", "output", "output-dir-flat", "output-dir-mirror"],
+        );
+        // zstd's output folders: every file it makes goes there (mirroring the input's
+        // folders under it).
+        for d in o.all(None, &["output-dir-flat", "output-dir-mirror"]) {
+            self.write(d, scope, true, &format!("{name} (its output folder)"));
+        }
         let to_stdout = o.has(Some('c'), &["stdout", "to-stdout"])
             || o.has(Some('t'), &["test"])
             || o.has(Some('l'), &["list"]);

@@ -468,7 +468,11 @@ impl Walker<'_> {
                 );
             }
             if let Some(dest) = &dest {
-                let written = if into_dir {
+                // `cp --parents a/b/c DIR` writes DIR/a/b/c: the source's path as given.
+                let parents = name == "cp" && o.has(None, &["parents"]);
+                let written = if parents {
+                    under_whole_path(dest, src)
+                } else if into_dir {
                     join_field(dest, src)
                 } else {
                     dest.clone()
@@ -914,12 +918,19 @@ impl Walker<'_> {
             let merge = src
                 .known()
                 .is_some_and(|s| s.ends_with('/') || s.ends_with("/."));
-            let written =
-                if merge || !self.is_dir_field(dest, scope) && !self.is_dir_field(src, scope) {
-                    dest.clone()
-                } else {
-                    join_field(dest, src)
+            // `-R`: the source's path as given (from a `/./` on) is kept under DEST.
+            let relative = o.has(Some('R'), &["relative"]);
+            let written = if relative {
+                let kept = match src.known() {
+                    Some(s) => Field::Known(s.rsplit_once("/./").map_or(s, |(_, k)| k).to_owned()),
+                    None => src.clone(),
                 };
+                under_whole_path(dest, &kept)
+            } else if merge || !self.is_dir_field(dest, scope) && !self.is_dir_field(src, scope) {
+                dest.clone()
+            } else {
+                join_field(dest, src)
+            };
             self.write(&written, scope, true, "rsync (destination)");
             self.copy_tree(src, &written, scope, "rsync");
         }
@@ -1233,4 +1244,21 @@ pub(super) fn walk_existing(
         }
     }
     true
+}
+
+/// `dir/path` for a source path kept whole under a folder (`cp --parents`, `rsync -R`):
+/// unknown beneath `dir` when the path is.
+fn under_whole_path(dir: &Field, path: &Field) -> Field {
+    match (dir, path) {
+        (Field::Known(d), Field::Known(p)) => Field::Known(format!(
+            "{}/{}",
+            d.trim_end_matches('/'),
+            p.trim_start_matches('/')
+        )),
+        (Field::Known(d), _) => Field::Partial {
+            prefix: format!("{}/", d.trim_end_matches('/')),
+            suffix: String::new(),
+        },
+        (other, _) => other.clone(),
+    }
 }

@@ -1075,6 +1075,21 @@ impl Walker<'_> {
     ) {
         let mut configs: Vec<PathBuf> = Vec::new();
         let mut hooks: Vec<PathBuf> = Vec::new();
+        // A `.git` (a pointer file or a folder) this command made above where git runs
+        // is the repository git uses, with its settings and hooks.
+        if git_dir.is_none()
+            && let Some(cwd) = sub.cwd.as_deref()
+            && let Some(made) = cwd
+                .ancestors()
+                .map(|d| d.join(".git"))
+                .find(|g| self.written_by_name(&g.to_string_lossy(), sub))
+        {
+            self.write_anything(&format!(
+                "git using {}, which this command writes",
+                made.display()
+            ));
+            return;
+        }
         let gitdir = match git_dir {
             Some(Field::Known(d)) => self.resolve_path(d, sub).map(|p| paths::normalize(&p)),
             Some(_) => {

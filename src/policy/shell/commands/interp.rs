@@ -24,19 +24,23 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["perl", "perl5*"],
-        run: |w, c| w.perl(c.args, c.scope, c.stdin),
+        run: |w, c| w.fed(&c.stdin.clone(), |w| w.perl(c.args, c.scope, c.stdin)),
     },
     Model {
         names: &["ruby"],
-        run: |w, c| w.ruby(c.args, c.scope, c.stdin),
+        run: |w, c| w.fed(&c.stdin.clone(), |w| w.ruby(c.args, c.scope, c.stdin)),
     },
     Model {
         names: &["python*", "pypy*"],
-        run: |w, c| w.python(c.args, c.scope, c.stdin),
+        run: |w, c| w.fed(&c.stdin.clone(), |w| w.python(c.args, c.scope, c.stdin)),
     },
     Model {
         names: &["node", "nodejs", "bun", "deno"],
-        run: |w, c| w.node(c.name, c.args, c.scope, c.stdin),
+        run: |w, c| {
+            w.fed(&c.stdin.clone(), |w| {
+                w.node(c.name, c.args, c.scope, c.stdin)
+            })
+        },
     },
     // IPython runs Python, and `!cmd` lines and `%magics` besides: code that holds
     // either may run anything.
@@ -106,7 +110,10 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["sqlite3", "sqlite"],
-        run: |w, c| w.sqlite(c),
+        run: |w, c| {
+            let stdin = c.stdin.clone();
+            w.fed(&stdin, |w| w.sqlite(c))
+        },
     },
     // Text editors write the files they open, and some run commands (see
     // [`Walker::editor`]).
@@ -248,6 +255,8 @@ impl Walker<'_> {
         let mut backup_suffix = String::new();
         let mut argv_written = false;
         let mut codes = Vec::new();
+        let mut module_codes = Vec::new();
+        let mut run_dir: Option<String> = None;
         let mut i = 0;
         while i < args.len() {
             let Field::Known(a) = &args[i] else { break };
@@ -294,7 +303,16 @@ impl Walker<'_> {
                             };
                         // `-MFoo;code` is `use Foo;code;`: code.
                         if matches!(chars[j], 'M' | 'm') {
-                            codes.push(Field::Known(format!("use {module};")));
+                            module_codes.push(Field::Known(format!("use {module};")));
+                        }
+                        // `-d:Mod;code` is `use Devel::Mod;code;`.
+                        if chars[j] == 'd' && module.starts_with(':') {
+                            module_codes
+                                .push(Field::Known(format!("use Devel::{};", &module[1..])));
+                        }
+                        // `-xDIR` runs the program in DIR.
+                        if chars[j] == 'x' && !module.is_empty() {
+                            run_dir = Some(module.clone());
                         }
                         // ExtUtils::Command's functions (`rm_f`, `cp`, `mv`, `touch`…)
                         // act on @ARGV.
@@ -311,21 +329,30 @@ impl Walker<'_> {
         }
         self.loads_written_code("perl")?;
         let mut rest = &args[i.min(args.len())..];
+        let mut at = scope.clone();
+        if let Some(d) = &run_dir {
+            at.cwd = self.resolve_path(d, scope);
+        }
+        for c in &module_codes {
+            self.code(c, Lang::Perl, &mut at, "perl -M")?;
+        }
         if codes.is_empty() {
             match rest.first() {
                 Some(script) if script.known() != Some("-") => {
                     rest = &rest[1..];
-                    self.script_file(script, rest, Lang::Perl, scope, "perl")?;
+                    self.script_file(script, rest, Lang::Perl, &mut at, "perl")?;
                 }
-                _ => {
-                    if let Out::Text(t) = &stdin {
-                        codes.push(Field::Known(t.clone()));
-                    }
-                }
+                _ => match &stdin {
+                    Out::Text(t) => codes.push(Field::Known(t.clone())),
+                    Out::Nothing => {}
+                    _ => self.write_anything(
+                        "perl reading its program from input only known at run time",
+                    ),
+                },
             }
         }
         for c in &codes {
-            let scan = self.code(c, Lang::Perl, scope, "perl")?;
+            let scan = self.code(c, Lang::Perl, &mut at, "perl")?;
             if !in_place {
                 self.code_args(&scan, rest, scope, "perl -e");
             }
@@ -435,7 +462,8 @@ impl Walker<'_> {
                 // Modules that run Python code they are given: a script or a file of
                 // examples (`doctest`), or what comes on stdin (`code`).
                 if let Some(
-                    m @ ("doctest" | "pdb" | "cProfile" | "profile" | "trace" | "code" | "runpy"),
+                    m @ ("doctest" | "pdb" | "cProfile" | "profile" | "trace" | "code" | "runpy"
+                    | "asyncio"),
                 ) = module.known()
                 {
                     let rest = args.get(argv_at..).unwrap_or(&[]);
@@ -527,6 +555,14 @@ impl Walker<'_> {
         if let Some(s) = script.filter(|s| s.known() != Some("-")) {
             let rest = args.get(i + 1..).unwrap_or(&[]);
             self.script_file(s, rest, Lang::Python, scope, "python")?;
+            // `-i`: after the script, it reads more code from stdin.
+            let interactive = args[..i.min(args.len())]
+                .iter()
+                .filter_map(Field::known)
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('i'));
+            if interactive {
+                self.stdin_code(stdin, Lang::Python, scope, "python -i")?;
+            }
         } else {
             match stdin {
                 Out::Text(t) => {
@@ -571,7 +607,11 @@ impl Walker<'_> {
             return Ok(Out::Unknown);
         }
         // Options that write files or folders of node's own.
-        const WRITES: [&str; 14] = [
+        const WRITES: [&str; 18] = [
+            "trace-turbo-path",
+            "trace-turbo-cfg-file",
+            "redirect-code-traces-to",
+            "tls-keylog",
             "logfile",
             "heap-prof-name",
             "snapshot-blob",
@@ -599,6 +639,32 @@ impl Walker<'_> {
                 && let Some(v) = value
             {
                 self.write(&v, scope, true, &format!("{name} --{opt}"));
+            }
+        }
+        // A module given as a `data:` URL is code in the argument (`--import
+        // 'data:text/javascript,…'`).
+        for (i, a) in args.iter().enumerate() {
+            let Some(w) = a.known() else { continue };
+            let value = match w.split_once('=') {
+                Some((o, v)) if o.starts_with("--") => Some(Field::Known(v.to_owned())),
+                _ if matches!(
+                    w,
+                    "--import" | "--require" | "-r" | "--loader" | "--experimental-loader"
+                ) =>
+                {
+                    args.get(i + 1).cloned()
+                }
+                _ => None,
+            };
+            if let Some(Some(v)) = value.as_ref().map(Field::known)
+                && v.starts_with("data:")
+            {
+                let (meta, body) = v.split_once(',').unwrap_or((v, ""));
+                if meta.ends_with(";base64") {
+                    self.write_anything(&format!("{name} loading a base64 data: module"));
+                } else {
+                    self.code(&Field::Known(body.to_owned()), Lang::Node, scope, name)?;
+                }
             }
         }
         // Profiles and logs land where node runs unless told otherwise.
@@ -648,6 +714,10 @@ impl Walker<'_> {
             let scan = self.code(c, Lang::Node, scope, &format!("{name} -e"))?;
             self.code_args(&scan, &o.operands, scope, &format!("{name} -e"));
         }
+        // `-i`: the REPL reads code from stdin, after any `-e`.
+        if !codes.is_empty() && o.has(Some('i'), &["interactive"]) {
+            self.stdin_code(stdin.clone(), Lang::Node, scope, &format!("{name} -i"))?;
+        }
         self.loads_written_code(name)?;
         if codes.is_empty()
             && let Some(script) = o.operands.first().filter(|f| f.known() != Some("-"))
@@ -665,6 +735,26 @@ impl Walker<'_> {
             }
         }
         Ok(Out::Unknown)
+    }
+
+    /// Code an interpreter reads from stdin: scanned when known, any code otherwise.
+    fn stdin_code(
+        &mut self,
+        stdin: Out,
+        lang: Lang,
+        scope: &mut Scope,
+        how: &str,
+    ) -> Result<(), ShellError> {
+        match stdin {
+            Out::Text(t) => {
+                self.code(&Field::Known(t), lang, scope, how)?;
+            }
+            Out::Unknown | Out::Items(_) => {
+                self.write_anything(&format!("{how} reads code only known at run time"));
+            }
+            Out::Nothing => {}
+        }
+        Ok(())
     }
 
     /// A text editor. It writes the files it opens unless opened read-only (`vim -R`,
@@ -998,6 +1088,22 @@ impl Walker<'_> {
             return Ok(code::Scan::default());
         };
         let scan = code::scan(text, lang);
+        // A shell the code starts (`exec "sh"`, `subprocess.run(["sh"])`, `open(P,
+        // "|sh")`) reads what the interpreter was given on stdin as its script.
+        if !matches!(self.inherited_stdin, Out::Nothing) && code::mentions_shell(text) {
+            match self.inherited_stdin.clone() {
+                Out::Text(t) => {
+                    let mut sub = scope.clone();
+                    match self.script(&t, &mut sub, Out::Nothing) {
+                        Ok(_) | Err(ShellError::Parse(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                _ => self.write_anything(&format!(
+                    "{how} starting a shell that reads input only known at run time"
+                )),
+            }
+        }
         if scan.computed && scan.writes {
             self.write_anything(&format!("{how} (it writes a path the code computes)"));
         }

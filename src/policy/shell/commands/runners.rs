@@ -350,7 +350,9 @@ pub(super) const MODELS: &[Model] = &[
                 .unwrap_or(Field::Known("typescript".into()));
             w.write(&typescript, c.scope, false, "script (its typescript file)");
             match o.value(Some('c'), &["command"]).cloned() {
-                Some(cmd) => w.run_text(&cmd, c.scope, c.env, &[], "script -c"),
+                Some(cmd) => w.fed(&c.stdin, |w| {
+                    w.run_text(&cmd, c.scope, c.env, &[], "script -c")
+                }),
                 None => Ok(Out::Unknown),
             }
         },

@@ -201,13 +201,22 @@ impl Walker<'_> {
             Field::Known(t) => {
                 let mut sub = self.child_scope(scope, env, positional);
                 let t = t.clone();
-                self.script(&t, &mut sub, Out::Nothing)
+                let input = self.inherited_stdin.clone();
+                self.script(&t, &mut sub, input)
             }
             Field::Partial { .. } => {
                 self.write_anything(&format!("{how} runs a command only known at run time"));
                 Ok(Out::Unknown)
             }
         }
+    }
+
+    /// Runs `f` with `stdin` as what the commands the program starts inherit.
+    pub(super) fn fed<T>(&mut self, stdin: &Out, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.inherited_stdin, stdin.clone());
+        let out = f(self);
+        self.inherited_stdin = saved;
+        out
     }
 
     pub(super) fn child_scope(
@@ -513,6 +522,21 @@ impl Walker<'_> {
                 .insert(format!("{name}\u{0}{value:?}"))
         {
             return Ok(());
+        }
+        // perl reads switches from PERL5OPT as from its command line (`-MFoo;code`).
+        if name == "PERL5OPT" {
+            match value {
+                Val::Known(v) => {
+                    let argv: Vec<Field> = std::iter::once("perl")
+                        .chain(v.split_whitespace())
+                        .chain(["-e", ""])
+                        .map(|w| Field::Known(w.to_owned()))
+                        .collect();
+                    let mut sub = scope.clone();
+                    self.dispatch(&argv, &mut sub, &HashMap::new(), Out::Nothing)?;
+                }
+                _ => self.write_anything("PERL5OPT only known at run time"),
+            }
         }
         if LOADER_VARIABLES.contains(&name) {
             self.programs_remapped = true;
@@ -832,8 +856,15 @@ const LOADER_VARIABLES: [&str; 20] = [
 /// Variables that make one program load and run code of the value's choosing: perl's
 /// debugger (`PERL5DB`), Python's `breakpoint()` hook, the JVM's agents and options
 /// (`-javaagent:`, `-XX:OnError=`, `@argfiles`), vi's start-up commands (`EXINIT`,
-/// `VIMINIT`: `:!cmd`, `:w`). Only the values known to be harmless pass.
-const CODE_VARIABLES: [&str; 7] = [
+/// `VIMINIT`: `:!cmd`, `:w`), and the folders programs read their settings and plugins
+/// from (`XDG_CONFIG_HOME`: `gdb/gdbinit`, `vim/vimrc`, `git/config` there run commands).
+/// Only the values known to be harmless pass.
+const CODE_VARIABLES: [&str; 12] = [
+    "PERLDB_OPTS",
+    "XDG_CONFIG_HOME",
+    "XDG_CONFIG_DIRS",
+    "XDG_DATA_HOME",
+    "XDG_DATA_DIRS",
     "PERL5DB",
     "PYTHONBREAKPOINT",
     "JAVA_TOOL_OPTIONS",

@@ -371,6 +371,11 @@ impl Walker<'_> {
                     targets.extend(next().map(|f| (f, false)));
                 }
                 "-d" if name == "javac" => targets.extend(next().map(|f| (f, true))),
+                // gpg keeps its keyrings and trust database in its home folder.
+                "--homedir" if name == "gpg" => targets.extend(next().map(|f| (f, true))),
+                s if name == "gpg" && s.starts_with("--homedir=") => {
+                    targets.push((Field::Known(s["--homedir=".len()..].to_owned()), true));
+                }
                 // rustc's codegen options: a cache folder, a linker it runs.
                 "-C" if name == "rustc" => {
                     if let Some(v) = args.get(i + 1) {
