@@ -38,9 +38,13 @@ pub(super) fn changed(git_dir: &Path, work_tree: &Path) -> Option<Vec<PathBuf>> 
             continue;
         }
         let path = work_tree.join(&e.name);
+        // An entry written in the same second as the index ("racily clean") may have
+        // changed since without its stat data showing it: git compares its content
+        // then, and so does this.
+        let racy = i64::from(e.mtime.0) >= index_mtime;
         let same = !e.unchecked
             && e.stage == 0
-            && i64::from(e.mtime.0) < index_mtime
+            && (!racy || same_content(&path, &e))
             && path.symlink_metadata().is_ok_and(|m| {
                 // Seconds only, as git compares them unless built with USE_NSEC (the
                 // nanoseconds it stores may be stale); the file's type, and for a
@@ -74,7 +78,91 @@ struct Entry {
     stage: u16,
     /// Marked assume-unchanged or skip-worktree: git does not look at the file.
     unchecked: bool,
+    /// The SHA-1 of the blob git recorded.
+    oid: [u8; 20],
     name: String,
+}
+
+/// Above this size a racily clean file is taken as changed rather than hashed.
+const MAX_HASHED: u64 = 4 << 20;
+
+/// Whether the file (or the link's text) at `path` is the blob the entry records,
+/// hashed as git hashes a blob (no filters: a file git converts counts as changed).
+fn same_content(path: &Path, e: &Entry) -> bool {
+    let Ok(meta) = path.symlink_metadata() else {
+        return false;
+    };
+    let data = if meta.file_type().is_symlink() {
+        match std::fs::read_link(path) {
+            Ok(t) => t.into_os_string().into_encoded_bytes(),
+            Err(_) => return false,
+        }
+    } else if meta.is_file() && meta.len() <= MAX_HASHED {
+        match std::fs::read(path) {
+            Ok(d) => d,
+            Err(_) => return false,
+        }
+    } else {
+        return false;
+    };
+    let mut blob = format!("blob {}\0", data.len()).into_bytes();
+    blob.extend_from_slice(&data);
+    sha1(&blob) == e.oid
+}
+
+/// SHA-1 (FIPS 180-4), for git's object names: not for security.
+fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
+    let mut message = data.to_vec();
+    let bits = (data.len() as u64).wrapping_mul(8);
+    message.push(0x80);
+    while message.len() % 64 != 56 {
+        message.push(0);
+    }
+    message.extend_from_slice(&bits.to_be_bytes());
+    for block in message.chunks_exact(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (i, x) in h.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
 }
 
 fn parse(data: &[u8]) -> Option<Vec<Entry>> {
@@ -132,6 +220,7 @@ fn parse(data: &[u8]) -> Option<Vec<Entry>> {
             size: u32_at(at + 36)?,
             stage: (flags >> 12) & 0x3,
             unchecked: flags & 0x8000 != 0 || extra & 0x4000 != 0,
+            oid: data.get(at + 40..at + 60)?.try_into().ok()?,
             name: name.clone(),
         });
         previous = name;
@@ -162,4 +251,29 @@ fn varint(data: &[u8]) -> Option<(usize, usize)> {
         value = value.checked_add(1)?.checked_shl(7)? | usize::from(b & 0x7f);
     }
     Some((value, used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sha1;
+
+    fn hex(b: [u8; 20]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    #[test]
+    fn sha1_names_objects_as_git_does() {
+        assert_eq!(
+            hex(sha1(b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(hex(sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        // `git hash-object` of a file holding "hello\n".
+        assert_eq!(
+            hex(sha1(b"blob 6\0hello\n")),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        let long = vec![b'a'; 1000];
+        assert_eq!(hex(sha1(&long)), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+    }
 }

@@ -260,6 +260,8 @@ pub(super) struct Walker<'a> {
     /// What a program being walked got on stdin, which a command it starts inherits
     /// (`echo cmd | script -c sh`, a shell spawned from interpreter code).
     pub inherited_stdin: Out,
+    /// The command assigns bash's `DIRSTACK`, which `popd` then changes into.
+    pub dirstack_assigned: bool,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
@@ -714,6 +716,7 @@ impl<'a> Walker<'a> {
             xpg_echo: false,
             translates: false,
             inherited_stdin: Out::Nothing,
+            dirstack_assigned: false,
             glob_options_changed: false,
             glob_nocase: false,
             evaluates: false,
@@ -885,6 +888,13 @@ impl<'a> Walker<'a> {
         // `BASH_ALIASES[ls]='rm -f'` is an alias by another route.
         if text.contains("BASH_CMDS") || text.contains("BASH_ALIASES") {
             self.programs_remapped = true;
+        }
+        // An alias defined through the array runs any text in place of a command name.
+        if text.contains("BASH_ALIASES") {
+            self.write_anything("an alias defined through BASH_ALIASES");
+        }
+        if text.contains("DIRSTACK") {
+            self.dirstack_assigned = true;
         }
         if text.contains("lastpipe") {
             self.lastpipe = true;

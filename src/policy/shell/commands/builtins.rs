@@ -20,8 +20,10 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["popd"],
-        run: |_, c| {
-            c.scope.cwd = c.scope.dir_stack.pop().unwrap_or(None);
+        run: |w, c| {
+            let top = c.scope.dir_stack.pop().unwrap_or(None);
+            // A stack the command assigned through `DIRSTACK` may hold anything.
+            c.scope.cwd = if w.dirstack_assigned { None } else { top };
             Ok(Out::Nothing)
         },
     },
@@ -92,13 +94,21 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["shift"],
         run: |_, c| {
-            let n = c
-                .args
-                .first()
-                .and_then(Field::known)
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(1usize);
-            c.scope.positional.drain(..n.min(c.scope.positional.len()));
+            // A count that is not a number, or more than there are, is an error that
+            // shifts nothing; one only known at run time may shift any number.
+            let n = match c.args.first() {
+                None => Some(1usize),
+                Some(Field::Known(a)) => a.trim().parse().ok(),
+                Some(_) => {
+                    for p in &mut c.scope.positional {
+                        *p = Val::Unknown;
+                    }
+                    return Ok(Out::Nothing);
+                }
+            };
+            if let Some(n) = n.filter(|n| *n <= c.scope.positional.len()) {
+                c.scope.positional.drain(..n);
+            }
             Ok(Out::Nothing)
         },
     },

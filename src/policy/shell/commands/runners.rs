@@ -13,10 +13,12 @@ use super::super::walk::{Out, Walker};
 use super::{Call, Model};
 
 /// A runner whose options are `short` letters and `long` names that take a value, and
-/// whose first operand is the command it runs.
+/// whose first operand is the command it runs. The runner is a program of its own: what
+/// it runs cannot change the shell (`nice cd x`, `timeout 1 read v` change nothing).
 fn peel(w: &mut Walker<'_>, c: Call<'_>, short: &str, long: &[&str]) -> Result<Out, ShellError> {
     let rest = split_wrapper(c.args, short, long);
-    w.dispatch(rest, c.scope, c.env, c.stdin)
+    let mut child = c.scope.clone();
+    w.dispatch(rest, &mut child, c.env, c.stdin)
 }
 
 /// As [`peel`], for runners whose first operand is a value of theirs (`timeout 5 cmd`,
@@ -28,7 +30,8 @@ fn peel_after_value(
     long: &[&str],
 ) -> Result<Out, ShellError> {
     let rest = split_wrapper(c.args, short, long);
-    w.dispatch(rest.get(1..).unwrap_or(&[]), c.scope, c.env, c.stdin)
+    let mut child = c.scope.clone();
+    w.dispatch(rest.get(1..).unwrap_or(&[]), &mut child, c.env, c.stdin)
 }
 
 pub(super) const MODELS: &[Model] = &[
@@ -67,11 +70,8 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &[
             "nohup",
-            "builtin",
             "setsid",
             "unbuffer",
-            "nocorrect",
-            "noglob",
             "busybox",
             "chronic",
             "catchsegv",
@@ -81,6 +81,11 @@ pub(super) const MODELS: &[Model] = &[
             "dbus-run-session",
         ],
         run: |w, c| peel(w, c, "", &[]),
+    },
+    // Shell builtins and zsh's precommand modifiers run the command in this shell.
+    Model {
+        names: &["builtin", "nocorrect", "noglob"],
+        run: |w, c| w.dispatch(c.args, c.scope, c.env, c.stdin),
     },
     Model {
         names: &["stdbuf"],
@@ -200,7 +205,9 @@ pub(super) const MODELS: &[Model] = &[
             for f in o.all(Some('o'), &["output"]) {
                 w.write(f, c.scope, false, "time -o");
             }
-            peel(w, c, "of", &["output", "format"])
+            // bash's `time` keyword times a command of this shell.
+            let rest = split_wrapper(c.args, "of", &["output", "format"]);
+            w.dispatch(rest, c.scope, c.env, c.stdin)
         },
     },
     Model {
