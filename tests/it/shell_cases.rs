@@ -223,11 +223,13 @@ fn git_in_other_repositories() {
     tally.finish("git in other repositories", 35);
 }
 
-/// `git stash` puts away and restores the tracked files that differ from git's index:
-/// allowed while no protected one does, denied once one does. With untracked files
-/// (`-u`), it may remove any, so it stays denied.
+/// `git stash`, `reset --hard` and restores from the index (`checkout -- PATHS`,
+/// `restore PATHS`) rewrite the tracked files that differ from git's index: allowed
+/// while no protected one does, denied once one does. With untracked files (`-u`), or
+/// beside another program that may change the index first, or with an index of the
+/// command's choosing, they stay denied.
 #[test]
-fn git_stash_changes_only_changed_files() {
+fn git_restores_change_only_changed_files() {
     let fx = Fixture::new();
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
@@ -271,8 +273,37 @@ fn git_stash_changes_only_changed_files() {
             ("git stash push -m wip", Verdict::Allow),
             ("git stash -u", Verdict::Deny),
             ("git stash pop", Verdict::Deny),
+            ("git checkout .", Verdict::Allow),
+            ("git checkout -- .", Verdict::Allow),
+            ("git restore .", Verdict::Allow),
+            ("git reset --hard", Verdict::Allow),
+            ("git reset --hard HEAD >/dev/null 2>&1", Verdict::Allow),
+            ("cd src && git checkout . && cat main.rs", Verdict::Allow),
+            (
+                "git stash; git status; git log --oneline | head -3",
+                Verdict::Allow,
+            ),
+            ("git checkout HEAD -- .", Verdict::Deny),
+            ("git restore --source=HEAD .", Verdict::Deny),
+            ("git restore -S -W .", Verdict::Deny),
+            ("git reset --hard HEAD~1", Verdict::Deny),
+            ("GIT_INDEX_FILE=/tmp/i git checkout .", Verdict::Deny),
+            ("export GIT_INDEX_FILE=/tmp/i; git stash", Verdict::Deny),
+            // Another program may change the index before the restore reads it.
+            (
+                "git update-index --cacheinfo 100644,e69de29bb2d1d6434b8b29ae775ad8c2e48c5391,roles/executor.md && git checkout .",
+                Verdict::Deny,
+            ),
+            ("echo > .git/index; git checkout .", Verdict::Deny),
+            ("git checkout . 2>.git/index", Verdict::Deny),
+            ("git checkout . | python3 x.py", Verdict::Deny),
+            (
+                "for i in 1 2; do git checkout .; touch build/x; done",
+                Verdict::Deny,
+            ),
+            ("git stash && rm -f build/out.log", Verdict::Deny),
         ],
-        "git stash with a project file changed",
+        "git stash and restores with a project file changed",
     );
     // Index version 4 compresses its path names.
     git(&["update-index", "--index-version", "4"]);
@@ -282,8 +313,16 @@ fn git_stash_changes_only_changed_files() {
     );
     std::fs::write(fx.root.join("roles/executor.md"), "changed\n").unwrap();
     check(
-        &[("git stash", Verdict::Deny)],
-        "git stash with a protected file changed",
+        &[
+            ("git stash", Verdict::Deny),
+            ("git checkout .", Verdict::Deny),
+            ("git restore roles", Verdict::Deny),
+            ("git reset --hard", Verdict::Deny),
+            // src/ holds a protected .env, unchanged.
+            ("git checkout -- src", Verdict::Allow),
+            ("git restore src/main.rs", Verdict::Allow),
+        ],
+        "git stash and restores with a protected file changed",
     );
 }
 

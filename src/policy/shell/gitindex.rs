@@ -10,12 +10,14 @@ use std::path::{Path, PathBuf};
 /// Above this many entries the check would cost more than a hook may take.
 const MAX_ENTRIES: usize = 20_000;
 
-/// The index's mode bits for a gitlink (a submodule), whose folder git does not touch.
+/// The index's mode bits for a gitlink (a submodule).
 const GITLINK: u32 = 0o160000;
 
 /// The tracked files under `work_tree` that differ from git's index, or may (a racily
-/// clean entry, one git is told not to check, a conflict): absolute paths.
-pub(super) fn changed(git_dir: &Path, work_tree: &Path) -> Option<Vec<PathBuf>> {
+/// clean entry, one git is told not to check, a conflict): absolute paths, each with
+/// whether all beneath it counts (a submodule's folder, which git updates when told to
+/// recurse into submodules).
+pub(super) fn changed(git_dir: &Path, work_tree: &Path) -> Option<Vec<(PathBuf, bool)>> {
     if std::env::var_os("GIT_INDEX_FILE").is_some() {
         return None;
     }
@@ -35,6 +37,7 @@ pub(super) fn changed(git_dir: &Path, work_tree: &Path) -> Option<Vec<PathBuf>> 
     let mut changed = Vec::new();
     for e in entries {
         if e.mode == GITLINK {
+            changed.push((work_tree.join(&e.name), true));
             continue;
         }
         let path = work_tree.join(&e.name);
@@ -60,7 +63,7 @@ pub(super) fn changed(git_dir: &Path, work_tree: &Path) -> Option<Vec<PathBuf>> 
                     && kind(m.mode()) == kind(e.mode)
             });
         if !same {
-            changed.push(path);
+            changed.push((path, false));
         }
     }
     Some(changed)

@@ -262,6 +262,11 @@ pub(super) struct Walker<'a> {
     pub inherited_stdin: Out,
     /// The command assigns bash's `DIRSTACK`, which `popd` then changes into.
     pub dirstack_assigned: bool,
+    /// Programs run (shell builtins that cannot change a file aside).
+    pub programs_run: u32,
+    /// Restores judged by git's index as it is before the command runs: sound only if
+    /// nothing else in the command may change the index.
+    pub index_restores: Vec<IndexRestore>,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
@@ -430,6 +435,17 @@ fn leaves_early(list: &ast::AndOrList) -> bool {
             }),
             _ => false,
         })
+}
+
+/// A restore judged by git's index (`git stash`, `checkout -- PATHS`, `reset --hard`).
+#[derive(Debug)]
+pub(super) struct IndexRestore {
+    /// The repository folder whose index was read.
+    pub git_dir: PathBuf,
+    /// The work tree's top.
+    pub root: Field,
+    pub scope: Scope,
+    pub how: String,
 }
 
 /// The paths a command writes, as it is walked, kept for the questions asked of them on
@@ -717,6 +733,8 @@ impl<'a> Walker<'a> {
             translates: false,
             inherited_stdin: Out::Nothing,
             dirstack_assigned: false,
+            programs_run: 0,
+            index_restores: Vec::new(),
             glob_options_changed: false,
             glob_nocase: false,
             evaluates: false,
@@ -818,6 +836,18 @@ impl<'a> Walker<'a> {
     }
 
     pub(super) fn into_writes(mut self) -> Vec<Write> {
+        // A restore judged by git's index, in a command that also runs another program
+        // or writes in the repository folder (or somewhere only known at run time),
+        // which could change the index first: all of the work tree.
+        for r in std::mem::take(&mut self.index_restores) {
+            if self.programs_run > 1 || self.written.holds(&r.git_dir) || self.written.code().0 {
+                let how = format!(
+                    "{} (another program in the command may change git's index)",
+                    r.how
+                );
+                self.write(&r.root, &r.scope, true, &how);
+            }
+        }
         // Reopening a descriptor's path for writing writes the file it was opened on,
         // whichever order the redirections come in (conservative).
         for (number, how) in std::mem::take(&mut self.descriptor_writes) {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::super::ShellError;
 use super::super::args::{Opts, is_long};
 use super::super::expand::Field;
+use super::super::walk::IndexRestore;
 use super::super::walk::{Out, Scope, Val, Walker};
 use super::{Model, join_field, under};
 use crate::policy::paths;
@@ -32,6 +33,8 @@ struct Git<'a> {
     root_field: Field,
     /// The repository folder given by `--git-dir` or `GIT_DIR`.
     git_dir: Option<Field>,
+    /// The command chooses git's index file (`GIT_INDEX_FILE`).
+    own_index: bool,
     stdin: Out,
 }
 
@@ -71,7 +74,13 @@ const SUBCOMMANDS: &[Subcommand] = &[
         run: |w, g| {
             let o = Opts::parse(g.before, "s", &["source", "pathspec-from-file"]);
             let staged_only = o.has(Some('S'), &["staged"]) && !o.has(Some('W'), &["worktree"]);
-            if !staged_only {
+            if staged_only {
+                return Ok(None);
+            }
+            // From the index (no `--source`, not `--staged`): the files that differ.
+            let from_index = !o.has(Some('s'), &["source"]) && !o.has(Some('S'), &["staged"]);
+            let specs: Vec<Field> = g.specs(&o).cloned().collect();
+            if !(from_index && !specs.is_empty() && w.restore_changed(g, &specs, "git restore")) {
                 w.git_pathspecs(g, &o, "git restore");
             }
             Ok(None)
@@ -122,7 +131,15 @@ const SUBCOMMANDS: &[Subcommand] = &[
         names: &["reset"],
         run: |w, g| {
             if g.has_long(&["hard", "merge", "keep"]) {
-                w.write(&g.root_field, &g.scope, true, "git reset --hard");
+                // To the last commit: what differs from the index (a change staged but
+                // not committed aside: the README's residuals).
+                let o = Opts::parse(g.rest, "", &[]);
+                let to_head = g.after.is_none()
+                    && o.operands.iter().all(|a| a.known() == Some("HEAD"))
+                    && o.operands.len() <= 1;
+                if !(to_head && w.restore_changed(g, &[], "git reset --hard")) {
+                    w.write(&g.root_field, &g.scope, true, "git reset --hard");
+                }
             }
             Ok(None)
         },
@@ -158,31 +175,16 @@ const SUBCOMMANDS: &[Subcommand] = &[
                 ),
                 _ => {
                     let specs: Vec<Field> = g.after.map(<[Field]>::to_vec).unwrap_or_default();
-                    let spec_paths: Option<Vec<PathBuf>> = specs
-                        .iter()
-                        .map(|p| {
-                            let p = p.known().filter(|p| !p.contains(['*', '?', '[', ':']))?;
-                            w.resolve_path(p, &g.scope).map(|p| paths::normalize(&p))
-                        })
-                        .collect();
-                    match (w.stashed(g), spec_paths) {
-                        // What differs from the index, within the pathspecs if any.
-                        (Some(changed), Some(within)) => {
-                            for p in changed {
-                                if within.is_empty() || within.iter().any(|s| p.starts_with(s)) {
-                                    // git replaces a link itself, not what it points at.
-                                    let p = Field::Known(p.to_string_lossy().into_owned());
-                                    let how = "git stash (a changed file)";
-                                    w.write_nofollow(&p, &g.scope, false, how);
-                                }
-                            }
+                    let o = Opts::parse(g.rest, "m", &["message", "pathspec-from-file"]);
+                    let untracked =
+                        o.has(Some('u'), &["include-untracked"]) || o.has(Some('a'), &["all"]);
+                    if untracked || !w.restore_changed(g, &specs, "git stash") {
+                        if specs.is_empty() {
+                            w.write(&g.root_field, &g.scope, true, "git stash");
                         }
-                        _ if !specs.is_empty() => {
-                            for p in &specs {
-                                w.write(p, &g.scope, true, "git stash");
-                            }
+                        for p in &specs {
+                            w.write(p, &g.scope, true, "git stash");
                         }
-                        _ => w.write(&g.root_field, &g.scope, true, "git stash"),
                     }
                 }
             }
@@ -446,6 +448,7 @@ impl Walker<'_> {
         let mut git_dir: Option<Field> = value("GIT_DIR")
             .or_else(|| value("GIT_COMMON_DIR"))
             .map(|v| v.to_field());
+        let own_index = value("GIT_INDEX_FILE").is_some();
         // `-c alias.NAME=!cmd` aliases, by name.
         let mut aliases: HashMap<String, String> = HashMap::new();
         self.git_environment(env, scope)?;
@@ -588,8 +591,14 @@ impl Walker<'_> {
             root,
             root_field,
             git_dir,
+            own_index,
             stdin,
         };
+        // Subcommands that leave the index's recorded content as it is (a refresh of
+        // its stat data aside) do not spoil another's reading of it.
+        if INDEX_KEEPERS.contains(&sub_cmd) {
+            self.programs_run = self.programs_run.saturating_sub(1);
+        }
         match SUBCOMMANDS.iter().find(|s| s.names.contains(&sub_cmd)) {
             Some(s) => Ok((s.run)(self, &mut g)?.unwrap_or(Out::Unknown)),
             None if KNOWN_SUBCOMMANDS.contains(&sub_cmd) => Ok(Out::Unknown),
@@ -646,6 +655,17 @@ impl Walker<'_> {
             let how = "git checkout --force (discards local changes)";
             self.write(&g.root_field, &g.scope, true, how);
         }
+        // Pathspecs alone restore from the index: the files that differ.
+        let from_index = match g.after {
+            Some(_) => o.operands.is_empty(),
+            None => pathspecs.len() == o.operands.len(),
+        };
+        if from_index
+            && !pathspecs.is_empty()
+            && self.restore_changed(g, &pathspecs, "git checkout (pathspec)")
+        {
+            return;
+        }
         for p in &pathspecs {
             let p = &self.pathspec(p, &g.root_field);
             self.restored_from_history(p, &g.scope);
@@ -653,20 +673,56 @@ impl Walker<'_> {
         }
     }
 
-    /// What `git stash` puts away and restores from the last commit: the tracked files
-    /// that differ on disk from git's index (`None` when that cannot be read, or the
-    /// stash takes untracked files too). A change the index holds but the last commit
-    /// does not (staged, not committed) is not seen: the README's residuals.
-    fn stashed(&self, g: &Git<'_>) -> Option<Vec<PathBuf>> {
-        let o = Opts::parse(g.rest, "m", &["message", "pathspec-from-file"]);
-        if o.has(Some('u'), &["include-untracked"]) || o.has(Some('a'), &["all"]) {
-            return None;
+    /// A restore from git's index (`checkout -- PATHS`, `restore PATHS`) or from the
+    /// last commit (`reset --hard`, `stash`) within `specs` (all the work tree when
+    /// empty): recorded as writes of exactly the tracked files that differ on disk from
+    /// the index, as git tells them. For a restore from the last commit, a change the
+    /// index holds but the commit does not (staged, not committed) is not seen: the
+    /// README's residuals. False, with nothing recorded, when that cannot be shown: an
+    /// index the guard cannot read or one the command chooses, a pathspec that is a
+    /// pattern or only known at run time.
+    ///
+    /// The index is read before the command runs, so the reading holds only if nothing
+    /// else in the command can change it: when the walk ends, any other program run or
+    /// anything written in the repository folder makes the whole work tree written after
+    /// all ([`Walker::index_restores`]).
+    fn restore_changed(&mut self, g: &Git<'_>, specs: &[Field], how: &str) -> bool {
+        if g.own_index {
+            return false;
         }
+        let within: Option<Vec<PathBuf>> = specs
+            .iter()
+            .map(|p| {
+                let p = p.known().filter(|p| !p.contains(['*', '?', '[', ':']))?;
+                self.resolve_path(p, &g.scope).map(|p| paths::normalize(&p))
+            })
+            .collect();
         let git_dir = match &g.git_dir {
-            Some(d) => self.resolve_path(d.known()?, &g.scope)?,
-            None => find_git_dir(&g.root)?,
+            Some(d) => d.known().and_then(|d| self.resolve_path(d, &g.scope)),
+            None => find_git_dir(&g.root),
         };
-        super::super::gitindex::changed(&git_dir, &g.root)
+        let (Some(within), Some(git_dir)) = (within, git_dir) else {
+            return false;
+        };
+        let Some(changed) = super::super::gitindex::changed(&git_dir, &g.root) else {
+            return false;
+        };
+        for (p, all) in changed {
+            if within.is_empty() || within.iter().any(|s| p.starts_with(s)) {
+                // git replaces a link itself, not what it points at; what it restores
+                // may be a link.
+                self.add_maybe_link(p.clone());
+                let p = Field::Known(p.to_string_lossy().into_owned());
+                self.write_nofollow(&p, &g.scope, all, &format!("{how} (a changed file)"));
+            }
+        }
+        self.index_restores.push(IndexRestore {
+            git_dir: paths::normalize(&git_dir),
+            root: g.root_field.clone(),
+            scope: g.scope.clone(),
+            how: how.to_owned(),
+        });
+        true
     }
 
     /// A path restored from a commit may come back as a symlink the history holds
@@ -1191,6 +1247,21 @@ impl Walker<'_> {
 /// tracked files to another commit's content: that is the residual the README names.
 /// Subcommands that leave the work tree as it is (they may read it, or write the index
 /// or refs only).
+/// Subcommands that do not change what git's index records (they may refresh its stat
+/// data, which only marks unchanged files as such).
+const INDEX_KEEPERS: [&str; 10] = [
+    "status",
+    "log",
+    "diff",
+    "show",
+    "rev-parse",
+    "ls-files",
+    "describe",
+    "blame",
+    "grep",
+    "branch",
+];
+
 const WORK_TREE_READERS: [&str; 30] = [
     "status",
     "diff",

@@ -160,6 +160,15 @@ fn operands_from_first(args: &[Field]) -> Option<Vec<Field>> {
     Some(out)
 }
 
+/// Builtins and readers that change no file by themselves (their redirections are
+/// walked apart), nor run anything; with [`known::READS_ONLY`], they are not counted in
+/// [`Walker::programs_run`].
+const INERT_BUILTINS: [&str; 24] = [
+    "cd", "pushd", "popd", "echo", "printf", "true", "false", ":", "test", "[", "export", "local",
+    "declare", "set", "shopt", "unset", "cat", "tac", "head", "tail", "grep", "egrep", "fgrep",
+    "ls",
+];
+
 impl Walker<'_> {
     /// Whether POSIXLY_CORRECT is set where this program runs: by the command, or in
     /// the environment it inherits.
@@ -184,6 +193,12 @@ impl Walker<'_> {
         let Some(first) = argv.first() else {
             return Ok(Out::Nothing);
         };
+        if !first
+            .known()
+            .is_some_and(|p| INERT_BUILTINS.contains(&p) || known::READS_ONLY.contains(&p))
+        {
+            self.programs_run = self.programs_run.saturating_add(1);
+        }
         self.program_variables_in_effect(scope, env)?;
         self.environment_reach(scope, env);
         let Field::Known(program) = first else {
