@@ -31,9 +31,13 @@ pub fn diff_paths(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for line in text.lines() {
+        // A context diff names its old file after `*** ` (GNU patch takes the old one
+        // when the new one does not exist); `Index:` names one too.
         let path = if let Some(rest) = line
             .strip_prefix("+++ ")
             .or_else(|| line.strip_prefix("--- "))
+            .or_else(|| line.strip_prefix("*** "))
+            .or_else(|| line.strip_prefix("Index: "))
         {
             // A tab ends the name (a timestamp follows); a "--- " inside a hunk is content
             // only when not followed by a name, which a hunk line cannot tell apart, so
@@ -57,10 +61,54 @@ pub fn diff_paths(text: &str) -> Vec<String> {
 }
 
 fn push(out: &mut Vec<String>, seen: &mut HashSet<String>, raw: &str) {
-    let p = raw.trim().trim_matches('"');
-    if !p.is_empty() && p != "/dev/null" && seen.insert(p.to_owned()) {
-        out.push(p.to_owned());
+    let raw = raw.trim();
+    // git and GNU patch write a name with unusual characters C-quoted (`"rol\145s"`).
+    let p = match raw.strip_prefix('"') {
+        Some(q) => c_unquote(q.strip_suffix('"').unwrap_or(q)),
+        None => raw.to_owned(),
+    };
+    if !p.is_empty() && p != "/dev/null" && seen.insert(p.clone()) {
+        out.push(p);
     }
+}
+
+/// The text of a C-quoted name: `\n`, `\t`, `\\`, `\"` and octal `\NNN` bytes.
+fn c_unquote(q: &str) -> String {
+    let b = q.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            let digits = b[i + 1..]
+                .iter()
+                .take(3)
+                .take_while(|c| (b'0'..=b'7').contains(c))
+                .count();
+            if digits > 0 {
+                let v = b[i + 1..i + 1 + digits]
+                    .iter()
+                    .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                out.push(v as u8);
+                i += 1 + digits;
+                continue;
+            }
+            out.push(match b[i + 1] {
+                b'n' => b'\n',
+                b't' => b'\t',
+                b'a' => 7,
+                b'b' => 8,
+                b'f' => 12,
+                b'v' => 11,
+                b'r' => b'\r',
+                other => other,
+            });
+            i += 2;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A diff path with `n` leading components removed, as `patch -pN` does.

@@ -427,6 +427,21 @@ const WRITE_CALLS: &[&str] = &[
     "open3",
     "spawnsync",
     "execsync",
+    // In-place editing switched on by the code (perl's `$^I`, ruby's `$-i`, python's
+    // `fileinput.input(inplace=True)`, gawk's inplace extension): the files it reads.
+    "$^i",
+    "${^i}",
+    "$-i",
+    "inplace",
+    // Writers that do not say so: log files, raw file objects, tied files, distutils.
+    "filehandler",
+    "basicconfig",
+    "fileio",
+    "tie ",
+    "tie(",
+    "copy_file",
+    "move_file",
+    "write_file",
     // Databases that make their file on open (`dbm.open(p, 'c')`, `shelve.open(p)`).
     "dbm.",
     "shelve.",
@@ -563,6 +578,15 @@ pub(super) fn scan(code: &str, lang: Lang) -> Scan {
             .iter()
             .collect();
         let preceded = before.trim_end();
+        // A path opened with a mode the code computes (`m = "w"; open("f", m)`,
+        // `fs.openSync("f", flags)`) may be opened for writing.
+        if lang != Lang::Awk
+            && let Some((name, 0, end)) = call_of(&chars, lit.start)
+            && is_opener(&name)
+            && mode_computed(&chars[lit.end.min(end)..end])
+        {
+            scan.writes = true;
+        }
         // A file-mode literal ('w', "a+") makes a Python/Ruby open() a write: when it is
         // given to something that opens a file (`"ab".replace("a", "b")` is no write).
         if !text.is_empty() && text.len() <= 3 && text.chars().all(|c| "rwxabt+".contains(c)) {
@@ -1145,7 +1169,8 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
             || args.contains("RDWR")
             || args.contains("CREAT")
             || args.contains("TRUNC");
-        return index == 0 && !mode_write;
+        let computed = mode_computed(&chars[lit.end.min(call_end)..call_end]);
+        return index == 0 && !mode_write && !computed;
     }
     if last == "path" || last == "pathname" {
         let method = after.trim_start_matches(')').trim_start_matches('.');
@@ -1163,6 +1188,73 @@ fn read_only_position(chars: &[char], lit: &Literal) -> bool {
         .any(|m| method.starts_with(m));
     }
     false
+}
+
+/// Calls that open a file with a mode given after its path.
+fn is_opener(name: &str) -> bool {
+    let last = name
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "open" | "opensync" | "fopen" | "fileio" | "popen" | "sysopen" | "io_open" | "openfile"
+    )
+}
+
+/// Whether the arguments after a call's first (`rest`, from the end of that literal to
+/// the call's end) give a mode that is not a literal: a second positional argument or a
+/// `mode=`/`flags=` keyword whose value is not quoted.
+fn mode_computed(rest: &[char]) -> bool {
+    let text: String = rest.iter().collect();
+    // Top-level arguments after the first.
+    let mut args = Vec::new();
+    let (mut depth, mut current, mut quote) = (0i32, String::new(), None::<char>);
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                current.push(c);
+                if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None => {}
+        }
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    args.push(current);
+    // What precedes the first comma belongs to the path argument.
+    args.iter().skip(1).enumerate().any(|(i, a)| {
+        let a = a.trim();
+        let value = match a.split_once('=') {
+            Some((k, v))
+                if !k.contains(['"', '\'', '('])
+                    && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                if !matches!(k.trim(), "mode" | "flags" | "flag") {
+                    return false;
+                }
+                v.trim()
+            }
+            _ if i == 0 => a,
+            _ => return false,
+        };
+        // `os.O_RDONLY` alone opens for reading.
+        let read_only = value.to_ascii_lowercase().trim_start_matches("os.") == "o_rdonly";
+        !value.is_empty() && !value.starts_with(['"', '\'', '`']) && !read_only
+    })
 }
 
 /// The call a literal is an argument of: its name, the argument's index, and where the
@@ -1260,9 +1352,14 @@ fn literals(code: &str, lang: Lang) -> Vec<Literal> {
         let mut j = if triple { i + 3 } else { i + 1 };
         let mut text = String::new();
         while j < chars.len() {
+            if chars[j] == '\\' && chars.get(j + 1) == Some(&'\n') {
+                // A line continued inside the string: nothing in its value.
+                j += 2;
+                continue;
+            }
             if chars[j] == '\\' && j + 1 < chars.len() {
                 // Escapes spell paths too (`"r\x6fles/a.md"`): `\xHH`, `\uHHHH`,
-                // `\U…`, octal `\NNN` are decoded.
+                // `\U…`, octal `\NNN`, braced code points are decoded.
                 let (c, used) = escape(&chars[j + 1..]);
                 text.push(c);
                 j += 1 + used;
@@ -1464,11 +1561,24 @@ fn escape(after: &[char]) -> (char, usize) {
             .and_then(char::from_u32)
             .map(|c| (c, skip + n))
     };
-    let decoded = match after[0] {
-        'x' => digits(16, 2, 1),
-        'u' => digits(16, 4, 1),
-        'U' => digits(16, 8, 1),
-        '0'..='7' => digits(8, 3, 0),
+    // `\x{72}`, `\u{6f}`, `\o{157}`, `\N{U+6F}`: a code point in braces.
+    let braced = |radix: u32, skip: usize| {
+        let body: String = after.iter().skip(skip).take_while(|c| **c != '}').collect();
+        let n = body.chars().count();
+        (after.get(skip + n) == Some(&'}'))
+            .then(|| u32::from_str_radix(body.trim_start_matches("U+"), radix).ok())
+            .flatten()
+            .and_then(char::from_u32)
+            .map(|c| (c, skip + n + 1))
+    };
+    let decoded = match (after[0], after.get(1)) {
+        ('x' | 'u', Some('{')) => braced(16, 2),
+        ('o', Some('{')) => braced(8, 2),
+        ('N', Some('{')) if after.get(2) == Some(&'U') => braced(16, 2),
+        ('x', _) => digits(16, 2, 1),
+        ('u', _) => digits(16, 4, 1),
+        ('U', _) => digits(16, 8, 1),
+        ('0'..='7', _) => digits(8, 3, 0),
         _ => None,
     };
     decoded.unwrap_or((after[0], 1))

@@ -598,8 +598,10 @@ impl Walker<'_> {
             scope.cwd.clone()?
         };
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
-        let mut current: Vec<(std::path::PathBuf, String)> =
-            vec![(base, if absolute { "/".into() } else { String::new() })];
+        let mut current: Vec<(std::path::PathBuf, String)> = vec![(
+            base.clone(),
+            if absolute { "/".into() } else { String::new() },
+        )];
         // Too many to list, or too costly to: what matters is where they are.
         let partial = || {
             let prefix = &pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)];
@@ -608,6 +610,34 @@ impl Walker<'_> {
                 suffix: String::new(),
             }])
         };
+        // A pattern over a folder this command wrote in matches, when it runs, what the
+        // command made there too (`echo x > d/k.pem; mv d/* secrets/`): the names are
+        // only known then.
+        let literal = &pattern[..pattern.find(['*', '?', '[']).unwrap_or(0)];
+        let dir = &literal[..literal.rfind('/').map_or(0, |i| i + 1)];
+        let dir = crate::policy::paths::normalize(&base.join(unescape(dir)));
+        if (self.written.holds(&dir) || self.written.covers(&dir))
+            && comps
+                .iter()
+                .filter(|c| c.contains(['*', '?', '[']))
+                .all(|c| matches!(self.glob_matcher(c, true), Ok(Some(_))))
+        {
+            let last = pattern.rsplit('/').next().unwrap_or("");
+            let tail = &last[last.rfind(['*', '?', ']']).map_or(0, |i| i + 1)..];
+            let prefix = if absolute {
+                unescape(literal)
+            } else {
+                format!("{}/{}", base.display(), unescape(literal))
+            };
+            return Some(vec![Field::Partial {
+                prefix,
+                suffix: if tail.contains('[') {
+                    String::new()
+                } else {
+                    unescape(tail)
+                },
+            }]);
+        }
         // Options that change what a pattern matches (`dotglob`, `GLOBIGNORE`,
         // `nocaseglob`, `extglob`, `globstar`) are not modelled: where the matches are is
         // all that is known.

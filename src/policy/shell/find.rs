@@ -174,7 +174,18 @@ impl Walker<'_> {
             .filter_map(|r| self.resolve_path(r, scope))
             .map(|abs| paths::normalize(&abs).join(FIND_STAND_IN))
             .collect();
-        for (cmd, in_dir) in &execs {
+        // With `{} +`, a match comes with others before it: a stand-in for them, so
+        // that it may be the last operand (`-exec cp {} +` copies onto the last match).
+        let others = Field::Known(
+            scope
+                .cwd
+                .as_ref()
+                .map_or(PathBuf::from("/"), |c| c.clone())
+                .join(FIND_STAND_IN)
+                .to_string_lossy()
+                .into_owned(),
+        );
+        for (cmd, in_dir, batch) in &execs {
             let mut runs: Vec<Field> = if matches.len() > MAX_EXEC_MATCHES {
                 vec![Field::unknown()]
             } else {
@@ -208,6 +219,7 @@ impl Walker<'_> {
                         sub.cwd = None;
                         substitute(cmd, &m)
                     }
+                    (_, false) if *batch => substitute_batch(cmd, &others, &m),
                     (_, false) => substitute(cmd, &m),
                 };
                 self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
@@ -337,7 +349,9 @@ struct ExprParser<'a> {
     delete: bool,
     /// Each `-exec`-like command, and whether it runs in the match's folder
     /// (`-execdir`, `-okdir`).
-    execs: Vec<(Vec<Field>, bool)>,
+    /// Each `-exec` command, whether it runs in the match's folder (`-execdir`), and
+    /// whether it gets the matches together (`{} +`).
+    execs: Vec<(Vec<Field>, bool, bool)>,
     outputs: Vec<Field>,
     min_depth: usize,
     max_depth: usize,
@@ -415,8 +429,9 @@ impl ExprParser<'_> {
                     .iter()
                     .position(|f| matches!(f.known(), Some(";" | "+")))
                     .unwrap_or(rest.len());
+                let batch = rest.get(end).and_then(Field::known) == Some("+");
                 self.execs
-                    .push((rest[..end].to_vec(), tok.ends_with("dir")));
+                    .push((rest[..end].to_vec(), tok.ends_with("dir"), batch));
                 self.pos += (end + 1).min(rest.len());
                 Expr::Test(Test::Any)
             }
@@ -515,6 +530,20 @@ fn glob(pattern: &str, case_insensitive: bool, name_only: bool) -> Option<GlobMa
         .map(|g| g.compile_matcher())
 }
 
+/// A `{} +` command line with the `{}` word replaced by `others` and then `m`.
+fn substitute_batch(cmd: &[Field], others: &Field, m: &Field) -> Vec<Field> {
+    let mut out = Vec::new();
+    for a in cmd {
+        if a.known() == Some("{}") {
+            out.push(others.clone());
+            out.push(m.clone());
+        } else {
+            out.extend(substitute(std::slice::from_ref(a), m));
+        }
+    }
+    out
+}
+
 /// An `-exec` command line with `{}` replaced by one match.
 fn substitute(cmd: &[Field], m: &Field) -> Vec<Field> {
     cmd.iter()
@@ -548,6 +577,9 @@ impl Walker<'_> {
         let mut replace: Option<String> = None;
         let mut arg_file: Option<Field> = None;
         let mut nul = false;
+        // How many items one run of the command gets (`-n`, `-L` lines): all by default.
+        let mut per_run: Option<usize> = None;
+        let mut by_lines = false;
         while let Some(a) = args.get(i).and_then(Field::known) {
             if a == "--" {
                 i += 1;
@@ -566,9 +598,22 @@ impl Walker<'_> {
                     arg_file = next;
                     i += 1;
                 }
-                "-d" | "-E" | "-L" | "-n" | "-P" | "-s" | "--delimiter" | "--eof"
-                | "--max-lines" | "--max-args" | "--max-procs" | "--max-chars"
-                | "--process-slot-var" => i += 1,
+                "-n" | "--max-args" | "-L" | "--max-lines" => {
+                    per_run = Some(
+                        next.as_ref()
+                            .and_then(Field::known)
+                            .and_then(|n| n.parse().ok())
+                            .unwrap_or(1),
+                    );
+                    by_lines = matches!(a, "-L" | "--max-lines");
+                    i += 1;
+                }
+                "-d" | "-E" | "-P" | "-s" | "--delimiter" | "--eof" | "--max-procs"
+                | "--max-chars" | "--process-slot-var" => i += 1,
+                s if s.starts_with("-n") || s.starts_with("-L") => {
+                    per_run = Some(s[2..].parse().unwrap_or(1));
+                    by_lines = s.starts_with("-L");
+                }
                 "-0" | "--null" => nul = true,
                 s if s.starts_with("-I") => replace = Some(s[2..].to_owned()),
                 s if s.starts_with("-i") => {
@@ -597,10 +642,25 @@ impl Walker<'_> {
             Some(_) => Out::Unknown,
             None => stdin,
         };
+        let input_text = match &input {
+            Out::Text(t) => Some(t.clone()),
+            _ => None,
+        };
+        // With a replace string, each input line is one item (`-I{} sh -c '{}'` runs
+        // the line); otherwise words.
         let items: Vec<Field> = match input {
+            // Output the model renders drops NULs (as a substitution would): without
+            // them, where `-0` splits is not known.
+            Out::Text(t)
+                if nul && !t.contains('\0') && t.contains(|c: char| !c.is_whitespace()) =>
+            {
+                vec![Field::unknown(), Field::unknown()]
+            }
             Out::Text(t) => {
                 let parts: Vec<&str> = if nul {
                     t.split('\0').collect()
+                } else if replace.is_some() {
+                    t.lines().map(str::trim).collect()
                 } else {
                     t.split(char::is_whitespace).collect()
                 };
@@ -611,7 +671,8 @@ impl Walker<'_> {
                     .collect()
             }
             Out::Items(v) => v,
-            Out::Unknown => vec![Field::unknown()],
+            // Any number of words: at least two, so that one may be a destination.
+            Out::Unknown => vec![Field::unknown(), Field::unknown()],
             Out::Nothing => Vec::new(),
         };
         if items.is_empty() {
@@ -623,6 +684,39 @@ impl Walker<'_> {
         } else {
             items
         };
+        if replace.is_none() {
+            // The items go to the command in runs of `per_run` (all at once by
+            // default): the last of a run may be a destination (`echo a b | xargs cp`),
+            // or the first the program (`echo rm x | xargs env`).
+            let lines: Vec<usize> = match (&input_text, by_lines) {
+                (Some(t), true) => t
+                    .lines()
+                    .map(|l| l.split_whitespace().count())
+                    .filter(|n| *n > 0)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut runs: Vec<&[Field]> = Vec::new();
+            match per_run {
+                Some(n) if by_lines && !lines.is_empty() => {
+                    let mut at = 0;
+                    for chunk in lines.chunks(n.max(1)) {
+                        let len: usize = chunk.iter().sum();
+                        runs.push(&items[at..(at + len).min(items.len())]);
+                        at += len;
+                    }
+                }
+                Some(n) if !by_lines => runs.extend(items.chunks(n.max(1))),
+                _ => runs.push(&items),
+            }
+            for run in runs {
+                let mut argv = cmd.clone();
+                argv.extend(run.iter().cloned());
+                let mut sub = scope.clone();
+                self.dispatch(&argv, &mut sub, env, Out::Nothing)?;
+            }
+            return Ok(Out::Unknown);
+        }
         for item in &items {
             let argv = match &replace {
                 Some(r) => cmd

@@ -194,10 +194,16 @@ pub(super) struct Walker<'a> {
     steps: usize,
     /// Symlinks made earlier in this command: (link, what it points at), both absolute.
     pub links: Vec<(PathBuf, PathBuf)>,
+    /// The text of those made with a relative one: moved or copied as a link, it points
+    /// elsewhere from its new place.
+    pub link_texts: Vec<(PathBuf, String)>,
     /// Paths something made earlier in this command that may be symlinks to anywhere
     /// (interpreter code that makes links, a program without a model): a write beneath
     /// one lands somewhere unknown.
     pub maybe_links: Vec<PathBuf>,
+    /// Paths the command made that may be symlinks themselves (a patch's file in
+    /// git's link mode): a later write that follows one lands where it points.
+    pub maybe_link_files: Vec<PathBuf>,
     /// Folders whose entries this command may have made symlinks (an archive
     /// extracted, a repository cloned there): a path two levels beneath, or one entry
     /// written through, may land anywhere.
@@ -262,6 +268,12 @@ pub(super) struct Walker<'a> {
     pub inherited_stdin: Out,
     /// The command assigns bash's `DIRSTACK`, which `popd` then changes into.
     pub dirstack_assigned: bool,
+    /// The command raises the core file limit (`ulimit -c`, `prlimit --core`).
+    pub cores_raised: bool,
+    /// The name a core file gets in the folder a program runs in, and whether it is the
+    /// whole name or only its start (`None`: the kernel hands cores to a program); and
+    /// whether the inherited core limit is above zero. Read once.
+    pub cores: Option<(Option<(String, bool)>, bool)>,
     /// Programs run (shell builtins that cannot change a file aside).
     pub programs_run: u32,
     /// Restores judged by git's index as it is before the command runs: sound only if
@@ -269,6 +281,9 @@ pub(super) struct Walker<'a> {
     pub index_restores: Vec<IndexRestore>,
     /// Folders `mkdir` makes in this command: real folders, not symlinks.
     pub dirs_made: Vec<PathBuf>,
+    /// Folders git itself filled in this command (`clone`, `worktree add`): their
+    /// repository settings are git's own.
+    pub git_made: Vec<PathBuf>,
     /// The command names `lastpipe` (`shopt -s lastpipe`): a pipeline's last element
     /// runs in the shell itself.
     lastpipe: bool,
@@ -304,14 +319,16 @@ pub(super) struct Walker<'a> {
 }
 
 /// Whether `text` has a place where bash may evaluate a value as code: arithmetic
-/// (`((`, `let`, `[[ -eq ]]`, subscripts and offsets in `${…}`), builtins that take a
+/// (`((`, `let`, `[[ -eq ]]`, `$[ ]`, subscripts and offsets in `${…}` and assigned
+/// elements), builtins that take a
 /// variable name with a subscript (`printf -v`, `read`, `test -v`, `[ -v`, `unset`,
 /// `declare`, `typeset`, `local`, `export`, `readonly`), and prompt expansion (`@P`).
 /// Loose on purpose: a word that merely looks like one costs only a closer look.
 fn evaluates_text(text: &str) -> bool {
-    const PLACES: [&str; 14] = [
+    // `a[x]=1` and `a+=([x]=1)` evaluate the subscript `x`, `$[x]` is old arithmetic.
+    const PLACES: [&str; 17] = [
         "((", "let", "[[", "${", "printf", "read", "test", "[ ", "unset", "declare", "typeset",
-        "local", "export", "@P",
+        "local", "export", "@P", "$[", "]=", "]+=",
     ];
     PLACES.iter().any(|p| text.contains(p))
 }
@@ -557,6 +574,18 @@ impl Written {
         self.paths.contains(path) || self.holders.contains(path)
     }
 
+    /// The paths written at or beneath `root`.
+    pub(super) fn beneath(&self, root: &Path) -> Vec<PathBuf> {
+        if !self.holds(root) {
+            return Vec::new();
+        }
+        self.paths
+            .iter()
+            .filter(|p| p.starts_with(root))
+            .cloned()
+            .collect()
+    }
+
     /// A program of this name was written into a folder of programs.
     pub(super) fn program_named(&self, name: &str) -> bool {
         self.in_bin.contains(std::ffi::OsStr::new(name))
@@ -706,7 +735,9 @@ impl<'a> Walker<'a> {
             depth: 0,
             steps: 0,
             links: Vec::new(),
+            link_texts: Vec::new(),
             maybe_links: Vec::new(),
+            maybe_link_files: Vec::new(),
             maybe_link_entries: Vec::new(),
             disabled: std::collections::HashSet::new(),
             readonly: HashMap::new(),
@@ -728,12 +759,15 @@ impl<'a> Walker<'a> {
             deferring: 0,
             lastpipe: false,
             dirs_made: Vec::new(),
+            git_made: Vec::new(),
             physical_cd: false,
             xpg_echo: false,
             translates: false,
             inherited_stdin: Out::Nothing,
             dirstack_assigned: false,
             programs_run: 0,
+            cores_raised: false,
+            cores: None,
             index_restores: Vec::new(),
             glob_options_changed: false,
             glob_nocase: false,
@@ -919,9 +953,10 @@ impl<'a> Walker<'a> {
         if text.contains("BASH_CMDS") || text.contains("BASH_ALIASES") {
             self.programs_remapped = true;
         }
-        // An alias defined through the array runs any text in place of a command name.
-        if text.contains("BASH_ALIASES") {
-            self.write_anything("an alias defined through BASH_ALIASES");
+        // An alias or a hashed program set through the arrays runs any text or file in
+        // place of a command name.
+        if text.contains("BASH_ALIASES") || text.contains("BASH_CMDS") {
+            self.write_anything("a command name remapped through BASH_ALIASES or BASH_CMDS");
         }
         if text.contains("DIRSTACK") {
             self.dirstack_assigned = true;
@@ -1030,7 +1065,12 @@ impl<'a> Walker<'a> {
             Target::Path(p)
                 if self.unknown_before_dotdot(&p)
                     || self.beneath_maybe_link(&p)
-                    || self.through_made_entry(&p, follow) =>
+                    || self.through_made_entry(&p, follow)
+                    || (follow
+                        && !self.maybe_link_files.is_empty()
+                        && self
+                            .maybe_link_files
+                            .contains(&super::super::paths::normalize(&p))) =>
             {
                 Target::Partial {
                     dir: None,
@@ -1098,6 +1138,9 @@ impl<'a> Walker<'a> {
             // x d`) is no longer known to be a folder.
             if !how.starts_with("mkdir") && !self.dirs_made.is_empty() {
                 self.dirs_made.retain(|d| !d.starts_with(&lexical));
+            }
+            if !self.git_made.is_empty() {
+                self.git_made.retain(|d| !d.starts_with(&lexical));
             }
             self.written.add(lexical);
         } else {
@@ -2174,6 +2217,7 @@ impl<'a> Walker<'a> {
                     self.open_on(*fd, &fields, scope);
                     if fd.is_none_or(|n| n == 0) {
                         *stdin = match fields.as_slice() {
+                            [Field::Known(p)] if p == "/dev/null" => Out::Nothing,
                             [Field::Known(p)] => {
                                 self.read_file(p, scope).map_or(Out::Unknown, Out::Text)
                             }

@@ -114,7 +114,6 @@ impl Walker<'_> {
                 "new-volume-script",
                 "volno-file",
                 "rsh-command",
-                "backup",
                 "suffix",
                 "record-size",
                 "tape-length",
@@ -703,13 +702,22 @@ impl Walker<'_> {
                         &format!("{name} -N (the name kept in the archive)"),
                     );
                 }
-                // Decompressing `x.pem.xz` writes `x.pem`.
-                if decompress
-                    && let Field::Known(s) = f
-                    && let Some((stem, _)) = s.rsplit_once('.')
-                    && !stem.is_empty()
-                {
-                    self.write(&Field::Known(stem.to_owned()), scope, recursive, name);
+                // Decompressing `x.pem.xz` writes `x.pem`; gzip also takes `-gz`, `_z`,
+                // `-z` off, and makes `.tar` of `.tgz` and `.taz`.
+                if decompress && let Field::Known(s) = f {
+                    for sep in ['.', '-', '_'] {
+                        let Some((stem, ext)) = s.rsplit_once(sep) else {
+                            continue;
+                        };
+                        if stem.is_empty() || stem.ends_with('/') {
+                            continue;
+                        }
+                        self.write(&Field::Known(stem.to_owned()), scope, recursive, name);
+                        if matches!(ext, "tgz" | "taz") {
+                            let tar = Field::Known(format!("{stem}.tar"));
+                            self.write(&tar, scope, recursive, name);
+                        }
+                    }
                 }
             }
         }

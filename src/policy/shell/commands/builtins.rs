@@ -91,6 +91,21 @@ pub(super) const MODELS: &[Model] = &[
             Ok(Out::Nothing)
         },
     },
+    // `ulimit -c N`: programs that crash leave core files where they run.
+    Model {
+        names: &["ulimit"],
+        run: |w, c| {
+            let flags: Vec<&str> = c.args.iter().filter_map(Field::known).collect();
+            let core = flags
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('c'));
+            let zero = c.args.last().and_then(Field::known) == Some("0");
+            if core && !zero {
+                w.cores_raised = true;
+            }
+            Ok(Out::Nothing)
+        },
+    },
     Model {
         names: &["shift"],
         run: |_, c| {
@@ -458,8 +473,26 @@ impl Walker<'_> {
             scope.vars.insert(v, value.map_or(Val::Unknown, Val::Known));
             return Ok(Out::Nothing);
         }
-        // Where the output is read back (a substitution, a script) bash drops NULs.
-        Ok(rendered.map_or(Out::Unknown, |r| Out::Text(r.replace('\0', ""))))
+        // NUL-separated output (`printf '%s\0' a b | xargs -0`) is a list of items; where
+        // such output is read back as text (a substitution, a script) bash drops the
+        // NULs, which the items leave unknown.
+        Ok(match rendered {
+            Some(r) if r.contains('\0') => {
+                let parts: Vec<&str> = r.strip_suffix('\0').unwrap_or(&r).split('\0').collect();
+                if parts.iter().all(|p| !p.is_empty()) {
+                    Out::Items(
+                        parts
+                            .iter()
+                            .map(|p| Field::Known((*p).to_owned()))
+                            .collect(),
+                    )
+                } else {
+                    Out::Unknown
+                }
+            }
+            Some(r) => Out::Text(r),
+            None => Out::Unknown,
+        })
     }
 
     pub(super) fn path_util(&self, name: &str, args: &[Field], scope: &Scope) -> Out {

@@ -421,7 +421,6 @@ impl Walker<'_> {
             &[
                 "target-directory",
                 "suffix",
-                "backup",
                 "sparse",
                 "reflink",
                 "preserve",
@@ -565,6 +564,26 @@ impl Walker<'_> {
         for target in earlier {
             self.add_link(dest_abs.clone(), target);
         }
+        // A link made earlier with a relative text, copied as it is (or inside a copied
+        // folder), points from its new place.
+        let moved: Vec<(PathBuf, String)> = self
+            .link_texts
+            .iter()
+            .filter_map(|(l, text)| {
+                let rest = l.strip_prefix(&src_abs).ok()?;
+                let new = if rest.as_os_str().is_empty() {
+                    dest_abs.clone()
+                } else {
+                    dest_abs.join(rest)
+                };
+                Some((new, text.clone()))
+            })
+            .collect();
+        for (link, text) in moved {
+            let base = link.parent().map(Path::to_path_buf).unwrap_or_default();
+            self.add_link(link.clone(), paths::normalize(&base.join(&text)));
+            self.link_texts.push((link, text));
+        }
         // Links made earlier in this command inside a copied folder.
         let inside: Vec<(PathBuf, PathBuf)> = self
             .links
@@ -590,9 +609,17 @@ impl Walker<'_> {
             };
             if meta.file_type().is_symlink() {
                 if let Ok(target) = std::fs::read_link(&from) {
+                    // A relative link points from where the copy lands.
+                    let base = to.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let at_copy = paths::normalize(&base.join(&target));
                     let base = from.parent().map(Path::to_path_buf).unwrap_or_default();
-                    let target = paths::normalize(&base.join(target));
-                    self.add_link(to, target);
+                    let at_source = paths::normalize(&base.join(&target));
+                    if target.is_relative() {
+                        let text = target.to_string_lossy().into_owned();
+                        self.link_texts.push((to.clone(), text));
+                    }
+                    self.add_link(to.clone(), at_copy);
+                    self.add_link(to, at_source);
                 }
             } else if meta.is_dir()
                 && let Ok(entries) = std::fs::read_dir(&from)
@@ -626,6 +653,27 @@ impl Walker<'_> {
                 &format!("{how} (copies more files than can be listed)"),
             );
             return;
+        }
+        // What this command wrote there before is copied too; a folder it made other
+        // than by `mkdir` may hold anything.
+        let root_n = paths::normalize(&root);
+        for p in self.written.beneath(&root_n) {
+            let Ok(rel) = p.strip_prefix(&root_n) else {
+                continue;
+            };
+            let target = Field::Known(
+                Path::new(dest.trim_end_matches('/'))
+                    .join(rel)
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+            let recursive = !self.dirs_made.contains(&p);
+            self.write(
+                &target,
+                scope,
+                recursive,
+                &format!("{how} (copies what this command wrote in {src})"),
+            );
         }
         for rel in found.iter().filter(|r| !r.is_empty()) {
             let target = Field::Known(format!("{}/{rel}", dest.trim_end_matches('/')));
@@ -687,7 +735,6 @@ impl Walker<'_> {
                 "target-directory",
                 "suffix",
                 "context",
-                "backup",
                 "strip-program",
             ],
         );
@@ -729,7 +776,7 @@ impl Walker<'_> {
         args: &[Field],
         scope: &mut Scope,
     ) -> Result<Out, ShellError> {
-        let o = Opts::parse(args, "tS", &["target-directory", "suffix", "backup"]);
+        let o = Opts::parse(args, "tS", &["target-directory", "suffix"]);
         let symbolic = o.has(Some('s'), &["symbolic"]);
         let (targets, link_dir, link_name) =
             match (o.value(Some('t'), &["target-directory"]), o.operands.len()) {
@@ -800,7 +847,21 @@ impl Walker<'_> {
                 && let Some(link_abs) = self.resolve_path(l, scope).map(|p| paths::normalize(&p))
             {
                 let base = link_abs.parent().map(Path::to_path_buf).unwrap_or_default();
-                let dest = paths::normalize(&paths::join(&base, t, None));
+                // `-r`: the target is named from here, and ln writes it relative to the
+                // link.
+                let (dest, text) = if o.has(Some('r'), &["relative"]) {
+                    let dest = self
+                        .resolve_path(t, scope)
+                        .map(|p| paths::normalize(&p))
+                        .unwrap_or_else(|| paths::normalize(&paths::join(&base, t, None)));
+                    let text = relative_text(&base, &dest);
+                    (dest, text)
+                } else {
+                    (paths::normalize(&paths::join(&base, t, None)), t.clone())
+                };
+                if !text.starts_with('/') {
+                    self.link_texts.push((link_abs.clone(), text));
+                }
                 self.add_link(link_abs, dest);
             }
         }
@@ -1136,10 +1197,11 @@ impl Walker<'_> {
         // Git's mode for a symlink: the patch may make any of its files a link.
         let makes_links = text.as_deref().is_some_and(|t| t.contains("120000"));
         for t in &targets {
+            self.write(&Field::Known(t.clone()), scope, false, how);
             if makes_links && let Some(p) = self.resolve_path(t, scope) {
                 self.add_maybe_link(paths::normalize(&p));
+                self.maybe_link_files.push(paths::normalize(&p));
             }
-            self.write(&Field::Known(t.clone()), scope, false, how);
         }
         targets
     }
@@ -1260,5 +1322,23 @@ fn under_whole_path(dir: &Field, path: &Field) -> Field {
             suffix: String::new(),
         },
         (other, _) => other.clone(),
+    }
+}
+
+/// The relative text `ln -r` writes in a link in `base` that points at `dest`.
+fn relative_text(base: &Path, dest: &Path) -> String {
+    let b: Vec<_> = base.components().collect();
+    let d: Vec<_> = dest.components().collect();
+    let common = b.iter().zip(&d).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); b.len() - common];
+    parts.extend(
+        d[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
 }

@@ -35,6 +35,8 @@ struct Git<'a> {
     git_dir: Option<Field>,
     /// The command chooses git's index file (`GIT_INDEX_FILE`).
     own_index: bool,
+    /// Pathspecs ignore case (`GIT_ICASE_PATHSPECS`).
+    icase: bool,
     stdin: Out,
 }
 
@@ -149,7 +151,10 @@ const SUBCOMMANDS: &[Subcommand] = &[
         run: |w, g| {
             // `--orphan` empties the work tree of tracked files.
             if g.has_long(&["discard-changes", "force", "orphan"])
-                || g.rest.iter().any(|a| a.known() == Some("-f"))
+                || g.rest
+                    .iter()
+                    .filter_map(Field::known)
+                    .any(|a| short_flag(a, 'f'))
             {
                 w.write(
                     &g.root_field,
@@ -242,7 +247,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
                 || g.rest
                     .iter()
                     .filter_map(Field::known)
-                    .any(|a| a == "-u" || is_long(a, "reset") || is_long(a, "prefix"));
+                    .any(|a| short_flag(a, 'u') || is_long(a, "reset") || is_long(a, "prefix"));
             if updates {
                 let how = format!("git {} (updates the work tree)", g.sub);
                 w.write(&g.root_field, &g.scope, true, &how);
@@ -260,6 +265,11 @@ const SUBCOMMANDS: &[Subcommand] = &[
                 let o = Opts::parse(&g.rest[1..], "bB", &["reason"]);
                 if let Some(p) = o.operands.first() {
                     w.write(p, &g.scope, true, "git worktree add");
+                    // What it checks out may be symlinks, as for a clone.
+                    if let Some(d) = p.known().and_then(|d| w.resolve_path(d, &g.scope)) {
+                        w.add_maybe_link_entries(paths::normalize(&d));
+                        w.git_made.push(paths::normalize(&d));
+                    }
                 }
             } else {
                 // `remove`, `move`, `prune`…: not modelled.
@@ -449,6 +459,24 @@ impl Walker<'_> {
             .or_else(|| value("GIT_COMMON_DIR"))
             .map(|v| v.to_field());
         let own_index = value("GIT_INDEX_FILE").is_some();
+        let icase = value("GIT_ICASE_PATHSPECS").is_some()
+            || (self.ctx.env)("GIT_ICASE_PATHSPECS").is_some();
+        // Files git keeps where the command tells it: its index (and the lock beside
+        // it), its object store.
+        for (var, recursive) in [("GIT_INDEX_FILE", false), ("GIT_OBJECT_DIRECTORY", true)] {
+            if let Some(v) = value(var) {
+                let f = v.to_field();
+                self.write(&f, scope, recursive, &format!("git ({var})"));
+                if let Field::Known(p) = &f {
+                    self.write(
+                        &Field::Known(format!("{p}.lock")),
+                        scope,
+                        false,
+                        &format!("git ({var})"),
+                    );
+                }
+            }
+        }
         // `-c alias.NAME=!cmd` aliases, by name.
         let mut aliases: HashMap<String, String> = HashMap::new();
         self.git_environment(env, scope)?;
@@ -592,6 +620,7 @@ impl Walker<'_> {
             root_field,
             git_dir,
             own_index,
+            icase,
             stdin,
         };
         // Subcommands that leave the index's recorded content as it is (a refresh of
@@ -599,14 +628,20 @@ impl Walker<'_> {
         if INDEX_KEEPERS.contains(&sub_cmd) {
             self.programs_run = self.programs_run.saturating_sub(1);
         }
-        match SUBCOMMANDS.iter().find(|s| s.names.contains(&sub_cmd)) {
-            Some(s) => Ok((s.run)(self, &mut g)?.unwrap_or(Out::Unknown)),
-            None if KNOWN_SUBCOMMANDS.contains(&sub_cmd) => Ok(Out::Unknown),
+        let out = match SUBCOMMANDS.iter().find(|s| s.names.contains(&sub_cmd)) {
+            Some(s) => (s.run)(self, &mut g)?.unwrap_or(Out::Unknown),
+            None if KNOWN_SUBCOMMANDS.contains(&sub_cmd) => Out::Unknown,
             None => {
                 self.git_unmodelled(&g);
-                Ok(Out::Unknown)
+                Out::Unknown
             }
+        };
+        // What it checked out in another work tree may be symlinks: later writes
+        // beneath it may land anywhere.
+        if work_tree.is_some() && !WORK_TREE_READERS.contains(&sub_cmd) {
+            self.add_maybe_link_entries(g.root.clone());
         }
+        Ok(out)
     }
 
     /// A subcommand, or a form of one, without a model (`bundle create`, `merge-file`,
@@ -619,7 +654,7 @@ impl Walker<'_> {
     /// Each operand and pathspec after `--`, as a pathspec of the work tree.
     fn git_pathspecs(&mut self, g: &Git<'_>, o: &Opts, how: &str) {
         for p in g.specs(o) {
-            let p = &self.pathspec(p, &g.root_field);
+            let p = &self.pathspec(p, &g.root_field, g.icase);
             self.restored_from_history(p, &g.scope);
             self.write(p, &g.scope, true, how);
         }
@@ -667,7 +702,7 @@ impl Walker<'_> {
             return;
         }
         for p in &pathspecs {
-            let p = &self.pathspec(p, &g.root_field);
+            let p = &self.pathspec(p, &g.root_field, g.icase);
             self.restored_from_history(p, &g.scope);
             self.write(p, &g.scope, true, "git checkout (pathspec)");
         }
@@ -687,13 +722,15 @@ impl Walker<'_> {
     /// anything written in the repository folder makes the whole work tree written after
     /// all ([`Walker::index_restores`]).
     fn restore_changed(&mut self, g: &Git<'_>, specs: &[Field], how: &str) -> bool {
-        if g.own_index {
+        if g.own_index || g.icase {
             return false;
         }
         let within: Option<Vec<PathBuf>> = specs
             .iter()
             .map(|p| {
-                let p = p.known().filter(|p| !p.contains(['*', '?', '[', ':']))?;
+                let p = p
+                    .known()
+                    .filter(|p| !p.contains(['*', '?', '[', ':', '\\']))?;
                 self.resolve_path(p, &g.scope).map(|p| paths::normalize(&p))
             })
             .collect();
@@ -810,10 +847,11 @@ impl Walker<'_> {
         if let Some(d) = dir {
             // The files it checks out may be symlinks: a later write beneath the
             // clone may land anywhere.
+            self.write(&d, &g.scope, true, "git clone");
             if let Some(p) = d.known().and_then(|p| self.resolve_path(p, &g.scope)) {
                 self.add_maybe_link_entries(paths::normalize(&p));
+                self.git_made.push(paths::normalize(&p));
             }
-            self.write(&d, &g.scope, true, "git clone");
         }
         let configured = o.all(Some('c'), &["config"]).into_iter().any(|c| {
             c.known()
@@ -1131,14 +1169,26 @@ impl Walker<'_> {
     ) {
         let mut configs: Vec<PathBuf> = Vec::new();
         let mut hooks: Vec<PathBuf> = Vec::new();
-        // A `.git` (a pointer file or a folder) this command made above where git runs
-        // is the repository git uses, with its settings and hooks.
+        // A `.git` (a pointer file or a folder) this command made above where git runs,
+        // or wrote in (its `config`, its `hooks/`), is the repository git uses, with
+        // its settings and hooks.
         if git_dir.is_none()
             && let Some(cwd) = sub.cwd.as_deref()
-            && let Some(made) = cwd
-                .ancestors()
-                .map(|d| d.join(".git"))
-                .find(|g| self.written_by_name(&g.to_string_lossy(), sub))
+            && let Some(made) = cwd.ancestors().map(|d| d.join(".git")).find(|g| {
+                let g = paths::normalize(g);
+                // Written by name, or what runs code in it (settings, hooks), or a
+                // folder holding it written whole by something other than `mkdir` or git
+                // itself (`cp -r prepared/ x`).
+                self.written.contains(&g)
+                    || ["config", "hooks", "commondir", "info"]
+                        .iter()
+                        .any(|f| self.written.holds(&g.join(f)))
+                    || g.ancestors().skip(1).any(|a| {
+                        self.written.contains(a)
+                            && !self.dirs_made.iter().any(|d| d == a)
+                            && !self.git_made.iter().any(|d| d == a)
+                    })
+            })
         {
             self.write_anything(&format!(
                 "git using {}, which this command writes",
@@ -1226,9 +1276,16 @@ impl Walker<'_> {
         }
     }
 
-    fn pathspec(&self, p: &Field, root: &Field) -> Field {
+    /// What a pathspec may match: a magic one (`:(icase)x`, `:/`) or any with case
+    /// ignored (`GIT_ICASE_PATHSPECS`) the whole work tree; a backslash escapes in git's
+    /// matching (`rol\es` is `roles`), so it matches like a pattern.
+    fn pathspec(&self, p: &Field, root: &Field, icase: bool) -> Field {
         match p {
-            Field::Known(s) if s.starts_with(':') => root.clone(),
+            Field::Known(s) if s.starts_with(':') || icase => root.clone(),
+            Field::Known(s) if s.contains('\\') => {
+                let at = s.find('\\').unwrap_or(0);
+                super::tool_glob(&Field::Known(format!("{}*", &s[..at])))
+            }
             other => super::tool_glob(other),
         }
     }
@@ -1241,12 +1298,6 @@ impl Walker<'_> {
     }
 }
 
-/// Subcommands that read, or write only inside `.git` (or, for the ones matched above,
-/// have a model of what they write). History moves (`merge`, `pull`, `rebase`,
-/// `cherry-pick`, `revert`, `am`, `switch` and `checkout` of a branch, `bisect`) rewrite
-/// tracked files to another commit's content: that is the residual the README names.
-/// Subcommands that leave the work tree as it is (they may read it, or write the index
-/// or refs only).
 /// Subcommands that do not change what git's index records (they may refresh its stat
 /// data, which only marks unchanged files as such).
 const INDEX_KEEPERS: [&str; 10] = [
@@ -1262,6 +1313,12 @@ const INDEX_KEEPERS: [&str; 10] = [
     "branch",
 ];
 
+/// Subcommands that read, or write only inside `.git` (or, for the ones matched above,
+/// have a model of what they write). History moves (`merge`, `pull`, `rebase`,
+/// `cherry-pick`, `revert`, `am`, `switch` and `checkout` of a branch, `bisect`) rewrite
+/// tracked files to another commit's content: that is the residual the README names.
+/// Subcommands that leave the work tree as it is (they may read it, or write the index
+/// or refs only).
 const WORK_TREE_READERS: [&str; 30] = [
     "status",
     "diff",
@@ -1394,6 +1451,15 @@ fn ext_words(text: &str) -> Vec<String> {
     words.push(word);
     words.retain(|w| !w.is_empty());
     words
+}
+
+/// Whether `arg` is a cluster of short options holding `letter` (`-fq`, `-mu`).
+fn short_flag(arg: &str, letter: char) -> bool {
+    arg.len() > 1
+        && arg.starts_with('-')
+        && !arg.starts_with("--")
+        && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && arg.contains(letter)
 }
 
 /// The repository folder git uses from `dir`: the nearest `.git` folder above it, or

@@ -20,7 +20,7 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["awk", "gawk", "mawk", "nawk", "busybox-awk"],
-        run: |w, c| w.awk(c.args, c.scope),
+        run: |w, c| w.awk(c.args, c.scope, &c.stdin),
     },
     Model {
         names: &["perl", "perl5*"],
@@ -467,9 +467,81 @@ impl Walker<'_> {
                 ) = module.known()
                 {
                     let rest = args.get(argv_at..).unwrap_or(&[]);
+                    // Their own output options: the profile's file, trace's counts.
+                    let outputs: &[(&str, &str, bool)] = match m {
+                        "cProfile" | "profile" => &[("-o", "--outfile", false)],
+                        "trace" => &[("-C", "--coverdir", true), ("-f", "--file", false)],
+                        _ => &[],
+                    };
+                    let how = format!("python -m {m} (its output)");
+                    let mut values = vec![false; rest.len()];
+                    let mut module = None;
+                    for (k, a) in rest.iter().enumerate() {
+                        let Some(a) = a.known() else { continue };
+                        for (short, long, recursive) in outputs {
+                            if a == *short || a == *long {
+                                if let Some(v) = rest.get(k + 1) {
+                                    values[k + 1] = true;
+                                    self.write(v, scope, *recursive, &how);
+                                }
+                            } else if let Some(v) = a
+                                .strip_prefix(&format!("{long}="))
+                                .or_else(|| a.strip_prefix(short).filter(|v| !v.is_empty()))
+                            {
+                                self.write(&Field::Known(v.to_owned()), scope, *recursive, &how);
+                            }
+                        }
+                        // `-m MOD` (cProfile, profile, pdb): a module runs.
+                        if a == "-m" && module.is_none() && rest.get(k + 1).is_some() {
+                            values[k + 1] = true;
+                            module = Some(k + 1);
+                        }
+                    }
+                    if m == "trace" && rest.iter().any(|a| a.known() == Some("--module")) {
+                        module = (0..rest.len()).find(|&k| {
+                            !values[k] && rest[k].known().is_none_or(|a| !a.starts_with('-'))
+                        });
+                    }
+                    // pdb's own commands (`-c CMD`, and what comes on stdin) are code.
+                    if m == "pdb" {
+                        for (k, a) in rest.iter().enumerate() {
+                            if matches!(a.known(), Some("-c" | "--command"))
+                                && let Some(c) = rest.get(k + 1)
+                            {
+                                values[k + 1] = true;
+                                self.code(c, Lang::Python, scope, "python -m pdb -c")?;
+                            }
+                        }
+                        match &stdin {
+                            Out::Text(t) => {
+                                let t = Field::Known(t.clone());
+                                self.code(&t, Lang::Python, scope, "python -m pdb (its commands)")?;
+                            }
+                            Out::Nothing => {}
+                            _ => self.write_anything(
+                                "python -m pdb reading commands only known at run time",
+                            ),
+                        }
+                    }
+                    if let Some(k) = module {
+                        let mut argv =
+                            vec![Field::Known("python3".into()), Field::Known("-m".into())];
+                        argv.extend(rest[k..].iter().cloned());
+                        let fed = if m == "pdb" {
+                            Out::Nothing
+                        } else {
+                            stdin.clone()
+                        };
+                        self.dispatch(&argv, scope, &HashMap::new(), fed)?;
+                        return Ok(Out::Unknown);
+                    }
                     let files: Vec<&Field> = rest
                         .iter()
-                        .filter(|a| a.known().is_none_or(|a| !a.starts_with('-')))
+                        .enumerate()
+                        .filter(|(k, a)| {
+                            !values[*k] && a.known().is_none_or(|a| !a.starts_with('-'))
+                        })
+                        .map(|(_, a)| a)
                         .collect();
                     for f in &files {
                         self.script_file(f, &[], Lang::Python, scope, &format!("python -m {m}"))?;
@@ -639,6 +711,45 @@ impl Walker<'_> {
                 && let Some(v) = value
             {
                 self.write(&v, scope, true, &format!("{name} --{opt}"));
+            }
+        }
+        // `--env-file F`: node sets the variables F holds before it starts, its own
+        // options (`NODE_OPTIONS`) and the loader's among them.
+        for (i, a) in args.iter().enumerate() {
+            let Some(w) = a.known() else { continue };
+            let value = match w.split_once('=') {
+                Some(("--env-file" | "--env-file-if-exists", v)) => Some(Field::Known(v.into())),
+                None if matches!(w, "--env-file" | "--env-file-if-exists") => {
+                    args.get(i + 1).cloned()
+                }
+                _ => None,
+            };
+            let Some(v) = value else { continue };
+            let text = match v.known() {
+                Some(f) if !self.written_earlier(f, scope) && !self.not_a_file(f, scope) => {
+                    match self.resolve_path(f, scope) {
+                        Some(p) if !p.exists() => Some(String::new()),
+                        _ => self.read_file(f, scope),
+                    }
+                }
+                _ => None,
+            };
+            let sets_loader = text.as_ref().is_none_or(|t| {
+                t.lines().any(|l| {
+                    let key = l
+                        .trim()
+                        .trim_start_matches("export ")
+                        .split('=')
+                        .next()
+                        .unwrap_or("");
+                    let key = key.trim();
+                    key.starts_with("NODE_") || key.starts_with("LD_") || key.starts_with("UV_")
+                })
+            });
+            if sets_loader {
+                self.write_anything(&format!(
+                    "{name} --env-file (its variables may set node's options or loader)"
+                ));
             }
         }
         // A module given as a `data:` URL is code in the argument (`--import
@@ -879,7 +990,12 @@ impl Walker<'_> {
         }
     }
 
-    pub(super) fn awk(&mut self, args: &[Field], scope: &mut Scope) -> Result<Out, ShellError> {
+    pub(super) fn awk(
+        &mut self,
+        args: &[Field],
+        scope: &mut Scope,
+        stdin: &Out,
+    ) -> Result<Out, ShellError> {
         let o = Opts::parse(
             args,
             "fvFiEl",
@@ -912,6 +1028,16 @@ impl Walker<'_> {
             self.write_anything("awk loading an extension or source file");
         }
         let program = match o.value(Some('f'), &["file"]) {
+            // `-f -` reads the program from stdin.
+            Some(Field::Known(f)) if f == "-" => match stdin {
+                Out::Text(t) => Some(Field::Known(t.clone())),
+                _ => {
+                    self.write_anything(
+                        "awk -f - reading its program from input only known at run time",
+                    );
+                    None
+                }
+            },
             Some(f) => match f.known().and_then(|p| self.read_file(p, scope)) {
                 Some(text) => Some(Field::Known(text)),
                 None => {
@@ -1064,7 +1190,11 @@ impl Walker<'_> {
             self.write_anything(&format!("{how} runs a script only known at run time"));
             return Ok(());
         };
-        if let Some(text) = self.read_file(path, scope) {
+        if self.not_a_file(path, scope) {
+            self.write_anything(&format!(
+                "{how} runs {path}, which is not a file: what it reads is only known when it runs"
+            ));
+        } else if let Some(text) = self.read_file(path, scope) {
             let how = format!("{how} {path}");
             let scan = self.code(&Field::Known(text), lang, scope, &how)?;
             self.code_args(&scan, rest, scope, &how);
@@ -1074,6 +1204,20 @@ impl Walker<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// Whether `path` names something other than a file or a folder: a device, a pipe,
+    /// a descriptor (`/dev/stdin`, `/proc/self/fd/0`), whose content is only known when
+    /// it is read. The `/dev` and `/proc` forms are judged by name: the guard's own
+    /// descriptors are not the program's.
+    pub(super) fn not_a_file(&self, path: &str, scope: &Scope) -> bool {
+        let Some(p) = self.resolve_path(path, scope).map(|p| paths::normalize(&p)) else {
+            return false;
+        };
+        if p.starts_with("/dev") || p.starts_with("/proc") {
+            return !p.starts_with("/dev/null");
+        }
+        std::fs::metadata(&p).is_ok_and(|m| !m.is_file() && !m.is_dir())
     }
 
     pub(super) fn code(
@@ -1260,6 +1404,10 @@ impl Walker<'_> {
             && !read_only
             && db.known().is_none_or(|d| !d.is_empty() && d != ":memory:")
         {
+            let db = match db.known() {
+                Some(d) => Field::Known(sqlite_file(d)),
+                None => db,
+            };
             self.write(&db, c.scope, false, "sqlite3 (its database)");
         }
         scripts.extend(operands);
@@ -1366,6 +1514,7 @@ impl Walker<'_> {
             for path in sql_call_args(text, kw) {
                 match path {
                     Some(p) if !p.is_empty() && p != ":memory:" => {
+                        let p = sqlite_file(&p);
                         self.write(&Field::Known(p), scope, false, &format!("sqlite3 {kw}"));
                     }
                     Some(_) => {}
@@ -1577,6 +1726,15 @@ impl Walker<'_> {
             .iter()
             .find(|a| a.known().is_none_or(|a| !a.starts_with('-')));
         let text = match script {
+            Some(s)
+                if s.known()
+                    .is_some_and(|p| p == "-" || self.not_a_file(p, c.scope)) =>
+            {
+                match (&c.stdin, s.known()) {
+                    (Out::Text(t), Some("-" | "/dev/stdin")) => Some(t.clone()),
+                    _ => None,
+                }
+            }
             Some(s) => match s.known().and_then(|p| self.read_file(p, c.scope)) {
                 Some(t) => Some(t),
                 None if s.known().is_some_and(|p| !self.written_earlier(p, c.scope)) => {
@@ -1598,14 +1756,43 @@ impl Walker<'_> {
         let how = format!("{} script", c.name);
         // Each command, and each command substituted inside one (`[file delete x]`); a
         // command's words that hold a substitution are computed.
-        let commands: Vec<&str> = text
-            .split(['\n', ';', '{', '}'])
-            .flat_map(|piece| std::iter::once(piece).chain(piece.split(['[', ']']).skip(1)))
-            .map(str::trim)
-            .collect();
-        for command in commands {
+        let text = tcl_unbrace(&text);
+        let mut commands: Vec<String> = Vec::new();
+        for piece in text.split(['\n', ';', '{', '}']) {
+            tcl_substitutions(piece, 0, &mut commands);
+        }
+        // Access flags in a list (`{WRONLY CREAT}`) are split off by the braces above:
+        // with any in the script, every `open` may write.
+        let flag_modes = ["WRONLY", "RDWR", "CREAT", "TRUNC", "APPEND"]
+            .iter()
+            .any(|f| text.contains(f));
+        for command in &commands {
             let words: Vec<&str> = command.split_whitespace().collect();
+            // `open "|cmd"` runs a command.
+            if let ["open", target, ..] = words.as_slice()
+                && target.trim_start_matches(['"', '{']).starts_with('|')
+            {
+                let line = command
+                    .trim_start_matches("open")
+                    .trim()
+                    .trim_start_matches(['"', '{'])
+                    .trim_start_matches('|');
+                let line = line.split(['"', '}']).next().unwrap_or(line);
+                if line.contains(['$', '[', '\\']) || line.trim().is_empty() {
+                    self.write_anything(&format!("{how} opens a pipe to a command it computes"));
+                } else {
+                    self.run_text(
+                        &Field::Known(line.to_owned()),
+                        c.scope,
+                        &HashMap::new(),
+                        &[],
+                        &how,
+                    )?;
+                }
+                continue;
+            }
             let (writes, from): (bool, usize) = match words.as_slice() {
+                ["open", _, ..] if flag_modes => (true, 1),
                 [
                     "file",
                     "delete" | "rename" | "copy" | "link" | "mkdir" | "attributes",
@@ -1620,7 +1807,7 @@ impl Walker<'_> {
                 }
                 ["exec", rest @ ..] => {
                     let line = rest.join(" ");
-                    if line.contains(['$', '[']) {
+                    if line.contains(['$', '[', '\\']) {
                         self.write_anything(&format!("{how} runs a command it computes"));
                     } else {
                         self.run_text(&Field::Known(line), c.scope, &HashMap::new(), &[], &how)?;
@@ -1640,7 +1827,8 @@ impl Walker<'_> {
                 continue;
             }
             for w in words.iter().skip(from).filter(|w| !w.starts_with('-')) {
-                if w.contains(['$', '[']) {
+                // A substitution, a variable or an escape (`r\x6fles`): computed.
+                if w.contains(['$', '[', '\\']) {
                     self.write_anything(&format!("{how} writes a path it computes"));
                     break;
                 }
@@ -1718,4 +1906,104 @@ impl Walker<'_> {
         self.unknown_program(c.name, c.args, c.scope, c.env, &c.stdin);
         Ok(Out::Unknown)
     }
+}
+
+/// A tcl command with each `[…]` substitution in it left as a computed word `[…]`, and
+/// each substitution's own command, at any depth (past a bound, the rest is one computed
+/// word).
+fn tcl_substitutions(text: &str, level: usize, out: &mut Vec<String>) {
+    let mut outer = String::new();
+    let mut inner = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '[' => {
+                if depth == 0 {
+                    outer.push_str("[…]");
+                } else {
+                    inner.push(c);
+                }
+                depth += 1;
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    if level < 16 {
+                        tcl_substitutions(&inner, level + 1, out);
+                    } else {
+                        out.push("[…]".to_owned());
+                    }
+                    inner.clear();
+                } else {
+                    inner.push(c);
+                }
+            }
+            _ if depth == 0 => outer.push(c),
+            _ => inner.push(c),
+        }
+    }
+    if depth > 0 && level < 16 {
+        tcl_substitutions(&inner, level + 1, out);
+    }
+    out.push(outer.trim().to_owned());
+}
+
+/// Tcl text with each braced word that holds no space, brace or command end
+/// (`{roles/a.md}`) written bare: braces quote a word as well as group a body.
+fn tcl_unbrace(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '{' {
+            let word: String = chars[i + 1..]
+                .iter()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '{' | '}' | ';'))
+                .collect();
+            let n = word.chars().count();
+            if n > 0 && chars.get(i + 1 + n) == Some(&'}') {
+                out.push_str(&word);
+                i += n + 2;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The file an SQLite file name opens: a URI (`file:roles/x.db?mode=rwc`,
+/// `file:///abs/x.db`) names its path, percent-decoded, without its query.
+fn sqlite_file(name: &str) -> String {
+    if !name
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+    {
+        return name.to_owned();
+    }
+    let rest = &name[5..];
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    // `file://host/path`: an authority (empty or localhost) before the path.
+    let rest = match rest.strip_prefix("//") {
+        Some(r) => &r[r.find('/').unwrap_or(r.len())..],
+        None => rest,
+    };
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = rest
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -29,7 +29,6 @@ pub(super) const READS_ONLY: &[&str] = &[
     "jobs",
     "kill",
     "type",
-    "ulimit",
     "umask",
     "times",
     "caller",
@@ -47,7 +46,6 @@ pub(super) const READS_ONLY: &[&str] = &[
     // Reading and printing files.
     "wc",
     "stat",
-    "file",
     "du",
     "df",
     "cmp",

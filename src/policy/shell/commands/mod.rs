@@ -169,7 +169,116 @@ const INERT_BUILTINS: [&str; 24] = [
     "ls",
 ];
 
+/// Programs that read more arguments from `@FILE` (GCC's and binutils' response files,
+/// javac's and rustc's argument files), under any version or target prefix.
+fn reads_response_files(name: &str) -> bool {
+    const PROGRAMS: [&str; 24] = [
+        "gcc", "g++", "cc", "c++", "clang", "clang++", "cpp", "ld", "ld.bfd", "ld.gold", "ld.lld",
+        "as", "objcopy", "objdump", "strip", "ar", "nm", "ranlib", "size", "strings", "readelf",
+        "javac", "rustc", "rustdoc",
+    ];
+    PROGRAMS.iter().any(|p| {
+        name == *p
+            || name.strip_prefix(p).is_some_and(|v| v.starts_with('-'))
+            || name.strip_suffix(p).is_some_and(|t| t.ends_with('-'))
+    })
+}
+
 impl Walker<'_> {
+    /// `args` with each `@FILE` replaced by the words of FILE (nested ones too); one
+    /// this command writes, or that cannot be read, is an argument only known when it
+    /// runs. A FILE that does not exist stays a plain argument, as the programs take it.
+    fn response_files(&self, args: &[Field], scope: &Scope, depth: usize) -> Vec<Field> {
+        let mut out = Vec::new();
+        for a in args {
+            let Some(path) = a
+                .known()
+                .and_then(|a| a.strip_prefix('@'))
+                .filter(|p| !p.is_empty())
+            else {
+                out.push(a.clone());
+                continue;
+            };
+            let exists = self.resolve_path(path, scope).is_some_and(|p| p.exists());
+            if self.written_earlier(path, scope) || (exists && depth >= 4) {
+                out.push(Field::unknown());
+                continue;
+            }
+            if !exists {
+                out.push(a.clone());
+                continue;
+            }
+            match self.read_file(path, scope) {
+                Some(text) => {
+                    let words: Vec<Field> = text
+                        .split_whitespace()
+                        .map(|w| Field::Known(w.trim_matches(['"', '\'']).to_owned()))
+                        .collect();
+                    out.extend(self.response_files(&words, scope, depth + 1));
+                }
+                None => out.push(Field::unknown()),
+            }
+        }
+        out
+    }
+
+    /// A program that crashes in a folder that is or holds a protected path may leave a
+    /// core file there, when cores are written to files at all (`ulimit -c`, inherited
+    /// or raised, and a `core_pattern` that is not a pipe).
+    fn core_files(&mut self, scope: &Scope) {
+        let Some(cwd) = scope.cwd.as_deref() else {
+            return;
+        };
+        if !(self.ctx.relevant)(cwd) {
+            return;
+        }
+        let (name, inherited) = self
+            .cores
+            .get_or_insert_with(|| {
+                let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern")
+                    .unwrap_or_else(|_| "core.%p".into());
+                let pid = std::fs::read_to_string("/proc/sys/kernel/core_uses_pid")
+                    .map_or(true, |v| v.trim() != "0");
+                let pattern = pattern.trim();
+                // A pipe hands the core to a program; a plain name lands where the
+                // program runs; `%` parts and the pid are only known then.
+                let name = if pattern.starts_with('|') {
+                    None
+                } else if pattern.contains(['%', '/']) || pid {
+                    let start = &pattern[..pattern.find(['%', '/']).unwrap_or(pattern.len())];
+                    Some((start.to_owned(), false))
+                } else {
+                    Some((pattern.to_owned(), true))
+                };
+                let inherited = std::fs::read_to_string("/proc/self/limits").map_or(true, |l| {
+                    l.lines()
+                        .find(|l| l.starts_with("Max core file size"))
+                        .and_then(|l| l.split_whitespace().nth(4))
+                        .is_none_or(|soft| soft != "0")
+                });
+                (name, inherited)
+            })
+            .clone();
+        let Some((name, exact)) = name.filter(|_| inherited || self.cores_raised) else {
+            return;
+        };
+        let path = format!("{}/{name}", cwd.display());
+        let field = if exact {
+            Field::Known(path)
+        } else {
+            Field::Partial {
+                prefix: path,
+                suffix: String::new(),
+            }
+        };
+        self.write(
+            &field,
+            scope,
+            false,
+            "a core file a crashing program leaves",
+        );
+    }
+
     /// Whether POSIXLY_CORRECT is set where this program runs: by the command, or in
     /// the environment it inherits.
     fn posixly_correct(&self, scope: &Scope, env: &HashMap<String, Val>) -> bool {
@@ -201,6 +310,7 @@ impl Walker<'_> {
         }
         self.program_variables_in_effect(scope, env)?;
         self.environment_reach(scope, env);
+        self.core_files(scope);
         let Field::Known(program) = first else {
             // `$(which wazir-hooks) uninstall`: a program only known at run time may be
             // ours, so arguments that spell an operator command are refused.
@@ -253,20 +363,25 @@ impl Walker<'_> {
         let name = name.as_str();
         let args = &argv[1..];
         // A name looked up through a PATH the command changed finds a program this
-        // command wrote there first (`PATH=$PWD/bin:$PATH ls`): run that file.
+        // command wrote there (`PATH=$PWD/bin:$PATH ls`, `PATH=$PATH:build frob`, an
+        // empty entry for the working folder), unless one on disk comes first: run that
+        // file.
         if !program.contains('/')
             && let Some(Val::Known(path)) = env.get("PATH").or_else(|| scope.vars.get("PATH"))
         {
-            let ours = (self.ctx.env)("PATH").unwrap_or_default();
-            for dir in path
-                .split(':')
-                .take_while(|d| ours.is_empty() || !ours.starts_with(*d) || d.is_empty())
-            {
+            for dir in path.split(':') {
+                let dir = if dir.is_empty() { "." } else { dir };
                 let candidate = format!("{}/{program}", dir.trim_end_matches('/'));
-                if !dir.is_empty() && self.written_by_name(&candidate, scope) {
+                if self.written_by_name(&candidate, scope) {
                     let mut argv = argv.to_vec();
                     argv[0] = Field::Known(candidate);
                     return self.dispatch(&argv, scope, env, stdin);
+                }
+                if self
+                    .resolve_path(&candidate, scope)
+                    .is_some_and(|p| p.is_file())
+                {
+                    break;
                 }
             }
         }
@@ -326,6 +441,23 @@ impl Walker<'_> {
             self.unknown_may_run(args, scope)?;
             return Ok(Out::Unknown);
         }
+        // `@FILE` arguments of compilers and binutils are the file's words.
+        let expanded;
+        let args = if reads_response_files(name)
+            && args
+                .iter()
+                .any(|a| a.known().is_some_and(|a| a.starts_with('@')))
+        {
+            expanded = self.response_files(args, scope, 0);
+            if expanded.iter().any(|a| a.known().is_none()) {
+                self.write_anything(&format!(
+                    "{name} with @FILE arguments only known when it runs"
+                ));
+            }
+            &expanded[..]
+        } else {
+            args
+        };
         self.option_commands(name, args, scope)?;
         // With POSIXLY_CORRECT, GNU programs stop reading options at the first operand
         // (`touch x -d roles/a` makes a file `-d` and `roles/a`): the model also judges

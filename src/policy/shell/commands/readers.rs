@@ -48,6 +48,23 @@ pub(super) const MODELS: &[Model] = &[
             Ok(w.grep_items(c.name, c.args, c.scope))
         },
     },
+    // `file -C` compiles a magic file into NAME.mgc in the working folder.
+    Model {
+        names: &["file"],
+        run: |w, c| {
+            if c.args.iter().filter_map(Field::known).any(|a| {
+                a == "--compile" || (a.starts_with('-') && !a.starts_with("--") && a.contains('C'))
+            }) {
+                let dir = c.scope.cwd.as_ref().map(|d| format!("{}/", d.display()));
+                let out = Field::Partial {
+                    prefix: dir.unwrap_or_default(),
+                    suffix: ".mgc".into(),
+                };
+                w.write(&out, c.scope, false, "file -C (its compiled magic)");
+            }
+            Ok(Out::Unknown)
+        },
+    },
     Model {
         names: &["fd", "fdfind"],
         run: |w, c| w.fd(c.args, c.scope, c.env),

@@ -187,7 +187,16 @@ pub(super) const MODELS: &[Model] = &[
     },
     Model {
         names: &["prlimit"],
-        run: |w, c| peel(w, c, "p", &["pid", "output"]),
+        run: |w, c| {
+            // `-c`/`--core`: the program it runs may leave core files.
+            if c.args.iter().filter_map(Field::known).any(|a| {
+                a.starts_with("--core")
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('c'))
+            }) {
+                w.cores_raised = true;
+            }
+            peel(w, c, "p", &["pid", "output"])
+        },
     },
     Model {
         names: &["chrt", "taskset"],

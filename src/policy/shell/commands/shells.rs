@@ -540,6 +540,15 @@ impl Walker<'_> {
         }
         if LOADER_VARIABLES.contains(&name) {
             self.programs_remapped = true;
+            // Code the command wrote, named by the variable (`PYTHONSTARTUP=/tmp/s.py`,
+            // `NODE_OPTIONS=--require=./x.js`, `LUA_INIT=@f`), runs in what it starts.
+            if let Val::Known(v) = value
+                && v.split([':', ' ', '=', ','])
+                    .map(|t| t.trim_start_matches('@'))
+                    .any(|t| !t.is_empty() && !t.starts_with('-') && self.written_earlier(t, scope))
+            {
+                self.write_anything(&format!("{name} (it names code this command writes)"));
+            }
             // A preloaded library runs its own code in every program, whatever it is
             // given.
             let preload = matches!(name, "LD_PRELOAD" | "LD_AUDIT" | "DYLD_INSERT_LIBRARIES");
@@ -647,6 +656,11 @@ impl Walker<'_> {
                 ".profile",
                 ".zshrc",
                 ".zshenv",
+                ".zprofile",
+                ".zlogin",
+                // Run when a login shell exits.
+                ".bash_logout",
+                ".zlogout",
             ] {
                 let p = paths::normalize(&home.join(f));
                 if self.written.contains(&p) {
