@@ -143,6 +143,60 @@ fn a_phase_cap_stops_the_agent() {
     assert_eq!(verdict("codex", &c), Verdict::Deny);
 }
 
+/// `wazir-hooks loop next --phase P` counts P whatever phase the run is in (here none), and
+/// at P's cap says the agent is stopped: the next guard call must stop it, in the host's
+/// channel, until the operator raises the cap.
+#[test]
+fn loop_next_at_a_phase_cap_stops_the_agent_at_the_next_call() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  phases:\n    review: 2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+    let loop_cmd = |args: &[&str]| {
+        let out = p
+            .cli(&[&["loop"], args, &["--run", "r"]].concat())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(loop_cmd(&["next", "--phase", "review"]), "review 1/2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "pwd")), Verdict::Allow);
+    let at_cap = loop_cmd(&["next", "--phase", "review"]);
+    assert!(
+        at_cap.starts_with("review 2/2\ncap reached: loop-cap-guard stops the agent"),
+        "{at_cap}"
+    );
+    assert_eq!(
+        p.status("r")["phase"],
+        Value::Null,
+        "no current phase is set"
+    );
+
+    let out = pre(&p, "r", "date");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["continue"], false, "Claude is stopped altogether: {v}");
+    assert!(
+        v["stopReason"]
+            .as_str()
+            .unwrap()
+            .contains("phase `review` has run 2 iterations; its cap is 2"),
+        "{v}"
+    );
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
+    let g = p.run("loop-cap-guard", "gemini", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&g.stdout).unwrap()["continue"],
+        false
+    );
+    let c = p.run("loop-cap-guard", "codex", &json!({"session_id": "r", "turn_id": "1", "cwd": p.root, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}));
+    assert_eq!(verdict("codex", &c), Verdict::Deny);
+    assert_eq!(p.events("r").last().unwrap()["cap"], "phase");
+
+    loop_cmd(&["raise", "--phase", "review"]);
+    assert_eq!(verdict("claude", &pre(&p, "r", "uptime")), Verdict::Allow);
+}
+
 #[test]
 fn stop_continuations_are_capped() {
     let p = Project::new();

@@ -60,6 +60,18 @@ impl Project {
         c
     }
 
+    /// `wazir-hooks` with `args`, in this project and state root.
+    pub(crate) fn cli(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(Self::bin("wazir-hooks"));
+        c.args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", "/usr/bin:/bin")
+            .env("WAZIR_STATE_ROOT", &self.state)
+            .current_dir(&self.root);
+        c
+    }
+
     pub(crate) fn spawn(&self, hook: &str, host: &str, payload: &Value) -> Child {
         let mut child = self.command(hook, host).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
