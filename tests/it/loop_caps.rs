@@ -37,6 +37,22 @@ fn reason(out: &std::process::Output) -> String {
         .to_owned()
 }
 
+/// A stop the hook lets happen: exit 0 and nothing on stdout. An empty stdout alone
+/// proves nothing: exit 2 at Claude Code's Stop means "keep going".
+fn assert_lets_stop(out: &std::process::Output, what: &str) {
+    assert_eq!(out.status.code(), Some(0), "{what}: {out:?}");
+    assert!(out.stdout.is_empty(), "{what}: {out:?}");
+}
+
+/// A stop answer that ends the agent (`continue: false`), read from stdout: it must
+/// come with exit 0, since a host reads no JSON from a hook that exits 2.
+fn stops_agent(out: &std::process::Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["continue"], false, "{v}");
+    v
+}
+
 #[test]
 fn max_tool_calls_allows_n_then_denies() {
     let p = Project::new();
@@ -204,21 +220,17 @@ fn stop_continuations_are_capped() {
     let stop = |active: bool| {
         p.run("loop-cap-guard", "claude", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "Stop", "stop_hook_active": active}))
     };
-    assert!(stop(false).stdout.is_empty());
-    assert!(stop(true).stdout.is_empty());
-    assert!(stop(true).stdout.is_empty());
-    let v: Value = serde_json::from_slice(&stop(true).stdout).unwrap();
-    assert_eq!(v["continue"], false);
+    assert_lets_stop(&stop(false), "a first stop");
+    assert_lets_stop(&stop(true), "continuation 1");
+    assert_lets_stop(&stop(true), "continuation 2");
+    let v = stops_agent(&stop(true));
     assert!(
         v["stopReason"]
             .as_str()
             .unwrap()
             .contains("max_continuations")
     );
-    assert!(
-        stop(false).stdout.is_empty(),
-        "a real stop resets the count"
-    );
+    assert_lets_stop(&stop(false), "a real stop resets the count");
 }
 
 #[test]
@@ -299,9 +311,8 @@ fn gemini_continuation_cap_stops_without_asking_for_a_retry() {
     let stop = || {
         p.run("loop-cap-guard", "gemini", &json!({"session_id": "g", "cwd": p.root, "hook_event_name": "AfterAgent", "stop_hook_active": true, "prompt_response": "again"}))
     };
-    assert!(stop().stdout.is_empty());
-    let v: Value = serde_json::from_slice(&stop().stdout).unwrap();
-    assert_eq!(v["continue"], false);
+    assert_lets_stop(&stop(), "continuation 1");
+    let v = stops_agent(&stop());
     assert!(
         v.get("decision").is_none(),
         "on AfterAgent a deny would force another turn: {v}"
