@@ -84,13 +84,14 @@ impl Setup {
     }
 
     fn cli(&self, args: &[&str]) -> Command {
+        // Nothing of the caller's environment: XDG_DATA_HOME, XDG_CONFIG_HOME,
+        // CODEX_HOME, a host's own variables or WAZIR_* would point install, doctor and
+        // the hooks doctor runs at the caller's files instead of this test's.
         let mut cmd = Command::new(self.bin.join("wazir-hooks"));
         cmd.current_dir(&self.project)
+            .env_clear()
             .env("HOME", &self.home)
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("CODEX_HOME")
-            .env_remove("WAZIR_APPROVED_FLOW")
-            .env_remove("WAZIR_STATE_ROOT")
+            .env("PATH", "/usr/bin:/bin")
             .args(args)
             .arg("--home")
             .arg(&self.home);
