@@ -170,9 +170,12 @@ pub(crate) fn uninstall(req: &Request) -> Result<Report, CliError> {
     Ok(outcome_report(req, &outcomes))
 }
 
+/// One line per settings file changed (or left as it was) on stdout; a file that could not
+/// be changed is an error, so it goes to stderr (`wazir-hooks install > log` must not
+/// hide it) and the command fails, after the other hosts were still wired.
 fn outcome_report(req: &Request, outcomes: &[Outcome]) -> Report {
     let mut out = String::new();
-    let mut failed = false;
+    let mut errors = Vec::new();
     for o in outcomes {
         match &o.result {
             Ok(done) => {
@@ -203,16 +206,14 @@ fn outcome_report(req: &Request, outcomes: &[Outcome]) -> Report {
                     out.push_str(&done.diff);
                 }
             }
-            Err(e) => {
-                failed = true;
-                let _ = writeln!(out, "{:<7} error: {e}", o.host.name());
-            }
+            Err(e) => errors.push(format!("{}: {e}", o.host.name())),
         }
     }
     let mut report = Report::text(out);
-    if failed {
+    if !errors.is_empty() {
         report.status = ExitStatus::Failure;
     }
+    report.notes = errors;
     report
 }
 

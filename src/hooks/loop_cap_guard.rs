@@ -1,5 +1,5 @@
 //! loop-cap-guard (SPEC §5): before each tool call, counts the run's calls, identical
-//! calls in a row and failures in a row of the same call, and checks the phase's
+//! calls in a row and failures in a row of the same call, and checks each counted phase's
 //! iteration cap; at a Stop, counts continuations forced by Stop hooks. A cap of N allows
 //! N and denies the next; a phase cap stops the agent and hands over to the operator.
 //! The canonical protocol keeps the original's contract (exit 43).
@@ -73,11 +73,24 @@ fn pre_tool(hook: Hook, event: &Event) -> Result<Answer, Error> {
                 .and_then(|r| r.get(p))
                 .and_then(Value::as_u64)
         };
-        let phase = status.phase.clone().map(|p| {
-            let count = status.phase_loop_counts.get(&p).copied().unwrap_or(0);
-            let cap = caps.phase_cap(&p, raised(&p));
-            (p, count, cap)
-        });
+        // The current phase first, then every other phase `loop next` (or `capture event
+        // --loop-count`) counted: each one at its cap stops the agent.
+        let current = status.phase.clone();
+        let counted = status
+            .phase_loop_counts
+            .keys()
+            .filter(|p| current.as_deref() != Some(p.as_str()))
+            .cloned();
+        let phases = current
+            .iter()
+            .cloned()
+            .chain(counted)
+            .map(|p| {
+                let count = status.phase_loop_counts.get(&p).copied().unwrap_or(0);
+                let cap = caps.phase_cap(&p, raised(&p));
+                (p, count, cap)
+            })
+            .collect();
         let ls = &mut status.loop_state;
         ls.guarded_calls += 1;
         if ls.last_call.as_deref() == Some(key.as_str()) {
@@ -87,7 +100,7 @@ fn pre_tool(hook: Hook, event: &Event) -> Result<Answer, Error> {
             ls.last_call = Some(key.clone());
         }
         let counts = Counts {
-            phase,
+            phases,
             calls: ls.guarded_calls,
             identical: ls.identical_streak,
             failures_in_a_row: ls.failure_streaks.get(&key).copied().unwrap_or(0),

@@ -54,6 +54,9 @@ pub fn parse(host: Host, payload: &Value) -> Result<Event, PayloadError> {
             kind_of(payload)
         )));
     }
+    if host != Host::Wazir {
+        check_strings(payload)?;
+    }
     let mut event = match host {
         Host::Claude => claude::parse(payload),
         Host::Cursor => cursor::parse(payload),
@@ -63,6 +66,22 @@ pub fn parse(host: Host, payload: &Value) -> Result<Event, PayloadError> {
     }?;
     event.project_dirs = project_dirs(host, payload);
     Ok(event)
+}
+
+/// The fields that say what a call is and where it runs must be strings when present:
+/// read leniently, a `hook_event_name` of 5 would be an unknown event and a `tool_name` of
+/// 5 no tool at all, both of which a guard lets through. A payload of that shape is not
+/// one any host sends, so it is refused, and a guard denies it.
+fn check_strings(payload: &Value) -> Result<(), PayloadError> {
+    for key in ["hook_event_name", "tool_name", "cwd"] {
+        if let Some(v) = payload.get(key).filter(|v| !v.is_string()) {
+            return Err(PayloadError::Shape(format!(
+                "`{key}` must be a string, got {}",
+                kind_of(v)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The project folders a host names for the session, whatever the agent's `cwd` is

@@ -1,6 +1,8 @@
 //! Loop caps (SPEC §5): the counters, their limits, and when a count is over. A cap of N
 //! allows N and denies the next. A phase cap hands the run to the operator: the agent is
-//! stopped, not just denied one call.
+//! stopped, not just denied one call. Every counted phase is checked, not only the run's
+//! current one: `wazir-hooks loop next --phase P` counts P whatever phase the run is in,
+//! and tells the operator the agent is stopped once P reaches its cap.
 
 use super::config::Config;
 
@@ -56,8 +58,9 @@ impl Caps {
 /// What the run's counters say before a tool call (this call included where it counts).
 #[derive(Clone, Debug, Default)]
 pub struct Counts {
-    /// The current phase, its iteration count and its cap.
-    pub phase: Option<(String, u64, u64)>,
+    /// Each counted phase with its iteration count and its cap, the run's current phase
+    /// first (so that, of several phases at their caps, the current one is reported).
+    pub phases: Vec<(String, u64, u64)>,
     /// Tool calls so far, this one included.
     pub calls: u64,
     /// Identical calls in a row, this one included.
@@ -82,9 +85,7 @@ pub struct Hit {
 
 /// The first cap a tool call would go over, if any.
 pub fn pre_tool(caps: &Caps, c: &Counts) -> Option<Hit> {
-    if let Some((phase, count, cap)) = &c.phase
-        && count >= cap
-    {
+    if let Some((phase, count, cap)) = c.phases.iter().find(|(_, count, cap)| count >= cap) {
         return Some(Hit {
             cap: "phase",
             count: *count,
@@ -220,11 +221,21 @@ mod tests {
     fn phase_caps_stop_the_agent() {
         let c = caps();
         let counts = Counts {
-            phase: Some(("review".into(), 3, 3)),
+            phases: vec![("review".into(), 3, 3)],
             calls: 1,
             ..Counts::default()
         };
         assert!(pre_tool(&c, &counts).unwrap().stops_agent);
+        let other = Counts {
+            phases: vec![("build".into(), 1, 3), ("review".into(), 3, 3)],
+            calls: 1,
+            ..Counts::default()
+        };
+        let hit = pre_tool(&c, &other).unwrap();
+        assert!(
+            hit.stops_agent && hit.evidence.contains("`review`"),
+            "{hit:?}"
+        );
         assert_eq!(c.phase_cap("review", Some(5)), 5);
     }
 }

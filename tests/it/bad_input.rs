@@ -5,6 +5,8 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use serde_json::json;
+
 use crate::harness::{Fixture, Verdict, guard_exe, payload, run_guard, verdict};
 
 const HOSTS: [&str; 4] = ["claude", "cursor", "gemini", "codex"];
@@ -87,6 +89,45 @@ fn wrong_shaped_payloads_are_denied() {
     ];
     for (host, p) in cases {
         deny_reason(host, &fx.run(host, &p));
+    }
+}
+
+/// Read leniently, a `hook_event_name` that is not a string is an unknown event and a
+/// `tool_name` that is not a string no tool, both of which a guard would let through: on
+/// every host, both guards deny such a payload in the host's channel and name the field.
+#[test]
+fn fields_that_must_be_strings_are_denied_when_they_are_not() {
+    let fx = Fixture::new();
+    let p = crate::session::Project::new();
+    let cases = [
+        (
+            json!({"hook_event_name": 5, "tool_input": "x"}),
+            "`hook_event_name` must be a string, got a number",
+        ),
+        (
+            json!({"hook_event_name": null, "cwd": fx.root, "tool_name": "Write", "tool_input": {"file_path": "roles/x", "content": "x"}}),
+            "`hook_event_name` must be a string, got null",
+        ),
+        (
+            json!({"hook_event_name": "PreToolUse", "cwd": fx.root, "tool_name": ["Write"], "tool_input": {"file_path": "roles/x", "content": "x"}}),
+            "`tool_name` must be a string, got an array",
+        ),
+        (
+            json!({"hook_event_name": "PreToolUse", "cwd": 7, "tool_name": "Bash", "tool_input": {"command": "ls"}}),
+            "`cwd` must be a string, got a number",
+        ),
+    ];
+    for host in HOSTS {
+        for (payload, needle) in &cases {
+            let text = deny_reason(host, &fx.run(host, &payload.to_string()));
+            assert!(text.contains(needle), "{host} {payload}: {text}");
+            let out = p.run("loop-cap-guard", host, payload);
+            let text = deny_reason(host, &out);
+            assert!(
+                text.contains(needle) && text.contains("loop-cap-guard"),
+                "{host} {payload}: {text}"
+            );
+        }
     }
 }
 

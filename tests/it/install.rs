@@ -84,13 +84,14 @@ impl Setup {
     }
 
     fn cli(&self, args: &[&str]) -> Command {
+        // Nothing of the caller's environment: XDG_DATA_HOME, XDG_CONFIG_HOME,
+        // CODEX_HOME, a host's own variables or WAZIR_* would point install, doctor and
+        // the hooks doctor runs at the caller's files instead of this test's.
         let mut cmd = Command::new(self.bin.join("wazir-hooks"));
         cmd.current_dir(&self.project)
+            .env_clear()
             .env("HOME", &self.home)
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("CODEX_HOME")
-            .env_remove("WAZIR_APPROVED_FLOW")
-            .env_remove("WAZIR_STATE_ROOT")
+            .env("PATH", "/usr/bin:/bin")
             .args(args)
             .arg("--home")
             .arg(&self.home);
@@ -346,26 +347,41 @@ fn an_unparsable_settings_file_is_refused_and_left_untouched() {
     let broken = "{\n  \"hooks\": {\n    \"PreToolUse\": [\n  // a comment\n  ]\n}\n";
     s.write(".claude/settings.json", broken);
     s.write(".gemini/settings.json", "[1, 2]\n");
-    s.cli(&["install"]).assert().failure().stdout(
-        predicate::str::contains(".claude/settings.json:4:")
-            .and(predicate::str::contains("not valid JSON"))
-            .and(predicate::str::contains("left untouched"))
-            .and(predicate::str::contains("not a JSON object"))
-            // The other hosts are still wired.
-            .and(predicate::str::contains(".cursor/hooks.json: created"))
-            .and(predicate::str::contains(".codex/hooks.json: created")),
-    );
+    // The errors go to stderr (`install > log` must not hide them), and the other hosts
+    // are still wired.
+    s.cli(&["install"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("wazir-hooks: claude: ")
+                .and(predicate::str::contains(".claude/settings.json:4:"))
+                .and(predicate::str::contains("not valid JSON"))
+                .and(predicate::str::contains("left untouched"))
+                .and(predicate::str::contains("wazir-hooks: gemini: "))
+                .and(predicate::str::contains("not a JSON object")),
+        )
+        .stdout(
+            predicate::str::contains(".cursor/hooks.json: created")
+                .and(predicate::str::contains(".codex/hooks.json: created"))
+                .and(predicate::str::contains("not valid JSON").not())
+                .and(predicate::str::contains("not a JSON object").not()),
+        );
     assert_eq!(s.read(".claude/settings.json"), broken);
     assert_eq!(s.read(".gemini/settings.json"), "[1, 2]\n");
     assert!(!s.settings(".claude/settings.json.wazir-hooks.bak").exists());
-    s.cli(&["uninstall", "--host", "claude"]).assert().failure();
+    s.cli(&["uninstall", "--host", "claude"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(".claude/settings.json:4:"));
     assert_eq!(s.read(".claude/settings.json"), broken);
     // `hooks` of the wrong shape is refused the same way.
     s.write(".codex/hooks.json", "{\"hooks\": {\"Stop\": {}}}\n");
     s.cli(&["install", "--host", "codex"])
         .assert()
-        .failure()
-        .stdout(predicate::str::contains("`hooks.Stop` is not a list"));
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("`hooks.Stop` is not a list"));
     assert_eq!(s.read(".codex/hooks.json"), "{\"hooks\": {\"Stop\": {}}}\n");
 }
 
@@ -376,11 +392,15 @@ fn every_host_refuses_a_file_cut_off_mid_way() {
         let cut = &text[..text.len() / 2];
         s.write(rel, cut);
         for command in ["install", "uninstall"] {
-            s.cli(&[command, "--host", host]).assert().failure().stdout(
-                predicate::str::contains(format!("{}:", s.settings(rel).display()))
-                    .and(predicate::str::contains("not valid JSON"))
-                    .and(predicate::str::contains("left untouched")),
-            );
+            s.cli(&[command, "--host", host])
+                .assert()
+                .code(1)
+                .stdout("")
+                .stderr(
+                    predicate::str::contains(format!("{}:", s.settings(rel).display()))
+                        .and(predicate::str::contains("not valid JSON"))
+                        .and(predicate::str::contains("left untouched")),
+                );
             assert_eq!(s.read(rel), cut, "{host}: {command} touched a broken file");
         }
         assert!(!s.settings(&format!("{rel}.wazir-hooks.bak")).exists());

@@ -37,6 +37,22 @@ fn reason(out: &std::process::Output) -> String {
         .to_owned()
 }
 
+/// A stop the hook lets happen: exit 0 and nothing on stdout. An empty stdout alone
+/// proves nothing: exit 2 at Claude Code's Stop means "keep going".
+fn assert_lets_stop(out: &std::process::Output, what: &str) {
+    assert_eq!(out.status.code(), Some(0), "{what}: {out:?}");
+    assert!(out.stdout.is_empty(), "{what}: {out:?}");
+}
+
+/// A stop answer that ends the agent (`continue: false`), read from stdout: it must
+/// come with exit 0, since a host reads no JSON from a hook that exits 2.
+fn stops_agent(out: &std::process::Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["continue"], false, "{v}");
+    v
+}
+
 #[test]
 fn max_tool_calls_allows_n_then_denies() {
     let p = Project::new();
@@ -143,6 +159,60 @@ fn a_phase_cap_stops_the_agent() {
     assert_eq!(verdict("codex", &c), Verdict::Deny);
 }
 
+/// `wazir-hooks loop next --phase P` counts P whatever phase the run is in (here none), and
+/// at P's cap says the agent is stopped: the next guard call must stop it, in the host's
+/// channel, until the operator raises the cap.
+#[test]
+fn loop_next_at_a_phase_cap_stops_the_agent_at_the_next_call() {
+    let p = Project::new();
+    caps(&p, "loop_caps:\n  phases:\n    review: 2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "ls")), Verdict::Allow);
+    let loop_cmd = |args: &[&str]| {
+        let out = p
+            .cli(&[&["loop"], args, &["--run", "r"]].concat())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(loop_cmd(&["next", "--phase", "review"]), "review 1/2\n");
+    assert_eq!(verdict("claude", &pre(&p, "r", "pwd")), Verdict::Allow);
+    let at_cap = loop_cmd(&["next", "--phase", "review"]);
+    assert!(
+        at_cap.starts_with("review 2/2\ncap reached: loop-cap-guard stops the agent"),
+        "{at_cap}"
+    );
+    assert_eq!(
+        p.status("r")["phase"],
+        Value::Null,
+        "no current phase is set"
+    );
+
+    let out = pre(&p, "r", "date");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["continue"], false, "Claude is stopped altogether: {v}");
+    assert!(
+        v["stopReason"]
+            .as_str()
+            .unwrap()
+            .contains("phase `review` has run 2 iterations; its cap is 2"),
+        "{v}"
+    );
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
+    let g = p.run("loop-cap-guard", "gemini", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&g.stdout).unwrap()["continue"],
+        false
+    );
+    let c = p.run("loop-cap-guard", "codex", &json!({"session_id": "r", "turn_id": "1", "cwd": p.root, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}));
+    assert_eq!(verdict("codex", &c), Verdict::Deny);
+    assert_eq!(p.events("r").last().unwrap()["cap"], "phase");
+
+    loop_cmd(&["raise", "--phase", "review"]);
+    assert_eq!(verdict("claude", &pre(&p, "r", "uptime")), Verdict::Allow);
+}
+
 #[test]
 fn stop_continuations_are_capped() {
     let p = Project::new();
@@ -150,21 +220,17 @@ fn stop_continuations_are_capped() {
     let stop = |active: bool| {
         p.run("loop-cap-guard", "claude", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "Stop", "stop_hook_active": active}))
     };
-    assert!(stop(false).stdout.is_empty());
-    assert!(stop(true).stdout.is_empty());
-    assert!(stop(true).stdout.is_empty());
-    let v: Value = serde_json::from_slice(&stop(true).stdout).unwrap();
-    assert_eq!(v["continue"], false);
+    assert_lets_stop(&stop(false), "a first stop");
+    assert_lets_stop(&stop(true), "continuation 1");
+    assert_lets_stop(&stop(true), "continuation 2");
+    let v = stops_agent(&stop(true));
     assert!(
         v["stopReason"]
             .as_str()
             .unwrap()
             .contains("max_continuations")
     );
-    assert!(
-        stop(false).stdout.is_empty(),
-        "a real stop resets the count"
-    );
+    assert_lets_stop(&stop(false), "a real stop resets the count");
 }
 
 #[test]
@@ -245,9 +311,8 @@ fn gemini_continuation_cap_stops_without_asking_for_a_retry() {
     let stop = || {
         p.run("loop-cap-guard", "gemini", &json!({"session_id": "g", "cwd": p.root, "hook_event_name": "AfterAgent", "stop_hook_active": true, "prompt_response": "again"}))
     };
-    assert!(stop().stdout.is_empty());
-    let v: Value = serde_json::from_slice(&stop().stdout).unwrap();
-    assert_eq!(v["continue"], false);
+    assert_lets_stop(&stop(), "continuation 1");
+    let v = stops_agent(&stop());
     assert!(
         v.get("decision").is_none(),
         "on AfterAgent a deny would force another turn: {v}"
