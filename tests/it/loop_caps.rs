@@ -139,17 +139,18 @@ fn a_phase_cap_stops_the_agent() {
     status["phase"] = json!("review");
     status["phase_loop_counts"] = json!({"review": 2});
     std::fs::write(&status_path, status.to_string()).unwrap();
-    let out = pre(&p, "r", "pwd");
+    stopped_everywhere(&p, "phase `review` has run 2 iterations");
+}
+
+/// The next call of run `r` stops the agent on every host: Claude Code and Gemini CLI
+/// altogether (the reason naming `why`), Codex with a deny.
+fn stopped_everywhere(p: &Project, why: &str) {
+    let out = pre(p, "r", "pwd");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["continue"], false, "Claude is stopped altogether: {v}");
-    assert!(
-        v["stopReason"]
-            .as_str()
-            .unwrap()
-            .contains("phase `review` has run 2 iterations")
-    );
+    assert!(v["stopReason"].as_str().unwrap().contains(why), "{v}");
     assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
-    // Gemini is stopped too; Codex gets a deny.
     let g = p.run("loop-cap-guard", "gemini", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}));
     assert_eq!(
         serde_json::from_slice::<Value>(&g.stdout).unwrap()["continue"],
@@ -188,25 +189,7 @@ fn loop_next_at_a_phase_cap_stops_the_agent_at_the_next_call() {
         "no current phase is set"
     );
 
-    let out = pre(&p, "r", "date");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["continue"], false, "Claude is stopped altogether: {v}");
-    assert!(
-        v["stopReason"]
-            .as_str()
-            .unwrap()
-            .contains("phase `review` has run 2 iterations; its cap is 2"),
-        "{v}"
-    );
-    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
-    let g = p.run("loop-cap-guard", "gemini", &json!({"session_id": "r", "cwd": p.root, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}));
-    assert_eq!(
-        serde_json::from_slice::<Value>(&g.stdout).unwrap()["continue"],
-        false
-    );
-    let c = p.run("loop-cap-guard", "codex", &json!({"session_id": "r", "turn_id": "1", "cwd": p.root, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}));
-    assert_eq!(verdict("codex", &c), Verdict::Deny);
+    stopped_everywhere(&p, "phase `review` has run 2 iterations; its cap is 2");
     assert_eq!(p.events("r").last().unwrap()["cap"], "phase");
 
     loop_cmd(&["raise", "--phase", "review"]);
