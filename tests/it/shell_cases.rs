@@ -1,6 +1,8 @@
 //! The shell corpora (tests/fixtures/shell/cases.jsonl, holdout.jsonl, holdout2.jsonl and
 //! the verified-*.jsonl pair, written by four different authors): every write must be denied and every read allowed, through every
-//! host's shell tool.
+//! host's shell tool. A deny counts only when the analysis made it: a case the guard
+//! refuses because it cannot analyse it (unparsable, too complex, past the deadline) says
+//! so (`"gives_up": true`); a `known_gap` case that is allowed now must lose its mark.
 
 use serde_json::Value;
 
@@ -14,6 +16,9 @@ struct Case {
     cmd: String,
     cwd: Option<String>,
     why: String,
+    /// The case is denied because the guard cannot analyse it (`"gives_up": true`): an
+    /// unparsable or too complex command, which must be refused.
+    gives_up: bool,
 }
 
 fn cases() -> Vec<Case> {
@@ -42,6 +47,7 @@ fn cases() -> Vec<Case> {
                 cwd: v["cwd"].as_str().map(str::to_owned),
                 known_gap: v["known_gap"].as_str().map(str::to_owned),
                 why: v["why"].as_str().unwrap_or("").to_owned(),
+                gives_up: v["gives_up"].as_bool().unwrap_or(false),
             }
         })
         .collect()
@@ -53,6 +59,7 @@ fn run_corpus(tools: &[(&str, &str)]) {
     assert!(cases.len() > 4300, "the corpus shrank to {}", cases.len());
     let mut failures = Vec::new();
     let mut known = Vec::new();
+    let mut gave_up_denies = Vec::new();
     let (mut denied, mut allowed) = (0, 0);
     for (host, template) in tools {
         for case in &cases {
@@ -79,9 +86,33 @@ fn run_corpus(tools: &[(&str, &str)]) {
                 );
                 if got == Verdict::Deny {
                     known.push(format!("[{template}] {cmd:?}: {gap}"));
-                    continue;
+                } else {
+                    failures.push(format!(
+                        "[{template}] {cmd:?} is allowed now: remove its known_gap mark"
+                    ));
                 }
-                // Fixed: the case should lose its known_gap mark.
+                continue;
+            }
+            // A deny must come from the analysis, not from giving up on it (a parse
+            // failure, a command too complex, the deadline), unless the case says so.
+            let reason = crate::harness::reason(host, &out);
+            let gave_up = [
+                "does not parse as bash",
+                "too complex to analyse",
+                "no answer within",
+            ]
+            .iter()
+            .find(|g| reason.contains(*g));
+            if got == Verdict::Deny
+                && case.expect == Verdict::Deny
+                && let Some(g) = gave_up
+                && !case.gives_up
+            {
+                gave_up_denies.push(format!(
+                    "[{template}] {cmd:?} ({}): denied because it {g}",
+                    case.why
+                ));
+                continue;
             }
             if got == case.expect {
                 if got == Verdict::Deny {
@@ -119,6 +150,12 @@ fn run_corpus(tools: &[(&str, &str)]) {
         failures.len(),
         cases.len() * tools.len(),
         failures.join("\n")
+    );
+    assert!(
+        gave_up_denies.is_empty(),
+        "{} deny cases were denied without being analysed (mark them \"gives_up\": true if that is the point):\n{}",
+        gave_up_denies.len(),
+        gave_up_denies.join("\n")
     );
 }
 
