@@ -208,6 +208,17 @@ fn alias_within(path: &Path, cwd: Option<&Path>, depth: u8) -> Alias {
             _ => ("", &[][..]),
         };
         let other = !matches!(pid, "self" | "thread-self");
+        // A path beneath a descriptor (`/dev/fd/3/roles/x` after `exec 3<.`) is in the
+        // folder the descriptor was opened on: where that is, is not followed.
+        let beneath = i + 1 < comps.len();
+        let descriptor = matches!(
+            (norm.as_slice(), own),
+            (["dev", "fd", _] | ["dev", "stdin" | "stdout" | "stderr"], _)
+                | (_, ["fd", _])
+        );
+        if descriptor && beneath {
+            return Alias::Unknown;
+        }
         match (norm.as_slice(), own) {
             (_, ["fd" | "map_files", _] | ["cwd" | "root"]) if other => return Alias::Unknown,
             (["dev", "fd", n], _) => return Alias::Descriptor(number(n)),
@@ -673,6 +684,8 @@ mod tests {
             Alias::Path("/p/../etc/x".into())
         );
         assert_eq!(a("/dev/fd/4"), Alias::Descriptor(Some(4)));
+        assert_eq!(a("/dev/fd/3/roles/x"), Alias::Unknown);
+        assert_eq!(a("/proc/self/fd/3/roles/x"), Alias::Unknown);
         assert_eq!(a("/dev/stdin"), Alias::Descriptor(Some(0)));
         assert_eq!(a("/dev/null"), Alias::Plain);
         assert_eq!(a("/proc/self/status"), Alias::Plain);

@@ -442,6 +442,13 @@ const WRITE_CALLS: &[&str] = &[
     "copy_file",
     "move_file",
     "write_file",
+    "mailbox",
+    "io::file",
+    "create_archive",
+    "venv.create",
+    "store(",
+    "nstore",
+    "store ",
     // Databases that make their file on open (`dbm.open(p, 'c')`, `shelve.open(p)`).
     "dbm.",
     "shelve.",
@@ -1316,6 +1323,19 @@ fn add_paths(out: &mut Vec<String>, lit: &str) {
     push(lit);
     for word in lit.split(|c: char| c.is_whitespace() || "|&;()=,'\"".contains(c)) {
         push(word);
+    }
+    // A `file:` URI (SQLite's `file:roles/x.db?mode=rwc`) names a path.
+    if let Some(rest) = lit
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("file:"))
+        .map(|_| &lit[5..])
+    {
+        let rest = rest.split(['?', '#']).next().unwrap_or("");
+        let rest = match rest.strip_prefix("//") {
+            Some(r) => &r[r.find('/').unwrap_or(r.len())..],
+            None => rest,
+        };
+        push(rest);
     }
 }
 

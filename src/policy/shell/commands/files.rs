@@ -951,9 +951,38 @@ impl Walker<'_> {
                 self.write(&f, scope, true, &format!("rsync --{key}"));
             }
         }
+        // `--link-dest DIR` hard-links unchanged files to DIR's: a later write of the
+        // copy writes DIR's file.
+        for f in o.all(None, &["link-dest"]) {
+            let how = "rsync --link-dest (hard links to its files)";
+            self.write(&under_dest(f), scope, true, how);
+        }
+        // `--read-batch F` replays a batch: the files it names are only known then.
+        if o.has(None, &["read-batch"]) || o.values.iter().any(|(f, _)| is_long(f, "read-batch")) {
+            let dest = o
+                .operands
+                .last()
+                .cloned()
+                .unwrap_or(Field::Known(".".into()));
+            self.write(
+                &dest,
+                scope,
+                true,
+                "rsync --read-batch (files named in the batch)",
+            );
+        }
         if o.operands.len() < 2 {
             return Ok(Out::Unknown);
         }
+        // `-b`: a replaced file is renamed to its name plus `--suffix` (else `~`).
+        let backup = o.has(Some('b'), &["backup"]);
+        let suffix = o
+            .value(None, &["suffix"])
+            .and_then(Field::known)
+            .map_or_else(|| "~".to_owned(), str::to_owned);
+        // `-l`/`-a` copy symlinks as symlinks (unless `-L`).
+        let keeps_links = (o.has(Some('l'), &["links"]) || o.has(Some('a'), &["archive"]))
+            && !o.has(Some('L'), &["copy-links"]);
         let remote_dest = o.operands.last().is_some_and(|l| !local(&l));
         let (Some(dest), sources) = (
             o.operands.last().filter(|_| !remote_dest),
@@ -979,6 +1008,16 @@ impl Walker<'_> {
             let merge = src
                 .known()
                 .is_some_and(|s| s.ends_with('/') || s.ends_with("/."));
+            // A symlink copied as one is a file, not the folder it points at.
+            let src_is_link = keeps_links
+                && !merge
+                && src
+                    .known()
+                    .and_then(|s| self.resolve_path(s, scope))
+                    .is_some_and(|p| {
+                        p.symlink_metadata()
+                            .is_ok_and(|m| m.file_type().is_symlink())
+                    });
             // `-R`: the source's path as given (from a `/./` on) is kept under DEST.
             let relative = o.has(Some('R'), &["relative"]);
             let written = if relative {
@@ -987,13 +1026,28 @@ impl Walker<'_> {
                     None => src.clone(),
                 };
                 under_whole_path(dest, &kept)
-            } else if merge || !self.is_dir_field(dest, scope) && !self.is_dir_field(src, scope) {
+            } else if merge
+                || !self.is_dir_field(dest, scope)
+                    && (src_is_link || !self.is_dir_field(src, scope))
+            {
                 dest.clone()
             } else {
                 join_field(dest, src)
             };
             self.write(&written, scope, true, "rsync (destination)");
             self.copy_tree(src, &written, scope, "rsync");
+            if keeps_links {
+                self.copied_links(src, &written, scope, false);
+            }
+            if backup && let Field::Known(w) = &written {
+                let how = "rsync --backup (the replaced file's new name)";
+                self.write(&Field::Known(format!("{w}{suffix}")), scope, false, how);
+                let beneath = Field::Partial {
+                    prefix: format!("{}/", w.trim_end_matches('/')),
+                    suffix: suffix.clone(),
+                };
+                self.write(&beneath, scope, false, how);
+            }
         }
         Ok(Out::Unknown)
     }

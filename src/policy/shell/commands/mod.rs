@@ -633,6 +633,8 @@ impl Walker<'_> {
             } else {
                 candidates.push(a.to_owned());
             }
+            // A path after any `=` (`--dump-section .text=roles/x`, `of=x`).
+            candidates.extend(a.match_indices('=').map(|(at, _)| a[at + 1..].to_owned()));
             if a.contains(char::is_whitespace) {
                 candidates.extend(
                     a.split(|c: char| c.is_whitespace() || "'\";(),=<>|&`".contains(c))

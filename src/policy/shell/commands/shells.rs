@@ -792,8 +792,10 @@ impl Walker<'_> {
 }
 
 /// Variables whose value programs run as a command.
-const COMMAND_VARIABLES: [&str; 44] = [
+const COMMAND_VARIABLES: [&str; 46] = [
     "SHELL",
+    "RSYNC_RSH",
+    "RSYNC_CONNECT_PROG",
     "ZIPOPT",
     "UNZIP",
     "UNZIPOPT",
