@@ -213,8 +213,7 @@ fn alias_within(path: &Path, cwd: Option<&Path>, depth: u8) -> Alias {
         let beneath = i + 1 < comps.len();
         let descriptor = matches!(
             (norm.as_slice(), own),
-            (["dev", "fd", _] | ["dev", "stdin" | "stdout" | "stderr"], _)
-                | (_, ["fd", _])
+            (["dev", "fd", _] | ["dev", "stdin" | "stdout" | "stderr"], _) | (_, ["fd", _])
         );
         if descriptor && beneath {
             return Alias::Unknown;

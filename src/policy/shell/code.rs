@@ -112,10 +112,7 @@ fn open_computes(code: &[char], lits: &[Literal]) -> bool {
         }
         // The other literal arguments of the call: a path argument that is not one is
         // computed. Count the top-level arguments and the literals among them.
-        let start = code[..lit.start]
-            .iter()
-            .rposition(|c| *c == '(')
-            .unwrap_or(lit.start);
+        let start = call_open(code, lit.start).unwrap_or(lit.start);
         let inner: String = code[start + 1..end.min(code.len())].iter().collect();
         let first = inner.trim_start();
         // perl's `open(F, …)`, `open(my $fh, …)`: a handle first.
@@ -125,6 +122,15 @@ fn open_computes(code: &[char], lits: &[Literal]) -> bool {
         // Every other argument but the mode must be one plain literal.
         for (k, &(a, b)) in top_args(code, lits, start + 1, end).iter().enumerate() {
             if (k == 0 && handle) || (a <= lit.start && lit.end <= b) {
+                // perl's two-argument `open(F, ">" . NAME)`: the mode joined to a name
+                // the code computes.
+                let joined = a <= lit.start
+                    && lit.end <= b
+                    && lit.text.trim_start().starts_with(['>', '+', '|'])
+                    && one_literal(code, lits, a, b).is_none();
+                if joined {
+                    return true;
+                }
                 continue;
             }
             // Keyword arguments (`encoding="utf-8"`) name no path.
@@ -1262,6 +1268,26 @@ fn mode_computed(rest: &[char]) -> bool {
         let read_only = value.to_ascii_lowercase().trim_start_matches("os.") == "o_rdonly";
         !value.is_empty() && !value.starts_with(['"', '\'', '`']) && !read_only
     })
+}
+
+/// Where the argument list of the call a literal is an argument of opens (its `(`).
+fn call_open(chars: &[char], start: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut i = start;
+    while i > 0 {
+        i -= 1;
+        match chars[i] {
+            ')' | ']' | '}' => depth += 1,
+            '(' if depth == 0 => return Some(i),
+            '(' | '[' | '{' => depth -= 1,
+            ';' | '\n' if depth == 0 => return None,
+            _ => {}
+        }
+        if start - i > 400 {
+            return None;
+        }
+    }
+    None
 }
 
 /// The call a literal is an argument of: its name, the argument's index, and where the

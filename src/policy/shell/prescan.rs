@@ -197,6 +197,14 @@ fn unclosed_with(text: &str, follow_quotes: bool) -> Unclosed {
 ///
 /// Quoting around the `<<` is not looked at: such a script is refused wherever the
 /// `<<` stands. CRLF line endings are fine.
+/// Text the parser reads differently from bash: a `#` right after a process
+/// substitution (`echo <(:)#; rm x`) is part of the word to bash, a comment to the
+/// parser. Quoting is not looked at.
+pub(super) fn read_differently(text: &str) -> Option<&'static str> {
+    (text.contains(")#") && (text.contains("<(") || text.contains(">(")))
+        .then_some("a `#` right after a process substitution (bash reads it as part of the word)")
+}
+
 pub(super) fn bad_heredoc(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     let mut from = 0;

@@ -268,6 +268,11 @@ pub(super) struct Walker<'a> {
     pub inherited_stdin: Out,
     /// The command assigns bash's `DIRSTACK`, which `popd` then changes into.
     pub dirstack_assigned: bool,
+    /// Trap handlers set so far: they run when a signal or the exit comes, in whatever
+    /// folder the shell is in then, so each is walked again after every change of it.
+    pub trap_handlers: Vec<String>,
+    /// A trap handler is being walked again (its own `cd` does not start another round).
+    pub rewalking_traps: bool,
     /// The command raises the core file limit (`ulimit -c`, `prlimit --core`).
     pub cores_raised: bool,
     /// The name a core file gets in the folder a program runs in, and whether it is the
@@ -767,6 +772,8 @@ impl<'a> Walker<'a> {
             dirstack_assigned: false,
             programs_run: 0,
             cores_raised: false,
+            trap_handlers: Vec::new(),
+            rewalking_traps: false,
             cores: None,
             index_restores: Vec::new(),
             glob_options_changed: false,
@@ -941,6 +948,9 @@ impl<'a> Walker<'a> {
             )));
         }
         if let Some(what) = super::prescan::bad_heredoc(text) {
+            return Err(ShellError::Parse(what.into()));
+        }
+        if let Some(what) = super::prescan::read_differently(text) {
             return Err(ShellError::Parse(what.into()));
         }
         if !self.evaluates && evaluates_text(text) {
@@ -2263,6 +2273,20 @@ impl<'a> Walker<'a> {
                 (_, IoFileRedirectTarget::Fd(_)) => {}
             },
             IoRedirect::HereDocument(fd, doc) => {
+                // bash joins a line ending in a backslash with the next in an unquoted
+                // here-document before it looks for the delimiter (`EO\` + `F` ends
+                // it): where the document ends is not what the parser found.
+                if doc.requires_expansion
+                    && doc
+                        .doc
+                        .value
+                        .lines()
+                        .any(|l| (l.len() - l.trim_end_matches('\\').len()) % 2 == 1)
+                {
+                    return Err(ShellError::Parse(
+                        "a line of an unquoted here-document ends in a backslash: bash joins it with the next before it looks for the delimiter".into(),
+                    ));
+                }
                 let text = if doc.requires_expansion {
                     self.expand_heredoc(&doc.doc.value, scope)?
                 } else {

@@ -16,7 +16,11 @@ use crate::policy::paths;
 pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["cd", "pushd"],
-        run: |w, c| w.cd(c.name, c.args, c.scope, c.env),
+        run: |w, c| {
+            let out = w.cd(c.name, c.args, c.scope, c.env)?;
+            w.rewalk_traps(c.scope)?;
+            Ok(out)
+        },
     },
     Model {
         names: &["popd"],
@@ -24,6 +28,7 @@ pub(super) const MODELS: &[Model] = &[
             let top = c.scope.dir_stack.pop().unwrap_or(None);
             // A stack the command assigned through `DIRSTACK` may hold anything.
             c.scope.cwd = if w.dirstack_assigned { None } else { top };
+            w.rewalk_traps(c.scope)?;
             Ok(Out::Nothing)
         },
     },
@@ -352,6 +357,28 @@ fn physical_option(args: &[Field]) -> bool {
 }
 
 impl Walker<'_> {
+    /// Walks each trap handler set so far again where the shell now is: a signal or
+    /// the exit may run it here (`trap 'rm x' EXIT; cd roles`).
+    fn rewalk_traps(&mut self, scope: &Scope) -> Result<(), ShellError> {
+        if self.trap_handlers.is_empty() || self.rewalking_traps {
+            return Ok(());
+        }
+        self.rewalking_traps = true;
+        let mut result = Ok(());
+        for h in self.trap_handlers.clone() {
+            let mut sub = scope.clone();
+            match self.script(&h, &mut sub, Out::Nothing) {
+                Ok(_) | Err(ShellError::Parse(_)) => {}
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.rewalking_traps = false;
+        result
+    }
+
     pub(super) fn cd(
         &mut self,
         name: &str,

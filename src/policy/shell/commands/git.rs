@@ -278,6 +278,50 @@ const SUBCOMMANDS: &[Subcommand] = &[
             Ok(None)
         },
     },
+    // `maintenance register`/`unregister` write the global settings (or
+    // `--config-file`) and the repository's; `start`/`stop` also install a schedule
+    // that runs git later.
+    Subcommand {
+        names: &["maintenance"],
+        run: |w, g| {
+            let o = Opts::parse(
+                g.rest,
+                "",
+                &["config-file", "scheduler", "task", "schedule"],
+            );
+            let action = o.operands.first().and_then(Field::known).unwrap_or("");
+            if matches!(action, "register" | "unregister" | "start" | "stop") {
+                let how = format!("git maintenance {action} (git settings)");
+                for f in o.all(None, &["config-file"]) {
+                    w.write(f, &g.scope, false, &how);
+                }
+                let global = match &w.ctx.home {
+                    Some(h) => Field::Known(h.join(".gitconfig").to_string_lossy().into_owned()),
+                    None => Field::unknown(),
+                };
+                w.write(&global, &g.scope, false, &how);
+                let repo = g.git_dir.clone().or_else(|| {
+                    let found = g.scope.cwd.as_deref().and_then(find_git_dir)?;
+                    Some(Field::Known(found.to_string_lossy().into_owned()))
+                });
+                match repo {
+                    Some(d) => w.write(
+                        &join_field(&d, &Field::Known("config".into())),
+                        &g.scope,
+                        false,
+                        &how,
+                    ),
+                    None => w.write(&Field::unknown(), &g.scope, false, &how),
+                }
+                if matches!(action, "start" | "stop") {
+                    w.write_anything("git maintenance start (a schedule that runs git later)");
+                }
+            } else if action != "run" {
+                w.git_unmodelled(g);
+            }
+            Ok(None)
+        },
+    },
     Subcommand {
         names: &["clone"],
         run: |w, g| {

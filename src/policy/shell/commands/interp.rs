@@ -1120,6 +1120,17 @@ impl Walker<'_> {
                         }
                     }
                     true => {
+                        // A variable the program may fill from its input (`getline f`,
+                        // `f = $1`, `split`, `ENVIRON`, `ARGV`) names any file.
+                        let text = program.known().unwrap_or_default();
+                        if [
+                            "getline", "$", "split(", "ENVIRON", "ARGV", "sub(", "substr(",
+                        ]
+                        .iter()
+                        .any(|m| text.contains(m))
+                        {
+                            self.write_anything("awk writing to a file named by its input");
+                        }
                         for (_, v) in &assigned {
                             self.write(&Field::Known(v.clone()), scope, false, "awk (output file)");
                         }

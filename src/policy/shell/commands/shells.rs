@@ -73,6 +73,9 @@ pub(super) const MODELS: &[Model] = &[
                 Some(Field::Known(h)) if h == "-" || h.is_empty() => Ok(Out::Nothing),
                 Some(Field::Known(h)) => {
                     let h = h.clone();
+                    if w.trap_handlers.len() < 16 && !w.trap_handlers.contains(&h) {
+                        w.trap_handlers.push(h.clone());
+                    }
                     w.script(&h, c.scope, Out::Nothing)
                 }
                 Some(_) => {
