@@ -110,8 +110,10 @@ pub(super) const MODELS: &[Model] = &[
         run: |w, c| {
             let o = Opts::parse(c.args, "mZ", &["mode", "context"]);
             for d in o.operands.iter().filter_map(Field::known) {
-                if let Some(p) = w.resolve_path(d, c.scope) {
-                    w.dirs_made.push(paths::normalize(&p));
+                if let Some(p) = w.resolve_path(d, c.scope).map(|p| paths::normalize(&p))
+                    && !w.dirs_made.contains(&p)
+                {
+                    w.dirs_made.push(p);
                 }
             }
             w.simple_writer("mkdir", c.args, c.scope, "mZ", &["mode", "context"], false)

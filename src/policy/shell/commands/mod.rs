@@ -73,14 +73,48 @@ const FAMILIES: [&[Model]; 11] = [
     remote::MODELS,
 ];
 
-/// The model for a program name, if any.
+/// The model for a program name, if any: the first in [`FAMILIES`] that names it
+/// (exactly, or by a `stem*`).
 fn model(name: &str) -> Option<&'static Model> {
-    FAMILIES.iter().flat_map(|f| f.iter()).find(|m| {
-        m.names.iter().any(|n| match n.strip_suffix('*') {
-            Some(stem) => name.starts_with(stem),
-            None => *n == name,
-        })
-    })
+    /// Every model in order, the first position of each exact name, and the stems.
+    struct Index {
+        models: Vec<&'static Model>,
+        exact: std::collections::HashMap<&'static str, usize>,
+        stems: Vec<(&'static str, usize)>,
+    }
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    // Looked up for every program a command runs: a map, not a scan of every model.
+    let index = INDEX.get_or_init(|| {
+        let models: Vec<&'static Model> = FAMILIES.iter().flat_map(|f| f.iter()).collect();
+        let mut exact = std::collections::HashMap::new();
+        let mut stems = Vec::new();
+        for (i, m) in models.iter().enumerate() {
+            for n in m.names {
+                match n.strip_suffix('*') {
+                    Some(stem) => stems.push((stem, i)),
+                    None => {
+                        exact.entry(*n).or_insert(i);
+                    }
+                }
+            }
+        }
+        Index {
+            models,
+            exact,
+            stems,
+        }
+    });
+    let by_stem = index
+        .stems
+        .iter()
+        .filter(|(stem, _)| name.starts_with(stem))
+        .map(|(_, i)| *i)
+        .min();
+    let first = match (index.exact.get(name).copied(), by_stem) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    index.models.get(first).copied()
 }
 
 /// Our own CLI: the operator-only commands are refused (README, self-protection); the
@@ -132,7 +166,7 @@ fn permutes_options(m: &Model, name: &str) -> bool {
             readers::MODELS,
         ]
         .iter()
-        .any(|f| f.iter().any(|x| std::ptr::eq(x, m)))
+        .any(|f| f.iter().any(|x| x.names == m.names))
 }
 
 /// The arguments as a program that stops at the first operand reads them: a `--` after
@@ -229,9 +263,6 @@ impl Walker<'_> {
         let Some(cwd) = scope.cwd.as_deref() else {
             return;
         };
-        if !(self.ctx.relevant)(cwd) {
-            return;
-        }
         let (name, inherited) = self
             .cores
             .get_or_insert_with(|| {
@@ -262,6 +293,10 @@ impl Walker<'_> {
         let Some((name, exact)) = name.filter(|_| inherited || self.cores_raised) else {
             return;
         };
+        // Asked last: with hundreds of protected entries it costs more than the rest.
+        if !(self.ctx.relevant)(cwd) {
+            return;
+        }
         let path = format!("{}/{name}", cwd.display());
         let field = if exact {
             Field::Known(path)
