@@ -1351,18 +1351,40 @@ fn add_paths(out: &mut Vec<String>, lit: &str) {
         push(word);
     }
     // A `file:` URI (SQLite's `file:roles/x.db?mode=rwc`) names a path.
-    if let Some(rest) = lit
-        .get(..5)
-        .filter(|p| p.eq_ignore_ascii_case("file:"))
-        .map(|_| &lit[5..])
-    {
-        let rest = rest.split(['?', '#']).next().unwrap_or("");
-        let rest = match rest.strip_prefix("//") {
-            Some(r) => &r[r.find('/').unwrap_or(r.len())..],
-            None => rest,
-        };
-        push(rest);
+    if let Some(path) = file_uri_path(lit) {
+        push(&path);
     }
+}
+
+/// The path a `file:` URI names (`file:roles/x.db?mode=rwc`, `file:///abs/x.db`):
+/// without its query and fragment, after an authority (empty or a host), percent-decoded.
+/// `None` for anything that is not such a URI.
+pub(super) fn file_uri_path(name: &str) -> Option<String> {
+    let rest = name
+        .get(5..)
+        .filter(|_| name[..5].eq_ignore_ascii_case("file:"))?;
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let rest = match rest.strip_prefix("//") {
+        Some(r) => &r[r.find('/').unwrap_or(r.len())..],
+        None => rest,
+    };
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = rest
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// A string literal: its text and where its quotes start and end in the code.

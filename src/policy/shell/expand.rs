@@ -610,6 +610,18 @@ impl Walker<'_> {
                 suffix: String::new(),
             }])
         };
+        // What a partial match keeps of the pattern's end: the literal end of its last
+        // component (`src/**/*.o` ends in `.o`), unless case is ignored or the end is
+        // itself a pattern.
+        let tail = || {
+            let last = pattern.rsplit('/').next().unwrap_or("");
+            let tail = &last[last.rfind(['*', '?', ']', ')']).map_or(0, |i| i + 1)..];
+            if self.glob_nocase || tail.contains(['[', '(', '|']) {
+                String::new()
+            } else {
+                unescape(tail)
+            }
+        };
         // A pattern over a folder this command wrote in matches, when it runs, what the
         // command made there too (`echo x > d/k.pem; mv d/* secrets/`): the names are
         // only known then.
@@ -622,8 +634,6 @@ impl Walker<'_> {
                 .filter(|c| c.contains(['*', '?', '[']))
                 .all(|c| matches!(self.glob_matcher(c, true), Ok(Some(_))))
         {
-            let last = pattern.rsplit('/').next().unwrap_or("");
-            let tail = &last[last.rfind(['*', '?', ']']).map_or(0, |i| i + 1)..];
             let prefix = if absolute {
                 unescape(literal)
             } else {
@@ -631,31 +641,19 @@ impl Walker<'_> {
             };
             return Some(vec![Field::Partial {
                 prefix,
-                suffix: if tail.contains('[') {
-                    String::new()
-                } else {
-                    unescape(tail)
-                },
+                suffix: tail(),
             }]);
         }
         // Options that change what a pattern matches (`dotglob`, `GLOBIGNORE`,
         // `nocaseglob`, `extglob`, `globstar`) are not modelled: where the matches are is
         // all that is known.
         if self.glob_options_changed {
-            // The literal end of the last component still holds (`src/**/*.o` ends in
-            // `.o`), unless case is ignored.
-            let last = pattern.rsplit('/').next().unwrap_or("");
-            let tail = &last[last.rfind(['*', '?', ']', ')']).map_or(0, |i| i + 1)..];
             let prefix = &pattern[..pattern
                 .find(['*', '?', '[', '(', '@', '!', '+'])
                 .unwrap_or(0)];
             return Some(vec![Field::Partial {
                 prefix: unescape(prefix),
-                suffix: if self.glob_nocase || tail.contains(['[', '(', '|']) {
-                    String::new()
-                } else {
-                    unescape(tail)
-                },
+                suffix: tail(),
             }]);
         }
         for (i, comp) in comps.iter().enumerate() {

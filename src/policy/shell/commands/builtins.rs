@@ -100,10 +100,7 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["ulimit"],
         run: |w, c| {
-            let flags: Vec<&str> = c.args.iter().filter_map(Field::known).collect();
-            let core = flags
-                .iter()
-                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('c'));
+            let core = Opts::parse(c.args, "", &[]).has(Some('c'), &[]);
             let zero = c.args.last().and_then(Field::known) == Some("0");
             if core && !zero {
                 w.cores_raised = true;

@@ -46,6 +46,15 @@ impl Git<'_> {
         o.operands.iter().chain(self.after.unwrap_or(&[]))
     }
 
+    /// The repository folder: `--git-dir`/`GIT_DIR`, else the one found from where git
+    /// runs.
+    fn repository(&self) -> Option<Field> {
+        self.git_dir.clone().or_else(|| {
+            let found = self.scope.cwd.as_deref().and_then(find_git_dir)?;
+            Some(Field::Known(found.to_string_lossy().into_owned()))
+        })
+    }
+
     fn has_long(&self, names: &[&str]) -> bool {
         self.rest
             .iter()
@@ -149,12 +158,10 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         names: &["switch"],
         run: |w, g| {
-            // `--orphan` empties the work tree of tracked files.
+            // `--orphan` empties the work tree of tracked files; `-f` may be bundled
+            // (`-fq`), `-c`/`-C` take a branch name.
             if g.has_long(&["discard-changes", "force", "orphan"])
-                || g.rest
-                    .iter()
-                    .filter_map(Field::known)
-                    .any(|a| short_flag(a, 'f'))
+                || Opts::parse(g.rest, "cC", &[]).has(Some('f'), &[])
             {
                 w.write(
                     &g.root_field,
@@ -243,11 +250,10 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         names: &["read-tree", "sparse-checkout"],
         run: |w, g| {
+            // `-u` may be bundled (`-mu`).
             let updates = g.sub == "sparse-checkout"
-                || g.rest
-                    .iter()
-                    .filter_map(Field::known)
-                    .any(|a| short_flag(a, 'u') || is_long(a, "reset") || is_long(a, "prefix"));
+                || Opts::parse(g.rest, "", &[]).has(Some('u'), &[])
+                || g.has_long(&["reset", "prefix"]);
             if updates {
                 let how = format!("git {} (updates the work tree)", g.sub);
                 w.write(&g.root_field, &g.scope, true, &how);
@@ -300,11 +306,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
                     None => Field::unknown(),
                 };
                 w.write(&global, &g.scope, false, &how);
-                let repo = g.git_dir.clone().or_else(|| {
-                    let found = g.scope.cwd.as_deref().and_then(find_git_dir)?;
-                    Some(Field::Known(found.to_string_lossy().into_owned()))
-                });
-                match repo {
+                match g.repository() {
                     Some(d) => w.write(
                         &join_field(&d, &Field::Known("config".into())),
                         &g.scope,
@@ -358,10 +360,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
                     _ => refs.push(None),
                 }
             }
-            let git_dir = g.git_dir.clone().or_else(|| {
-                let found = g.scope.cwd.as_deref().and_then(find_git_dir)?;
-                Some(Field::Known(found.to_string_lossy().into_owned()))
-            });
+            let git_dir = g.repository();
             for r in refs {
                 let loose = r.as_deref().is_none_or(|r| {
                     !(r.starts_with("refs/")
@@ -1495,15 +1494,6 @@ fn ext_words(text: &str) -> Vec<String> {
     words.push(word);
     words.retain(|w| !w.is_empty());
     words
-}
-
-/// Whether `arg` is a cluster of short options holding `letter` (`-fq`, `-mu`).
-fn short_flag(arg: &str, letter: char) -> bool {
-    arg.len() > 1
-        && arg.starts_with('-')
-        && !arg.starts_with("--")
-        && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
-        && arg.contains(letter)
 }
 
 /// The repository folder git uses from `dir`: the nearest `.git` folder above it, or

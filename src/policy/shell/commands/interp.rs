@@ -1984,37 +1984,8 @@ fn tcl_unbrace(text: &str) -> String {
     out
 }
 
-/// The file an SQLite file name opens: a URI (`file:roles/x.db?mode=rwc`,
-/// `file:///abs/x.db`) names its path, percent-decoded, without its query.
+/// The file an SQLite file name opens: a `file:` URI names a path (see
+/// [`code::file_uri_path`]); anything else is the path itself.
 fn sqlite_file(name: &str) -> String {
-    if !name
-        .get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
-    {
-        return name.to_owned();
-    }
-    let rest = &name[5..];
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    // `file://host/path`: an authority (empty or localhost) before the path.
-    let rest = match rest.strip_prefix("//") {
-        Some(r) => &r[r.find('/').unwrap_or(r.len())..],
-        None => rest,
-    };
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = rest
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    code::file_uri_path(name).unwrap_or_else(|| name.to_owned())
 }

@@ -197,10 +197,9 @@ fn operands_from_first(args: &[Field]) -> Option<Vec<Field>> {
 /// Builtins and readers that change no file by themselves (their redirections are
 /// walked apart), nor run anything; with [`known::READS_ONLY`], they are not counted in
 /// [`Walker::programs_run`].
-const INERT_BUILTINS: [&str; 24] = [
-    "cd", "pushd", "popd", "echo", "printf", "true", "false", ":", "test", "[", "export", "local",
-    "declare", "set", "shopt", "unset", "cat", "tac", "head", "tail", "grep", "egrep", "fgrep",
-    "ls",
+const INERT_BUILTINS: [&str; 15] = [
+    "cd", "pushd", "popd", "echo", "printf", "set", "unset", "cat", "tac", "head", "tail", "grep",
+    "egrep", "fgrep", "ls",
 ];
 
 /// Programs that read more arguments from `@FILE` (GCC's and binutils' response files,
@@ -263,41 +262,41 @@ impl Walker<'_> {
         let Some(cwd) = scope.cwd.as_deref() else {
             return;
         };
-        let (name, inherited) = self
-            .cores
-            .get_or_insert_with(|| {
-                let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern")
-                    .unwrap_or_else(|_| "core.%p".into());
-                let pid = std::fs::read_to_string("/proc/sys/kernel/core_uses_pid")
-                    .map_or(true, |v| v.trim() != "0");
-                let pattern = pattern.trim();
-                // A pipe hands the core to a program; a plain name lands where the
-                // program runs; `%` parts and the pid are only known then.
-                let name = if pattern.starts_with('|') {
-                    None
-                } else if pattern.contains(['%', '/']) || pid {
-                    let start = &pattern[..pattern.find(['%', '/']).unwrap_or(pattern.len())];
-                    Some((start.to_owned(), false))
-                } else {
-                    Some((pattern.to_owned(), true))
-                };
-                let inherited = std::fs::read_to_string("/proc/self/limits").map_or(true, |l| {
-                    l.lines()
-                        .find(|l| l.starts_with("Max core file size"))
-                        .and_then(|l| l.split_whitespace().nth(4))
-                        .is_none_or(|soft| soft != "0")
-                });
-                (name, inherited)
-            })
-            .clone();
-        let Some((name, exact)) = name.filter(|_| inherited || self.cores_raised) else {
+        let (name, inherited) = self.cores.get_or_insert_with(|| {
+            let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern")
+                .unwrap_or_else(|_| "core.%p".into());
+            let pid = std::fs::read_to_string("/proc/sys/kernel/core_uses_pid")
+                .map_or(true, |v| v.trim() != "0");
+            let pattern = pattern.trim();
+            // A pipe hands the core to a program; a plain name lands where the
+            // program runs; `%` parts and the pid are only known then.
+            let name = if pattern.starts_with('|') {
+                None
+            } else if pattern.contains(['%', '/']) || pid {
+                let start = &pattern[..pattern.find(['%', '/']).unwrap_or(pattern.len())];
+                Some((start.to_owned(), false))
+            } else {
+                Some((pattern.to_owned(), true))
+            };
+            let inherited = std::fs::read_to_string("/proc/self/limits").map_or(true, |l| {
+                l.lines()
+                    .find(|l| l.starts_with("Max core file size"))
+                    .and_then(|l| l.split_whitespace().nth(4))
+                    .is_none_or(|soft| soft != "0")
+            });
+            (name, inherited)
+        });
+        // Nothing is cloned or asked on the usual path (no core files at all): this runs
+        // for every program.
+        let Some((name, exact)) = name.as_ref().filter(|_| *inherited || self.cores_raised) else {
             return;
         };
+        let path = format!("{}/{name}", cwd.display());
+        let exact = *exact;
         // Asked last: with hundreds of protected entries it costs more than the rest.
         if !(self.ctx.relevant)(cwd) {
             return;
         }
-        let path = format!("{}/{name}", cwd.display());
         let field = if exact {
             Field::Known(path)
         } else {

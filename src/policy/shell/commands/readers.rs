@@ -52,9 +52,18 @@ pub(super) const MODELS: &[Model] = &[
     Model {
         names: &["file"],
         run: |w, c| {
-            if c.args.iter().filter_map(Field::known).any(|a| {
-                a == "--compile" || (a.starts_with('-') && !a.starts_with("--") && a.contains('C'))
-            }) {
+            let o = Opts::parse(
+                c.args,
+                "efmFP",
+                &[
+                    "exclude",
+                    "files-from",
+                    "magic-file",
+                    "separator",
+                    "parameter",
+                ],
+            );
+            if o.has(Some('C'), &["compile"]) {
                 let dir = c.scope.cwd.as_ref().map(|d| format!("{}/", d.display()));
                 let out = Field::Partial {
                     prefix: dir.unwrap_or_default(),

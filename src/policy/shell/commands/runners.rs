@@ -189,10 +189,7 @@ pub(super) const MODELS: &[Model] = &[
         names: &["prlimit"],
         run: |w, c| {
             // `-c`/`--core`: the program it runs may leave core files.
-            if c.args.iter().filter_map(Field::known).any(|a| {
-                a.starts_with("--core")
-                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('c'))
-            }) {
+            if Opts::parse(c.args, "p", &["pid", "output", "core"]).has(Some('c'), &["core"]) {
                 w.cores_raised = true;
             }
             peel(w, c, "p", &["pid", "output"])
